@@ -1,0 +1,129 @@
+import { z } from "zod";
+
+/** Empty strings count as unset, so `FOO=` in a .env file behaves like a missing FOO. */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
+
+const withDefault = <T extends z.ZodType>(schema: T, fallback: z.input<T>) =>
+  z.preprocess((value) => (value === "" || value === undefined ? fallback : value), schema);
+
+const postgresUrl = z
+  .string()
+  .refine((value) => /^postgres(ql)?:\/\/[^\s]+$/.test(value) && URL.canParse(value), {
+    message: "expected a postgres:// or postgresql:// URL",
+  });
+
+const httpUrl = z.string().refine((value) => /^https?:\/\//.test(value) && URL.canParse(value), {
+  message: "expected an http:// or https:// URL",
+});
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected a time as HH:MM");
+
+const envSchema = z
+  .object({
+    DATABASE_URL: optional(postgresUrl),
+    DATA_DIR: withDefault(z.string(), "./data"),
+    PORT: withDefault(z.coerce.number().int().min(0).max(65535), "3000"),
+    LOG_LEVEL: withDefault(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]), "info"),
+    QUESTIONS_DIR: withDefault(z.string(), "./questions"),
+    DEFAULT_TIME_ZONE: withDefault(
+      z.string().refine((zone) => Intl.supportedValuesOf("timeZone").includes(zone) || zone === "UTC", {
+        message: "expected an IANA time zone such as America/New_York",
+      }),
+      "America/New_York",
+    ),
+    DEFAULT_POST_TIME: withDefault(hhmm, "09:00"),
+    SLACK_BOT_TOKEN: optional(z.string().startsWith("xoxb-", "expected a bot token starting with xoxb-")),
+    SLACK_APP_TOKEN: optional(z.string().startsWith("xapp-", "expected an app-level token starting with xapp-")),
+    SLACK_SIGNING_SECRET: optional(z.string().min(8, "expected the app's signing secret")),
+    SLACK_API_URL: optional(httpUrl),
+    DISCORD_TOKEN: optional(z.string().min(20, "expected a bot token")),
+    DISCORD_APPLICATION_ID: optional(z.string().regex(/^\d{5,25}$/, "expected a numeric application id")),
+    DISCORD_API_URL: optional(httpUrl),
+    DISCORD_GUILD_ID: optional(z.string().regex(/^\d{5,25}$/, "expected a numeric guild id")),
+  })
+  .superRefine((env, ctx) => {
+    if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SLACK_SIGNING_SECRET"],
+        message: "required for HTTP mode when SLACK_BOT_TOKEN is set without SLACK_APP_TOKEN (Socket Mode)",
+      });
+    }
+    if ((env.SLACK_APP_TOKEN || env.SLACK_SIGNING_SECRET) && !env.SLACK_BOT_TOKEN) {
+      ctx.addIssue({ code: "custom", path: ["SLACK_BOT_TOKEN"], message: "required when other SLACK_ variables are set" });
+    }
+    if (env.DISCORD_TOKEN && !env.DISCORD_APPLICATION_ID) {
+      ctx.addIssue({ code: "custom", path: ["DISCORD_APPLICATION_ID"], message: "required when DISCORD_TOKEN is set" });
+    }
+    if (env.DISCORD_APPLICATION_ID && !env.DISCORD_TOKEN) {
+      ctx.addIssue({ code: "custom", path: ["DISCORD_TOKEN"], message: "required when DISCORD_APPLICATION_ID is set" });
+    }
+  });
+
+type Env = z.output<typeof envSchema>;
+
+export interface SlackConfig {
+  readonly botToken: string;
+  readonly mode: { readonly kind: "socket"; readonly appToken: string } | { readonly kind: "http"; readonly signingSecret: string };
+  readonly apiUrl: string | undefined;
+}
+
+export interface DiscordConfig {
+  readonly token: string;
+  readonly applicationId: string;
+  readonly apiUrl: string | undefined;
+  readonly guildId: string | undefined;
+}
+
+export interface Config {
+  readonly database: { readonly kind: "postgres"; readonly url: string } | { readonly kind: "pglite"; readonly dataDir: string };
+  readonly port: number;
+  readonly logLevel: Env["LOG_LEVEL"];
+  readonly questionsDir: string;
+  readonly defaults: { readonly timeZone: string; readonly postTime: string };
+  readonly slack: SlackConfig | undefined;
+  readonly discord: DiscordConfig | undefined;
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+/**
+ * Parses the environment once. Throws a ConfigError whose message is one line per
+ * problem, each naming the variable, so start-up can print it and exit.
+ */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `${issue.path.join(".") || "environment"}: ${issue.message}`);
+    throw new ConfigError(lines.join("\n"));
+  }
+  const env = parsed.data;
+  return {
+    database: env.DATABASE_URL ? { kind: "postgres", url: env.DATABASE_URL } : { kind: "pglite", dataDir: env.DATA_DIR },
+    port: env.PORT,
+    logLevel: env.LOG_LEVEL,
+    questionsDir: env.QUESTIONS_DIR,
+    defaults: { timeZone: env.DEFAULT_TIME_ZONE, postTime: env.DEFAULT_POST_TIME },
+    slack: env.SLACK_BOT_TOKEN
+      ? {
+          botToken: env.SLACK_BOT_TOKEN,
+          mode: env.SLACK_APP_TOKEN
+            ? { kind: "socket", appToken: env.SLACK_APP_TOKEN }
+            : { kind: "http", signingSecret: env.SLACK_SIGNING_SECRET ?? "" },
+          apiUrl: env.SLACK_API_URL,
+        }
+      : undefined,
+    discord:
+      env.DISCORD_TOKEN && env.DISCORD_APPLICATION_ID
+        ? {
+            token: env.DISCORD_TOKEN,
+            applicationId: env.DISCORD_APPLICATION_ID,
+            apiUrl: env.DISCORD_API_URL,
+            guildId: env.DISCORD_GUILD_ID,
+          }
+        : undefined,
+  };
+}

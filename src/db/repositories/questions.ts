@@ -1,0 +1,104 @@
+import { createHash } from "node:crypto";
+import { and, asc, eq, isNull, notInArray, sql } from "drizzle-orm";
+import type { BankSyncReport, QuestionRepository } from "../../core/questions/ports.ts";
+import type { Question, QuestionBank, Track } from "../../core/questions/types.ts";
+import type { Db } from "../client.ts";
+import { questions, tracks } from "../schema.ts";
+
+const hash = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("hex");
+
+type StoredTrack = Omit<Track, "questions">;
+
+export class DrizzleQuestionRepository implements QuestionRepository {
+  constructor(private readonly db: Db) {}
+
+  async sync(bank: QuestionBank, now: Date): Promise<BankSyncReport> {
+    return this.db.transaction(async (tx) => {
+      const before = new Map(
+        (await tx.select({ id: questions.id, hash: questions.contentHash, retiredAt: questions.retiredAt }).from(questions)).map((row) => [row.id, row]),
+      );
+      let added = 0;
+      let changed = 0;
+      let unchanged = 0;
+      const allIds: string[] = [];
+      for (const track of bank.tracks) {
+        const { questions: trackQuestions, ...meta } = track;
+        await tx
+          .insert(tracks)
+          .values({ id: track.id, company: track.company, role: track.role, content: meta, contentHash: hash(meta), syncedAt: now })
+          .onConflictDoUpdate({
+            target: tracks.id,
+            set: { company: track.company, role: track.role, content: meta, contentHash: hash(meta), retiredAt: null, syncedAt: now },
+          });
+        const rows = trackQuestions.map((question) => {
+          const contentHash = hash(question);
+          const previous = before.get(question.id);
+          if (!previous) added++;
+          else if (previous.hash !== contentHash || previous.retiredAt !== null) changed++;
+          else unchanged++;
+          allIds.push(question.id);
+          return { id: question.id, trackId: track.id, category: question.category.id, difficulty: question.difficulty, content: question, contentHash, syncedAt: now };
+        });
+        if (rows.length === 0) continue;
+        await tx
+          .insert(questions)
+          .values(rows)
+          .onConflictDoUpdate({
+            target: questions.id,
+            set: {
+              trackId: sql`excluded.track_id`,
+              category: sql`excluded.category`,
+              difficulty: sql`excluded.difficulty`,
+              content: sql`excluded.content`,
+              contentHash: sql`excluded.content_hash`,
+              retiredAt: null,
+              syncedAt: now,
+            },
+          });
+      }
+      const trackIds = bank.tracks.map((t) => t.id);
+      await tx
+        .update(tracks)
+        .set({ retiredAt: now })
+        .where(and(isNull(tracks.retiredAt), trackIds.length > 0 ? notInArray(tracks.id, trackIds) : undefined));
+      const retired = await tx
+        .update(questions)
+        .set({ retiredAt: now })
+        .where(and(isNull(questions.retiredAt), allIds.length > 0 ? notInArray(questions.id, allIds) : undefined))
+        .returning({ id: questions.id });
+      return { added, changed, unchanged, retired: retired.length };
+    });
+  }
+
+  async get(id: string): Promise<Question | undefined> {
+    const [row] = await this.db.select({ content: questions.content }).from(questions).where(eq(questions.id, id));
+    return row?.content as Question | undefined;
+  }
+
+  async activeQuestions(trackId: string): Promise<readonly Question[]> {
+    const rows = await this.db
+      .select({ content: questions.content })
+      .from(questions)
+      .where(and(eq(questions.trackId, trackId), isNull(questions.retiredAt)))
+      .orderBy(asc(questions.id));
+    return rows.map((row) => row.content as Question);
+  }
+
+  async activeTracks(): Promise<readonly Track[]> {
+    const trackRows = await this.db.select({ content: tracks.content }).from(tracks).where(isNull(tracks.retiredAt)).orderBy(asc(tracks.id));
+    const questionRows = await this.db
+      .select({ content: questions.content })
+      .from(questions)
+      .where(isNull(questions.retiredAt))
+      .orderBy(asc(questions.id));
+    const byTrack = new Map<string, Question[]>();
+    for (const { content } of questionRows) {
+      const question = content as Question;
+      byTrack.set(question.trackId, [...(byTrack.get(question.trackId) ?? []), question]);
+    }
+    return trackRows.map(({ content }) => {
+      const meta = content as StoredTrack;
+      return { ...meta, questions: byTrack.get(meta.id) ?? [] };
+    });
+  }
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config.ts";
+
+const expectConfigError = (env: NodeJS.ProcessEnv, variable: string) => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toContain(variable);
+    return (error as Error).message;
+  }
+  throw new Error(`expected ${variable} to be rejected`);
+};
+
+describe("loadConfig", () => {
+  it("runs on the embedded database with defaults when nothing is set", () => {
+    const config = loadConfig({});
+    expect(config.database).toEqual({ kind: "pglite", dataDir: "./data" });
+    expect(config.port).toBe(3000);
+    expect(config.slack).toBeUndefined();
+    expect(config.discord).toBeUndefined();
+  });
+
+  it("treats empty strings as unset", () => {
+    const config = loadConfig({ DATABASE_URL: "", PORT: "", SLACK_BOT_TOKEN: "" });
+    expect(config.database.kind).toBe("pglite");
+    expect(config.port).toBe(3000);
+    expect(config.slack).toBeUndefined();
+  });
+
+  it("names DATABASE_URL when it is not a postgres URL", () => {
+    expectConfigError({ DATABASE_URL: "not-a-url" }, "DATABASE_URL");
+  });
+
+  it("names PORT when it is not a number", () => {
+    expectConfigError({ PORT: "abc" }, "PORT");
+  });
+
+  it("requires a signing secret for Slack HTTP mode and none for Socket Mode", () => {
+    expectConfigError({ SLACK_BOT_TOKEN: "xoxb-1" }, "SLACK_SIGNING_SECRET");
+    const socket = loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1" });
+    expect(socket.slack?.mode.kind).toBe("socket");
+    const http = loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "0123456789abcdef" });
+    expect(http.slack?.mode.kind).toBe("http");
+  });
+
+  it("rejects a user token where a bot token belongs", () => {
+    expectConfigError({ SLACK_BOT_TOKEN: "xoxp-1", SLACK_APP_TOKEN: "xapp-1" }, "SLACK_BOT_TOKEN");
+  });
+
+  it("needs both Discord variables together", () => {
+    expectConfigError({ DISCORD_TOKEN: "a".repeat(30) }, "DISCORD_APPLICATION_ID");
+    expect(loadConfig({ DISCORD_TOKEN: "a".repeat(30), DISCORD_APPLICATION_ID: "123456789" }).discord?.applicationId).toBe("123456789");
+  });
+
+  it("never echoes a secret in its error message", () => {
+    const message = expectConfigError({ SLACK_BOT_TOKEN: "xoxp-secret-value", SLACK_APP_TOKEN: "xapp-1" }, "SLACK_BOT_TOKEN");
+    expect(message).not.toContain("secret-value");
+  });
+});

@@ -1,0 +1,215 @@
+import { describe, expect, it } from "vitest";
+import { fitBiasModel, type BiasModelFit, type Grade } from "../../../src/core/scores/bias-model.ts";
+
+// Small seeded PRNG so the synthetic cohorts are reproducible.
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function gaussian(random: () => number): number {
+  const u = 1 - random();
+  const v = random();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+}
+
+function shuffled<T>(items: readonly T[], random: () => number): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
+interface Reviewer {
+  readonly id: string;
+  readonly bias: number;
+  readonly noiseSd: number;
+}
+
+interface Cohort {
+  readonly grades: Grade[];
+  readonly truth: Map<string, number>;
+  readonly days: string[][];
+}
+
+// Grades are what the rubric buttons produce: whole numbers clamped to 1..5.
+function button(value: number): number {
+  return Math.min(5, Math.max(1, Math.round(value)));
+}
+
+function syntheticCohort(
+  seed: number,
+  reviewers: readonly Reviewer[],
+  { days = 10, answersPerDay = 8, reviewersPerAnswer = 3 } = {},
+): Cohort {
+  const random = mulberry32(seed);
+  const grades: Grade[] = [];
+  const truth = new Map<string, number>();
+  const dayAnswers: string[][] = [];
+  for (let day = 0; day < days; day++) {
+    const ids: string[] = [];
+    for (let k = 0; k < answersPerDay; k++) {
+      const answerId = `d${String(day).padStart(2, "0")}-a${k}`;
+      const trueScore = 1 + 4 * random();
+      truth.set(answerId, trueScore);
+      ids.push(answerId);
+      for (const reviewer of shuffled(reviewers, random).slice(0, reviewersPerAnswer)) {
+        const score = button(trueScore + reviewer.bias + reviewer.noiseSd * gaussian(random));
+        grades.push({ answerId, reviewerId: reviewer.id, score });
+      }
+    }
+    dayAnswers.push(ids);
+  }
+  return { grades, truth, days: dayAnswers };
+}
+
+function rmse(ids: readonly string[], truth: ReadonlyMap<string, number>, estimate: (id: string) => number): number {
+  const sum = ids.reduce((acc, id) => acc + (estimate(id) - (truth.get(id) as number)) ** 2, 0);
+  return Math.sqrt(sum / ids.length);
+}
+
+function answer(fit: BiasModelFit, id: string) {
+  const estimate = fit.answers.get(id);
+  if (!estimate) throw new Error(`no estimate for ${id}`);
+  return estimate;
+}
+
+function reviewer(fit: BiasModelFit, id: string) {
+  const estimate = fit.reviewers.get(id);
+  if (!estimate) throw new Error(`no estimate for ${id}`);
+  return estimate;
+}
+
+const mixedCohort: Reviewer[] = [
+  ...["harsh1", "harsh2", "harsh3"].map((id) => ({ id, bias: -1, noiseSd: 0.4 })),
+  ...["lenient1", "lenient2", "lenient3"].map((id) => ({ id, bias: 1, noiseSd: 0.4 })),
+  ...["noisy1", "noisy2", "noisy3"].map((id) => ({ id, bias: 0, noiseSd: 1.5 })),
+  ...["fair1", "fair2", "fair3"].map((id) => ({ id, bias: 0, noiseSd: 0.4 })),
+];
+
+describe("fitBiasModel", () => {
+  it("returns empty maps for no grades", () => {
+    const fit = fitBiasModel([]);
+    expect(fit.answers.size).toBe(0);
+    expect(fit.reviewers.size).toBe(0);
+  });
+
+  it("stays close to the plain mean when nobody is biased", () => {
+    const fairOnly = Array.from({ length: 12 }, (_, i) => ({ id: `r${i}`, bias: 0, noiseSd: 0.5 }));
+    const { grades, truth } = syntheticCohort(7, fairOnly);
+    const fit = fitBiasModel(grades);
+    const estimates = [...fit.answers.values()];
+
+    expect(estimates).toHaveLength(truth.size);
+    // Sampling noise leaves small fitted biases, so allow a little drift per answer but none on average.
+    const gaps = estimates.map((e) => Math.abs(e.score - e.plainMean));
+    expect(gaps.reduce((a, b) => a + b, 0) / gaps.length).toBeLessThan(0.08);
+    expect(Math.max(...gaps)).toBeLessThan(0.3);
+    for (const estimate of fit.reviewers.values()) {
+      expect(Math.abs(estimate.bias)).toBeLessThan(0.3);
+    }
+    // Fitting bias that is not there should cost little accuracy.
+    const ids = [...truth.keys()];
+    const model = rmse(ids, truth, (id) => answer(fit, id).score);
+    const plain = rmse(ids, truth, (id) => answer(fit, id).plainMean);
+    expect(model).toBeLessThan(1.1 * plain);
+  });
+
+  it("counts a single grade from a new reviewer like the plain mean", () => {
+    const { grades } = syntheticCohort(11, mixedCohort);
+    const fit = fitBiasModel([...grades, { answerId: "today", reviewerId: "newcomer", score: 5 }]);
+
+    const today = answer(fit, "today");
+    expect(today.plainMean).toBe(5);
+    expect(today.gradeCount).toBe(1);
+    expect(Math.abs(today.score - 5)).toBeLessThan(0.05);
+    const newcomer = reviewer(fit, "newcomer");
+    expect(newcomer.gradeCount).toBe(1);
+    expect(Math.abs(newcomer.bias)).toBeLessThan(0.05);
+    // One grade says little, so the answer is less certain than ones graded three times by known reviewers.
+    expect(today.uncertainty).toBeGreaterThan(answer(fit, "d09-a0").uncertainty);
+  });
+
+  it("corrects harsh, lenient and noisy reviewers better than the plain mean", () => {
+    const cohort = syntheticCohort(2013, mixedCohort);
+    const fit = fitBiasModel(cohort.grades);
+    const allIds = cohort.days.flat();
+    const lastDay = cohort.days.at(-1) ?? [];
+
+    const corrected = (id: string) => answer(fit, id).score;
+    const plain = (id: string) => answer(fit, id).plainMean;
+    const all = { model: rmse(allIds, cohort.truth, corrected), plain: rmse(allIds, cohort.truth, plain) };
+    const last = { model: rmse(lastDay, cohort.truth, corrected), plain: rmse(lastDay, cohort.truth, plain) };
+    console.log(
+      `bias model RMSE vs true scores: all days ${all.model.toFixed(3)} (plain mean ${all.plain.toFixed(3)}); ` +
+        `last day ${last.model.toFixed(3)} (plain mean ${last.plain.toFixed(3)})`,
+    );
+
+    expect(all.model).toBeLessThan(0.8 * all.plain);
+    expect(last.model).toBeLessThan(last.plain);
+
+    // The fitted reviewer parameters point the right way.
+    for (const id of ["harsh1", "harsh2", "harsh3"]) expect(reviewer(fit, id).bias).toBeLessThan(-0.5);
+    for (const id of ["lenient1", "lenient2", "lenient3"]) expect(reviewer(fit, id).bias).toBeGreaterThan(0.5);
+    const reliability = (ids: string[]) => Math.max(...ids.map((id) => reviewer(fit, id).reliability));
+    const minReliability = (ids: string[]) => Math.min(...ids.map((id) => reviewer(fit, id).reliability));
+    expect(reliability(["noisy1", "noisy2", "noisy3"])).toBeLessThan(minReliability(["fair1", "fair2", "fair3"]));
+
+    for (const estimate of fit.answers.values()) {
+      expect(estimate.score).toBeGreaterThanOrEqual(1);
+      expect(estimate.score).toBeLessThanOrEqual(5);
+    }
+  });
+
+  it("beats the plain mean across many seeded cohorts", () => {
+    let wins = 0;
+    let modelTotal = 0;
+    let plainTotal = 0;
+    const seeds = Array.from({ length: 20 }, (_, i) => 100 + i);
+    for (const seed of seeds) {
+      const cohort = syntheticCohort(seed, mixedCohort);
+      const fit = fitBiasModel(cohort.grades);
+      const ids = cohort.days.flat();
+      const model = rmse(ids, cohort.truth, (id) => answer(fit, id).score);
+      const plain = rmse(ids, cohort.truth, (id) => answer(fit, id).plainMean);
+      if (model < plain) wins++;
+      modelTotal += model;
+      plainTotal += plain;
+    }
+    expect(wins).toBe(seeds.length);
+    expect(modelTotal).toBeLessThan(0.8 * plainTotal);
+  });
+
+  it("gives identical output whatever the input order", () => {
+    const { grades } = syntheticCohort(5, mixedCohort);
+    const fit = fitBiasModel(grades);
+    const reordered = fitBiasModel(shuffled(grades, mulberry32(99)));
+    const reversed = fitBiasModel([...grades].reverse());
+
+    for (const other of [reordered, reversed]) {
+      expect([...other.answers.entries()]).toEqual([...fit.answers.entries()]);
+      expect([...other.reviewers.entries()]).toEqual([...fit.reviewers.entries()]);
+    }
+    expect([...fit.answers.keys()]).toEqual([...fit.answers.keys()].sort());
+  });
+
+  it("gives no estimate to an answer nobody graded", () => {
+    const fit = fitBiasModel([{ answerId: "graded", reviewerId: "r1", score: 3 }]);
+    expect(fit.answers.has("graded")).toBe(true);
+    expect(fit.answers.has("ungraded")).toBe(false);
+  });
+
+  it("rejects non-finite scores and invalid options", () => {
+    expect(() => fitBiasModel([{ answerId: "a", reviewerId: "r", score: Number.NaN }])).toThrow(RangeError);
+    expect(() => fitBiasModel([], { iterations: 0 })).toThrow(RangeError);
+    expect(() => fitBiasModel([], { biasPriorPrecision: -1 })).toThrow(RangeError);
+  });
+});

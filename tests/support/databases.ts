@@ -1,0 +1,55 @@
+import { randomBytes } from "node:crypto";
+import { sql } from "drizzle-orm";
+import postgres from "postgres";
+import { openDatabase, type Database } from "../../src/db/client.ts";
+
+export interface TestDatabase {
+  readonly name: "pglite" | "postgres";
+  /** Opens a fresh, migrated, isolated database: PGlite in memory, or a new database on the real server. */
+  open(): Promise<Database>;
+}
+
+/** PGlite always; the real server too when TEST_DATABASE_URL is set (CI sets it). */
+export function testDatabases(): TestDatabase[] {
+  const targets: TestDatabase[] = [{ name: "pglite", open: openPglite }];
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (serverUrl) targets.push({ name: "postgres", open: () => openIsolatedPostgres(serverUrl) });
+  return targets;
+}
+
+async function openPglite(): Promise<Database> {
+  const database = await openDatabase({ kind: "pglite", dataDir: undefined });
+  await database.migrate();
+  return database;
+}
+
+/**
+ * A database per opener keeps parallel test files and reruns from ever seeing each
+ * other's rows, and the migrations run exactly as in production.
+ */
+async function openIsolatedPostgres(serverUrl: string): Promise<Database> {
+  const name = `cc_test_${process.pid}_${randomBytes(4).toString("hex")}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}"`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ kind: "postgres", url: url.toString() });
+  await database.migrate();
+  return {
+    ...database,
+    close: async () => {
+      await database.close();
+      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+/** Empties every application table between tests: far cheaper than a new PGlite. */
+export async function truncateAll(database: Database): Promise<void> {
+  const rows = await database.db.execute<{ tablename: string }>(
+    sql`select tablename from pg_tables where schemaname = 'public'`,
+  );
+  const tables = (Array.isArray(rows) ? rows : (rows as { rows: { tablename: string }[] }).rows).map((r) => `"${r.tablename}"`);
+  if (tables.length > 0) await database.db.execute(sql.raw(`truncate ${tables.join(", ")} restart identity cascade`));
+}
