@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, pgTable, primaryKey, real, serial, text, timestamp, unique } from "drizzle-orm/pg-core";
 
 /**
  * Question content is stored whole (prompt, outline and the rubric it was scored with)
@@ -26,3 +26,188 @@ export const questions = pgTable("questions", {
   retiredAt: timestamp("retired_at", { withTimezone: true }),
   syncedAt: timestamp("synced_at", { withTimezone: true }).notNull().default(sql`now()`),
 });
+
+export const cohorts = pgTable(
+  "cohorts",
+  {
+    id: serial("id").primaryKey(),
+    platform: text("platform").notNull(),
+    workspaceId: text("workspace_id").notNull(),
+    channelId: text("channel_id").notNull(),
+    trackId: text("track_id").notNull(),
+    postTime: text("post_time").notNull(),
+    timeZone: text("time_zone").notNull(),
+    /** ISO weekdays, 1 = Monday. */
+    weekdays: integer("weekdays").array().notNull(),
+    answerCloseTime: text("answer_close_time").notNull(),
+    reviewCloseTime: text("review_close_time").notNull(),
+    reviewersPerAnswer: integer("reviewers_per_answer").notNull(),
+    remindersEnabled: boolean("reminders_enabled").notNull().default(true),
+    paused: boolean("paused").notNull().default(false),
+    season: integer("season").notNull().default(1),
+    createdBy: text("created_by").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [unique("cohorts_channel_unique").on(t.platform, t.workspaceId, t.channelId)],
+);
+
+export const cohortAdmins = pgTable(
+  "cohort_admins",
+  {
+    cohortId: integer("cohort_id").notNull().references(() => cohorts.id, { onDelete: "cascade" }),
+    userRef: text("user_ref").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.cohortId, t.userRef] })],
+);
+
+export const skipDates = pgTable(
+  "skip_dates",
+  {
+    cohortId: integer("cohort_id").notNull().references(() => cohorts.id, { onDelete: "cascade" }),
+    localDate: text("local_date").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.cohortId, t.localDate] })],
+);
+
+export const members = pgTable(
+  "members",
+  {
+    cohortId: integer("cohort_id").notNull().references(() => cohorts.id, { onDelete: "cascade" }),
+    userRef: text("user_ref").notNull(),
+    displayName: text("display_name").notNull(),
+    reviewOptIn: boolean("review_opt_in").notNull().default(false),
+    /** Whether the member may be named among the top answers in the channel. */
+    showInResults: boolean("show_in_results").notNull().default(true),
+    joinedAt: timestamp("joined_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.cohortId, t.userRef] })],
+);
+
+export const prompts = pgTable(
+  "prompts",
+  {
+    id: serial("id").primaryKey(),
+    cohortId: integer("cohort_id").notNull().references(() => cohorts.id, { onDelete: "cascade" }),
+    localDate: text("local_date").notNull(),
+    questionId: text("question_id").notNull(),
+    season: integer("season").notNull(),
+    postAt: timestamp("post_at", { withTimezone: true }).notNull(),
+    answersCloseAt: timestamp("answers_close_at", { withTimezone: true }).notNull(),
+    reviewsCloseAt: timestamp("reviews_close_at", { withTimezone: true }).notNull(),
+    /** Set once posted: the platform's reference to the message and, where separate, its thread. */
+    messageRef: text("message_ref"),
+    threadRef: text("thread_ref"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [unique("prompts_cohort_date_unique").on(t.cohortId, t.localDate), index("prompts_message_ref_idx").on(t.messageRef), index("prompts_thread_ref_idx").on(t.threadRef)],
+);
+
+/** One row per step of a prompt: inserting it is the claim that makes the step run once. */
+export const promptSteps = pgTable(
+  "prompt_steps",
+  {
+    promptId: integer("prompt_id").notNull().references(() => prompts.id, { onDelete: "cascade" }),
+    step: text("step").notNull(),
+    status: text("status").notNull(),
+    leaseUntil: timestamp("lease_until", { withTimezone: true }).notNull(),
+    attempts: integer("attempts").notNull().default(1),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.promptId, t.step] })],
+);
+
+export const answers = pgTable(
+  "answers",
+  {
+    id: serial("id").primaryKey(),
+    promptId: integer("prompt_id").notNull().references(() => prompts.id, { onDelete: "cascade" }),
+    userRef: text("user_ref").notNull(),
+    body: text("body").notNull(),
+    sourceRef: text("source_ref"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
+    withdrawnAt: timestamp("withdrawn_at", { withTimezone: true }),
+  },
+  (t) => [unique("answers_prompt_user_unique").on(t.promptId, t.userRef), index("answers_source_ref_idx").on(t.sourceRef)],
+);
+
+export const reviewAssignments = pgTable(
+  "review_assignments",
+  {
+    id: serial("id").primaryKey(),
+    promptId: integer("prompt_id").notNull().references(() => prompts.id, { onDelete: "cascade" }),
+    answerId: integer("answer_id").notNull().references(() => answers.id, { onDelete: "cascade" }),
+    reviewerRef: text("reviewer_ref").notNull(),
+    comment: text("comment"),
+    submittedAt: timestamp("submitted_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [unique("review_assignments_answer_reviewer_unique").on(t.answerId, t.reviewerRef), index("review_assignments_reviewer_idx").on(t.reviewerRef)],
+);
+
+export const reviewScores = pgTable(
+  "review_scores",
+  {
+    assignmentId: integer("assignment_id").notNull().references(() => reviewAssignments.id, { onDelete: "cascade" }),
+    criterionId: text("criterion_id").notNull(),
+    score: integer("score").notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.assignmentId, t.criterionId] })],
+);
+
+export const answerResults = pgTable(
+  "answer_results",
+  {
+    answerId: integer("answer_id").notNull().references(() => answers.id, { onDelete: "cascade" }),
+    criterionId: text("criterion_id").notNull(),
+    score: real("score").notNull(),
+    uncertainty: real("uncertainty").notNull(),
+    plainMean: real("plain_mean").notNull(),
+    gradeCount: integer("grade_count").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.answerId, t.criterionId] })],
+);
+
+/** Append-only: corrections are new rows that reverse old ones, never updates. */
+export const pointsLedger = pgTable(
+  "points_ledger",
+  {
+    id: serial("id").primaryKey(),
+    cohortId: integer("cohort_id").notNull().references(() => cohorts.id, { onDelete: "cascade" }),
+    userRef: text("user_ref").notNull(),
+    season: integer("season").notNull(),
+    kind: text("kind").notNull(),
+    source: text("source").notNull(),
+    points: integer("points").notNull(),
+    localDate: text("local_date").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [unique("points_ledger_kind_source_unique").on(t.kind, t.source), index("points_ledger_cohort_user_idx").on(t.cohortId, t.userRef)],
+);
+
+export const drillCards = pgTable(
+  "drill_cards",
+  {
+    userRef: text("user_ref").notNull(),
+    questionId: text("question_id").notNull(),
+    card: jsonb("card").notNull(),
+    dueAt: timestamp("due_at", { withTimezone: true }).notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userRef, t.questionId] })],
+);
+
+export const drillAttempts = pgTable(
+  "drill_attempts",
+  {
+    id: serial("id").primaryKey(),
+    userRef: text("user_ref").notNull(),
+    questionId: text("question_id").notNull(),
+    body: text("body"),
+    ratings: jsonb("ratings"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    ratedAt: timestamp("rated_at", { withTimezone: true }),
+  },
+  (t) => [index("drill_attempts_user_idx").on(t.userRef)],
+);

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { and, asc, eq, isNull, notInArray, sql } from "drizzle-orm";
-import type { BankSyncReport, QuestionRepository } from "../../core/questions/ports.ts";
+import type { BankSyncReport, QuestionRepository } from "../../core/ports.ts";
 import type { Question, QuestionBank, Track } from "../../core/questions/types.ts";
 import type { Db } from "../client.ts";
 import { questions, tracks } from "../schema.ts";

@@ -1,0 +1,82 @@
+import { formatLocal } from "../cohorts/schedule.ts";
+import type { Actor, Cohort } from "../cohorts/types.ts";
+import type { CoachDeps } from "../deps.ts";
+import { CoachingError } from "../errors.ts";
+import type { AnswerCheck } from "../messages.ts";
+import { awardAnswer, reverseAnswer } from "../points/awards.ts";
+import type { Answer, Prompt } from "../prompts/types.ts";
+import { checkAnswer } from "./check-answer.ts";
+
+export const MAX_ANSWER_LENGTH = 4_000;
+
+export interface AnswerReceipt {
+  readonly answer: Answer;
+  /** False when this replaced the member's earlier answer. */
+  readonly created: boolean;
+  readonly check: AnswerCheck;
+  readonly streak: number;
+}
+
+async function promptContext(deps: CoachDeps, promptRefOrId: string | number): Promise<{ prompt: Prompt; cohort: Cohort }> {
+  const prompt = typeof promptRefOrId === "number" ? await deps.repos.prompts.get(promptRefOrId) : await deps.repos.prompts.findByRef(promptRefOrId);
+  if (!prompt) throw new CoachingError("no-prompt", "That message is not one of Cohort Coach's questions.");
+  const cohort = await deps.repos.cohorts.get(prompt.cohortId);
+  if (!cohort) throw new CoachingError("not-a-cohort", "This question's cohort no longer exists.");
+  return { prompt, cohort };
+}
+
+async function requireAnswersOpen(deps: CoachDeps, cohort: Cohort, prompt: Prompt): Promise<void> {
+  const now = deps.clock.now();
+  const steps = await deps.repos.prompts.steps(prompt.id);
+  if (now >= prompt.answersCloseAt || steps.has("open-reviews") || steps.has("close")) {
+    throw new CoachingError(
+      "window-closed",
+      `Answers for this question closed at ${formatLocal(prompt.answersCloseAt, cohort.timeZone)} (${cohort.timeZone}). Your answer was not changed. Try /drill to keep practising.`,
+    );
+  }
+}
+
+/**
+ * Records a member's answer: a thread reply, a modal, or an edit of either. One
+ * answer per member per prompt; a later submission replaces the text while answers
+ * are open. Too long or empty answers are refused whole, never truncated.
+ */
+export async function submitAnswer(
+  deps: CoachDeps,
+  input: { readonly prompt: string | number; readonly actor: Actor; readonly text: string; readonly sourceRef: string | null },
+): Promise<AnswerReceipt> {
+  const { prompt, cohort } = await promptContext(deps, input.prompt);
+  const text = input.text.trim();
+  if (text.length === 0) throw new CoachingError("answer-empty", "That answer is empty. Write your answer and send it again.");
+  if (text.length > MAX_ANSWER_LENGTH) {
+    throw new CoachingError(
+      "answer-too-long",
+      `Your answer is ${text.length.toLocaleString("en-US")} characters; the limit is ${MAX_ANSWER_LENGTH.toLocaleString("en-US")}. Tighten it and send it again (nothing was saved).`,
+    );
+  }
+  await requireAnswersOpen(deps, cohort, prompt);
+  const now = deps.clock.now();
+  await deps.repos.members.touch(cohort.id, input.actor.userRef, input.actor.displayName, now);
+  const { answer, created } = await deps.repos.answers.upsert(prompt.id, input.actor.userRef, text, input.sourceRef, now);
+  const streak = await awardAnswer(deps, cohort, prompt, input.actor.userRef, now);
+  const question = await deps.repos.questions.get(prompt.questionId);
+  const check = question ? checkAnswer(question.rubric, text) : { shown: [], missing: [] };
+  return { answer, created, check, streak };
+}
+
+/** Withdraws the answer behind a deleted message; its points are reversed. */
+export async function withdrawAnswer(deps: CoachDeps, input: { readonly sourceRef: string; readonly actorRef?: string }): Promise<Answer | undefined> {
+  const answer = await deps.repos.answers.findBySource(input.sourceRef);
+  if (!answer || answer.withdrawnAt !== null) return undefined;
+  if (input.actorRef !== undefined && input.actorRef !== answer.userRef) return undefined;
+  const { prompt, cohort } = await promptContext(deps, answer.promptId);
+  await requireAnswersOpen(deps, cohort, prompt);
+  const now = deps.clock.now();
+  if (await deps.repos.answers.withdraw(answer.id, now)) await reverseAnswer(deps, prompt, answer.userRef, now);
+  return answer;
+}
+
+/** The prompt a platform message or thread belongs to, if any. */
+export async function findPrompt(deps: CoachDeps, ref: string): Promise<Prompt | undefined> {
+  return deps.repos.prompts.findByRef(ref);
+}

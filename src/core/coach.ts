@@ -1,0 +1,73 @@
+import { submitAnswer, withdrawAnswer, findPrompt } from "./answers/submit-answer.ts";
+import {
+  addAdmin,
+  changeSchedule,
+  removeAdmin,
+  setPaused,
+  setReminders,
+  setupCohort,
+  skipDate,
+  startSeason,
+  requireCohort,
+  type CohortDefaults,
+} from "./cohorts/manage-cohort.ts";
+import { parseScheduleArgs, type ScheduleArgs } from "./cohorts/parse-settings.ts";
+import type { Actor, CohortAddress } from "./cohorts/types.ts";
+import type { CoachDeps } from "./deps.ts";
+import { answerDrill, rateDrill, startDrill } from "./drills/drill.ts";
+import { exportCohort, forgetMe, myStats, setReviewOptIn, setShowInResults } from "./members/member-ops.ts";
+import { leaderboard, type LeaderboardPeriod } from "./points/leaderboard.ts";
+import { closeNow, openReviewsNow, postNow } from "./prompts/admin-steps.ts";
+import { commentReview, nextReview, scoreCriterion, showReview, submitReview } from "./reviews/score-review.ts";
+import { runTick } from "./schedule/run-tick.ts";
+
+/**
+ * The engine's whole surface, as both adapters see it. Every rule lives in the
+ * functions this delegates to, so Slack and Discord cannot drift apart.
+ */
+export class Coach {
+  constructor(
+    readonly deps: CoachDeps,
+    private readonly defaults: CohortDefaults,
+  ) {}
+
+  tick = () => runTick(this.deps);
+  tracks = () => this.deps.repos.questions.activeTracks();
+  cohort = (address: CohortAddress) => this.deps.repos.cohorts.find(address);
+  requireCohort = (address: CohortAddress) => requireCohort(this.deps, address);
+
+  parseSchedule = (tokens: readonly string[]): ScheduleArgs => parseScheduleArgs(tokens);
+  setup = (address: CohortAddress, actor: Actor, args: ScheduleArgs) => setupCohort(this.deps, address, actor, args, this.defaults);
+  schedule = (address: CohortAddress, actor: Actor, args: ScheduleArgs) => changeSchedule(this.deps, address, actor, args, this.defaults);
+  pause = (address: CohortAddress, actor: Actor) => setPaused(this.deps, address, actor, true);
+  resume = (address: CohortAddress, actor: Actor) => setPaused(this.deps, address, actor, false);
+  reminders = (address: CohortAddress, actor: Actor, enabled: boolean) => setReminders(this.deps, address, actor, enabled);
+  skip = (address: CohortAddress, actor: Actor, date: string) => skipDate(this.deps, address, actor, date);
+  addAdmin = (address: CohortAddress, actor: Actor, userRef: string) => addAdmin(this.deps, address, actor, userRef);
+  removeAdmin = (address: CohortAddress, actor: Actor, userRef: string) => removeAdmin(this.deps, address, actor, userRef);
+  newSeason = (address: CohortAddress, actor: Actor) => startSeason(this.deps, address, actor);
+  postNow = (address: CohortAddress, actor: Actor) => postNow(this.deps, address, actor);
+  openReviews = (address: CohortAddress, actor: Actor) => openReviewsNow(this.deps, address, actor);
+  closeNow = (address: CohortAddress, actor: Actor) => closeNow(this.deps, address, actor);
+  export = (address: CohortAddress, actor: Actor) => exportCohort(this.deps, address, actor);
+
+  findPrompt = (ref: string) => findPrompt(this.deps, ref);
+  answer = (input: Parameters<typeof submitAnswer>[1]) => submitAnswer(this.deps, input);
+  withdraw = (input: Parameters<typeof withdrawAnswer>[1]) => withdrawAnswer(this.deps, input);
+
+  showReview = (assignmentId: number, reviewerRef: string) => showReview(this.deps, assignmentId, reviewerRef);
+  nextReview = (promptId: number, reviewerRef: string) => nextReview(this.deps, promptId, reviewerRef);
+  score = (input: Parameters<typeof scoreCriterion>[1]) => scoreCriterion(this.deps, input);
+  comment = (input: Parameters<typeof commentReview>[1]) => commentReview(this.deps, input);
+  submitReview = (input: Parameters<typeof submitReview>[1]) => submitReview(this.deps, input);
+
+  leaderboard = (address: CohortAddress, viewerRef: string, period: LeaderboardPeriod) => leaderboard(this.deps, address, viewerRef, period);
+  me = (address: CohortAddress, actor: Actor) => myStats(this.deps, address, actor);
+  reviewOptIn = (address: CohortAddress, actor: Actor, optIn: boolean) => setReviewOptIn(this.deps, address, actor, optIn);
+  showInResults = (address: CohortAddress, actor: Actor, show: boolean) => setShowInResults(this.deps, address, actor, show);
+  forgetMe = (actor: Pick<Actor, "userRef">) => forgetMe(this.deps, actor);
+
+  drill = (input: Parameters<typeof startDrill>[1]) => startDrill(this.deps, input);
+  answerDrill = (input: Parameters<typeof answerDrill>[1]) => answerDrill(this.deps, input);
+  rateDrill = (input: Parameters<typeof rateDrill>[1]) => rateDrill(this.deps, input);
+}

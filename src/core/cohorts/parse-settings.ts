@@ -1,0 +1,82 @@
+import { CoachingError } from "../errors.ts";
+
+const dayIndex: Record<string, number> = { mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6, sun: 7 };
+const dayAliases: Record<string, readonly number[]> = {
+  weekdays: [1, 2, 3, 4, 5],
+  daily: [1, 2, 3, 4, 5, 6, 7],
+  everyday: [1, 2, 3, 4, 5, 6, 7],
+  weekends: [6, 7],
+};
+
+export function parseTime(value: string): string {
+  const match = /^([01]?\d|2[0-3])[:.h]([0-5]\d)$/i.exec(value.trim());
+  if (!match) throw new CoachingError("bad-time", `"${value}" is not a time. Use 24-hour HH:MM, for example 09:00 or 17:30.`);
+  return `${match[1]!.padStart(2, "0")}:${match[2]}`;
+}
+
+export function parseTimeZone(value: string): string {
+  const zone = value.trim();
+  try {
+    // Intl canonicalises case and rejects unknown names, including offsets we do not want.
+    const resolved = new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone;
+    if (zone.includes("/") || zone.toUpperCase() === "UTC") return resolved;
+  } catch {
+    // fall through to the friendly error
+  }
+  throw new CoachingError("bad-zone", `"${value}" is not a time zone. Use an Area/City name such as America/New_York or Europe/London.`);
+}
+
+/** "mon-fri", "mon,wed,fri", "daily", "weekdays", "weekends", "sat-sun". */
+export function parseWeekdays(value: string): number[] {
+  const text = value.trim().toLowerCase();
+  const alias = dayAliases[text];
+  if (alias) return [...alias];
+  const days = new Set<number>();
+  for (const part of text.split(",")) {
+    const range = /^([a-z]{3})(?:-([a-z]{3}))?$/.exec(part.trim());
+    const from = range ? dayIndex[range[1]!] : undefined;
+    const to = range?.[2] ? dayIndex[range[2]] : from;
+    if (from === undefined || to === undefined) {
+      throw new CoachingError("bad-days", `"${value}" is not a set of days. Use mon-fri, mon,wed,fri or daily.`);
+    }
+    for (let d = from; ; d = (d % 7) + 1) {
+      days.add(d);
+      if (d === to) break;
+    }
+  }
+  return [...days].sort((a, b) => a - b);
+}
+
+export function parseLocalDate(value: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
+  const date = match ? new Date(`${value.trim()}T00:00:00Z`) : undefined;
+  if (!match || !date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value.trim()) {
+    throw new CoachingError("bad-date", `"${value}" is not a date. Use YYYY-MM-DD, for example 2026-12-24.`);
+  }
+  return value.trim();
+}
+
+export interface ScheduleArgs {
+  readonly trackId: string;
+  readonly postTime?: string;
+  readonly timeZone?: string;
+  readonly weekdays?: readonly number[];
+}
+
+/**
+ * Reads `<track> [HH:MM] [Area/City] [days]` in any order after the track, telling
+ * each argument apart by its shape so organizers need not remember positions.
+ */
+export function parseScheduleArgs(tokens: readonly string[]): ScheduleArgs {
+  const [trackId, ...rest] = tokens.filter((t) => t.trim() !== "");
+  if (!trackId) throw new CoachingError("bad-arguments", "Say which track to use, for example: setup humana/ai-pm 09:00 America/New_York mon-fri");
+  let postTime: string | undefined;
+  let timeZone: string | undefined;
+  let weekdays: number[] | undefined;
+  for (const token of rest) {
+    if (/^\d/.test(token)) postTime = parseTime(token);
+    else if (token.includes("/") || token.toUpperCase() === "UTC") timeZone = parseTimeZone(token);
+    else weekdays = parseWeekdays(token);
+  }
+  return { trackId: trackId.trim().toLowerCase(), postTime, timeZone, weekdays };
+}

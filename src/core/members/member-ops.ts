@@ -1,0 +1,125 @@
+import { requireAdmin, requireCohort } from "../cohorts/manage-cohort.ts";
+import type { Actor, CohortAddress } from "../cohorts/types.ts";
+import type { CoachDeps } from "../deps.ts";
+import { streakAt } from "../points/awards.ts";
+import { scorePrompt } from "../scores/close-prompt.ts";
+import { POINTS } from "../points/awards.ts";
+
+export interface MyStats {
+  readonly points: { readonly season: number; readonly all: number };
+  readonly answers: number;
+  readonly reviewsDone: number;
+  readonly streak: number;
+  readonly criteria: readonly { readonly id: string; readonly label: string; readonly average: number; readonly answers: number }[];
+  readonly reviewOptIn: boolean;
+}
+
+export async function myStats(deps: CoachDeps, address: CohortAddress, actor: Actor): Promise<MyStats> {
+  const cohort = await requireCohort(deps, address);
+  const entries = await deps.repos.points.entriesFor(cohort.id, actor.userRef);
+  const prompts = await deps.repos.prompts.forCohort(cohort.id);
+  const promptIds = new Set(prompts.map((p) => p.id));
+  const answers = (await deps.repos.answers.forUser(actor.userRef)).filter((a) => promptIds.has(a.promptId) && a.withdrawnAt === null);
+  const reviews = (await deps.repos.reviews.forReviewer(actor.userRef)).filter((r) => promptIds.has(r.promptId) && r.submittedAt !== null);
+  const latest = prompts.filter((p) => p.messageRef !== null).at(-1);
+  const perCriterion = new Map<string, { label: string; scores: number[] }>();
+  for (const answer of answers) {
+    const prompt = prompts.find((p) => p.id === answer.promptId)!;
+    const question = await deps.repos.questions.get(prompt.questionId);
+    for (const result of await deps.repos.reviews.results(answer.id)) {
+      const label = question?.rubric.criteria.find((c) => c.id === result.criterionId)?.label ?? result.criterionId;
+      const entry = perCriterion.get(result.criterionId) ?? { label, scores: [] };
+      entry.scores.push(result.score);
+      perCriterion.set(result.criterionId, entry);
+    }
+  }
+  const member = await deps.repos.members.get(cohort.id, actor.userRef);
+  return {
+    points: {
+      season: entries.filter((e) => e.season === cohort.season).reduce((s, e) => s + e.points, 0),
+      all: entries.reduce((s, e) => s + e.points, 0),
+    },
+    answers: answers.length,
+    reviewsDone: reviews.length,
+    streak: latest ? await streakAt(deps, cohort, latest, actor.userRef) : 0,
+    criteria: [...perCriterion]
+      .map(([id, { label, scores }]) => ({ id, label, average: scores.reduce((s, v) => s + v, 0) / scores.length, answers: scores.length }))
+      .sort((a, b) => a.average - b.average),
+    reviewOptIn: member?.reviewOptIn ?? false,
+  };
+}
+
+export async function setReviewOptIn(deps: CoachDeps, address: CohortAddress, actor: Actor, optIn: boolean): Promise<void> {
+  const cohort = await requireCohort(deps, address);
+  await deps.repos.members.touch(cohort.id, actor.userRef, actor.displayName, deps.clock.now());
+  await deps.repos.members.setReviewOptIn(cohort.id, actor.userRef, optIn);
+}
+
+export async function setShowInResults(deps: CoachDeps, address: CohortAddress, actor: Actor, show: boolean): Promise<void> {
+  const cohort = await requireCohort(deps, address);
+  await deps.repos.members.touch(cohort.id, actor.userRef, actor.displayName, deps.clock.now());
+  await deps.repos.members.setShowInResults(cohort.id, actor.userRef, show);
+}
+
+const csvCell = (value: unknown): string => {
+  const text = value === null || value === undefined ? "" : value instanceof Date ? value.toISOString() : String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+};
+const csvRow = (cells: readonly unknown[]) => cells.map(csvCell).join(",");
+
+/** One CSV of prompts, answers, scores and points: one record per line, typed by its first column. */
+export async function exportCohort(deps: CoachDeps, address: CohortAddress, actor: Actor): Promise<{ filename: string; csv: string }> {
+  const cohort = await requireAdmin(deps, address, actor);
+  const names = new Map((await deps.repos.members.list(cohort.id)).map((m) => [m.userRef, m.displayName]));
+  const lines = [csvRow(["record", "date", "prompt_id", "question_id", "user", "display_name", "criterion", "score", "points", "kind", "text"])];
+  for (const prompt of await deps.repos.prompts.forCohort(cohort.id)) {
+    lines.push(csvRow(["prompt", prompt.localDate, prompt.id, prompt.questionId, "", "", "", "", "", "", ""]));
+    for (const answer of await deps.repos.answers.active(prompt.id)) {
+      lines.push(csvRow(["answer", prompt.localDate, prompt.id, prompt.questionId, answer.userRef, names.get(answer.userRef) ?? "", "", "", "", "", answer.body]));
+      for (const result of await deps.repos.reviews.results(answer.id)) {
+        lines.push(csvRow(["score", prompt.localDate, prompt.id, prompt.questionId, answer.userRef, names.get(answer.userRef) ?? "", result.criterionId, result.score.toFixed(2), "", "", ""]));
+      }
+    }
+  }
+  for (const entry of await deps.repos.points.all(cohort.id)) {
+    lines.push(csvRow(["points", entry.localDate, "", "", entry.userRef, names.get(entry.userRef) ?? "", "", "", entry.points, entry.kind, entry.source]));
+  }
+  return { filename: `cohort-${cohort.platform}-${cohort.channelId}-export.csv`, csv: `${lines.join("\n")}\n` };
+}
+
+/**
+ * Deletes the member's answers, scores, comments, drills and points everywhere, then
+ * re-scores the answers they had reviewed so their grades stop counting for others.
+ */
+export async function forgetMe(deps: CoachDeps, actor: Pick<Actor, "userRef">): Promise<{ answers: number; reviews: number }> {
+  const now = deps.clock.now();
+  const reviewed = await deps.repos.reviews.forReviewer(actor.userRef);
+  const deletedAnswers = await deps.repos.answers.deleteForUser(actor.userRef);
+  const deletedReviews = await deps.repos.reviews.deleteForReviewer(actor.userRef);
+  await deps.repos.points.deleteForUser(actor.userRef);
+  await deps.repos.drills.deleteForUser(actor.userRef);
+  await deps.repos.members.forget(actor.userRef);
+
+  const affectedPrompts = new Set(reviewed.map((r) => r.promptId));
+  for (const promptId of affectedPrompts) {
+    const prompt = await deps.repos.prompts.get(promptId);
+    if (!prompt) continue;
+    const steps = await deps.repos.prompts.steps(promptId);
+    if (steps.get("close") !== "done") continue;
+    const cohort = (await deps.repos.cohorts.get(prompt.cohortId))!;
+    const results = await scorePrompt(deps, cohort, prompt);
+    for (const [answerId, answerResults] of results) {
+      await deps.repos.reviews.saveResults(answerId, answerResults);
+      const answer = (await deps.repos.answers.get(answerId))!;
+      const source = `answer:${answerId}`;
+      await deps.repos.points.reverse("quality", source, now);
+      if (answerResults.length === 0) continue;
+      const score = answerResults.reduce((s, r) => s + r.score, 0) / answerResults.length;
+      await deps.repos.points.award(
+        { cohortId: cohort.id, userRef: answer.userRef, season: prompt.season, kind: "quality", source, points: Math.round(score * POINTS.qualityPerPoint), localDate: prompt.localDate },
+        now,
+      );
+    }
+  }
+  return { answers: deletedAnswers.length, reviews: deletedReviews.length };
+}

@@ -1,0 +1,98 @@
+import type { CohortAddress } from "./cohorts/types.ts";
+import type { Question } from "./questions/types.ts";
+
+/**
+ * What the engine says, in neutral terms. Slack renders these as Block Kit and
+ * Discord as embeds and components; neither adds or drops information.
+ */
+
+export interface ReviewCriterionView {
+  readonly id: string;
+  readonly label: string;
+  readonly levels: { readonly 1: string; readonly 3: string; readonly 5: string };
+  readonly chosen: number | undefined;
+}
+
+export interface ReviewCard {
+  readonly assignmentId: number;
+  readonly promptId: number;
+  readonly company: string;
+  readonly questionPrompt: string;
+  /** The answer without its author: reviewers score blind. */
+  readonly answerText: string;
+  readonly criteria: readonly ReviewCriterionView[];
+  readonly comment: string | null;
+  readonly submitted: boolean;
+  readonly reviewsCloseAt: Date;
+  readonly timeZone: string;
+}
+
+export interface SignalCheck {
+  readonly criterionId: string;
+  readonly criterionLabel: string;
+  readonly label: string;
+  readonly present: boolean;
+  readonly missing: string;
+}
+
+export interface AnswerCheck {
+  readonly shown: readonly SignalCheck[];
+  readonly missing: readonly SignalCheck[];
+}
+
+export interface TopAnswer {
+  readonly rank: number;
+  /** Undefined when the author asked not to be named. */
+  readonly displayName: string | undefined;
+  readonly userRef: string | undefined;
+  readonly score: number;
+}
+
+export interface AuthorFeedback {
+  readonly promptId: number;
+  readonly company: string;
+  readonly questionPrompt: string;
+  readonly criteria: readonly { readonly id: string; readonly label: string; readonly score: number; readonly uncertainty: number; readonly reviews: number }[];
+  readonly comments: readonly string[];
+  readonly outline: readonly string[];
+}
+
+export type CoachMessage =
+  | { readonly kind: "prompt"; readonly promptId: number; readonly question: Question; readonly round: string; readonly answersCloseAt: Date; readonly timeZone: string }
+  | { readonly kind: "answer-reminder"; readonly promptId: number; readonly answersCloseAt: Date; readonly timeZone: string; readonly answerCount: number }
+  | { readonly kind: "reviews-open"; readonly promptId: number; readonly answerCount: number; readonly reviewerCount: number; readonly reviewsCloseAt: Date; readonly timeZone: string }
+  | { readonly kind: "no-reviews"; readonly promptId: number; readonly answerCount: number }
+  | { readonly kind: "review-request"; readonly card: ReviewCard }
+  | { readonly kind: "reviewer-reminder"; readonly promptId: number; readonly pending: number; readonly reviewsCloseAt: Date; readonly timeZone: string }
+  | {
+      readonly kind: "results";
+      readonly promptId: number;
+      readonly answerCount: number;
+      readonly memberCount: number;
+      readonly reviewsSubmitted: number;
+      readonly reviewsAssigned: number;
+      readonly top: readonly TopAnswer[];
+      readonly nextPostAt: Date | undefined;
+      readonly timeZone: string;
+    }
+  | { readonly kind: "feedback"; readonly feedback: AuthorFeedback };
+
+export type Destination =
+  | { readonly kind: "channel"; readonly cohort: CohortAddress }
+  | { readonly kind: "thread"; readonly cohort: CohortAddress; readonly messageRef: string; readonly threadRef: string | null }
+  | { readonly kind: "user"; readonly cohort: CohortAddress; readonly userRef: string };
+
+export interface PostedMessage {
+  readonly messageRef: string;
+  /** Discord answers live in a thread channel of their own; Slack threads hang off the message. */
+  readonly threadRef: string | null;
+}
+
+export interface Messenger {
+  /**
+   * Sends one message. `idempotencyKey` is stable per logical message, so an adapter
+   * can refuse a duplicate after a crash between sending and recording (Discord nonce,
+   * Slack metadata lookup).
+   */
+  send(to: Destination, message: CoachMessage, idempotencyKey: string): Promise<PostedMessage>;
+}

@@ -1,0 +1,47 @@
+import type { Cohort } from "../cohorts/types.ts";
+import type { CoachDeps } from "../deps.ts";
+import type { Prompt } from "../prompts/types.ts";
+
+/** Point values in one place, so the README and the code cannot drift apart. */
+export const POINTS = {
+  answer: 10,
+  /** Per consecutive posting day beyond the first, capped. */
+  streakPerDay: 2,
+  streakCap: 10,
+  reviewOnTime: 5,
+  /** Multiplied by the answer's mean corrected score (1-5). */
+  qualityPerPoint: 2,
+  drill: 2,
+  drillsPerDay: 3,
+} as const;
+
+export const answerSource = (promptId: number, userRef: string) => `prompt:${promptId}:${userRef}`;
+
+/** Consecutive prompts of the cohort, ending with `prompt`, that the member answered. */
+export async function streakAt(deps: CoachDeps, cohort: Cohort, prompt: Prompt, userRef: string): Promise<number> {
+  const prompts = (await deps.repos.prompts.forCohort(cohort.id)).filter((p) => p.localDate <= prompt.localDate && p.messageRef !== null);
+  const answered = new Set((await deps.repos.answers.forUser(userRef)).filter((a) => a.withdrawnAt === null).map((a) => a.promptId));
+  let streak = 0;
+  for (const p of [...prompts].sort((a, b) => b.localDate.localeCompare(a.localDate))) {
+    if (!answered.has(p.id)) break;
+    streak++;
+  }
+  return streak;
+}
+
+export async function awardAnswer(deps: CoachDeps, cohort: Cohort, prompt: Prompt, userRef: string, now: Date): Promise<number> {
+  const source = answerSource(prompt.id, userRef);
+  await deps.repos.points.award({ cohortId: cohort.id, userRef, season: prompt.season, kind: "answer", source, points: POINTS.answer, localDate: prompt.localDate }, now);
+  const streak = await streakAt(deps, cohort, prompt, userRef);
+  if (streak >= 2) {
+    const bonus = Math.min((streak - 1) * POINTS.streakPerDay, POINTS.streakCap);
+    await deps.repos.points.award({ cohortId: cohort.id, userRef, season: prompt.season, kind: "streak", source, points: bonus, localDate: prompt.localDate }, now);
+  }
+  return streak;
+}
+
+export async function reverseAnswer(deps: CoachDeps, prompt: Prompt, userRef: string, now: Date): Promise<void> {
+  const source = answerSource(prompt.id, userRef);
+  await deps.repos.points.reverse("answer", source, now);
+  await deps.repos.points.reverse("streak", source, now);
+}

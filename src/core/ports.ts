@@ -1,0 +1,185 @@
+import type { Cohort, CohortAddress, Member, ScheduleSettings } from "./cohorts/types.ts";
+import type { Answer, CriterionResult, Prompt, PromptStep, ReviewAssignment } from "./prompts/types.ts";
+import type { Question, QuestionBank, Track } from "./questions/types.ts";
+
+/**
+ * Everything the engine needs from storage. Implemented with Drizzle in src/db/;
+ * every write here is idempotent (unique keys and upserts), so retried platform
+ * deliveries and concurrent clicks converge on one row.
+ */
+
+export interface BankSyncReport {
+  readonly added: number;
+  readonly changed: number;
+  readonly unchanged: number;
+  readonly retired: number;
+}
+
+export interface QuestionRepository {
+  /**
+   * Makes the stored bank match `bank`: questions and tracks upserted by id, those no
+   * longer in any file retired (kept so old prompts still resolve, never picked again).
+   */
+  sync(bank: QuestionBank, now: Date): Promise<BankSyncReport>;
+  /** Any question ever synced, retired or not. */
+  get(id: string): Promise<Question | undefined>;
+  activeQuestions(trackId: string): Promise<readonly Question[]>;
+  activeTracks(): Promise<readonly Track[]>;
+}
+
+export interface CohortSettingsPatch {
+  readonly trackId?: string;
+  readonly postTime?: string;
+  readonly timeZone?: string;
+  readonly weekdays?: readonly number[];
+  readonly paused?: boolean;
+  readonly remindersEnabled?: boolean;
+}
+
+export interface CohortRepository {
+  /** Creates the channel's cohort, or updates its schedule when it already exists. */
+  upsert(address: CohortAddress, settings: ScheduleSettings, createdBy: string, now: Date): Promise<{ cohort: Cohort; created: boolean }>;
+  find(address: CohortAddress): Promise<Cohort | undefined>;
+  get(id: number): Promise<Cohort | undefined>;
+  all(): Promise<readonly Cohort[]>;
+  update(id: number, patch: CohortSettingsPatch): Promise<Cohort>;
+  addSkipDate(id: number, localDate: string): Promise<void>;
+  addAdmin(id: number, userRef: string): Promise<void>;
+  removeAdmin(id: number, userRef: string): Promise<void>;
+  /** Returns the new season number. */
+  startSeason(id: number): Promise<number>;
+}
+
+export interface MemberRepository {
+  /** Records that a user took part; keeps their settings if already known. */
+  touch(cohortId: number, userRef: string, displayName: string, now: Date): Promise<Member>;
+  /** Removes the user from every cohort's member list (admins stay until removed). */
+  forget(userRef: string): Promise<void>;
+  get(cohortId: number, userRef: string): Promise<Member | undefined>;
+  list(cohortId: number): Promise<readonly Member[]>;
+  setReviewOptIn(cohortId: number, userRef: string, optIn: boolean): Promise<void>;
+  setShowInResults(cohortId: number, userRef: string, show: boolean): Promise<void>;
+}
+
+export type StepStatus = "running" | "done" | "skipped";
+
+export interface PromptRepository {
+  /** Inserts the day's prompt unless it exists; either way returns the stored one. */
+  ensure(prompt: Omit<Prompt, "id" | "messageRef" | "threadRef">, now: Date): Promise<Prompt>;
+  get(id: number): Promise<Prompt | undefined>;
+  findByRef(ref: string): Promise<Prompt | undefined>;
+  forCohort(cohortId: number): Promise<readonly Prompt[]>;
+  /** Prompts whose close step has not finished. */
+  unfinished(): Promise<readonly Prompt[]>;
+  setPosted(id: number, messageRef: string, threadRef: string | null): Promise<void>;
+  /**
+   * Claims a step for this worker. True for exactly one caller until the lease
+   * runs out; a claim whose worker died (lease passed, not finished) can be retaken.
+   */
+  claimStep(promptId: number, step: PromptStep, now: Date, leaseMs: number): Promise<boolean>;
+  finishStep(promptId: number, step: PromptStep, status: "done" | "skipped", now: Date): Promise<void>;
+  steps(promptId: number): Promise<ReadonlyMap<PromptStep, StepStatus>>;
+}
+
+export interface AnswerRepository {
+  /** One answer per member per prompt: a second submission replaces the text. */
+  upsert(promptId: number, userRef: string, body: string, sourceRef: string | null, now: Date): Promise<{ answer: Answer; created: boolean }>;
+  get(id: number): Promise<Answer | undefined>;
+  findBySource(sourceRef: string): Promise<Answer | undefined>;
+  find(promptId: number, userRef: string): Promise<Answer | undefined>;
+  /** Answers not withdrawn, oldest first. */
+  active(promptId: number): Promise<readonly Answer[]>;
+  withdraw(id: number, now: Date): Promise<boolean>;
+  forUser(userRef: string): Promise<readonly Answer[]>;
+  deleteForUser(userRef: string): Promise<readonly number[]>;
+}
+
+export interface Grade {
+  readonly promptId: number;
+  readonly answerId: number;
+  readonly reviewerRef: string;
+  readonly criterionId: string;
+  readonly score: number;
+}
+
+export interface ReviewRepository {
+  assign(promptId: number, pairs: readonly { answerId: number; reviewerRef: string }[], now: Date): Promise<void>;
+  get(id: number): Promise<ReviewAssignment | undefined>;
+  forPrompt(promptId: number): Promise<readonly ReviewAssignment[]>;
+  forReviewer(reviewerRef: string, promptId?: number): Promise<readonly ReviewAssignment[]>;
+  /** Last write wins per (assignment, criterion); refused once the review is submitted. */
+  recordScore(assignmentId: number, criterionId: string, score: number, now: Date): Promise<boolean>;
+  scores(assignmentId: number): Promise<ReadonlyMap<string, number>>;
+  setComment(assignmentId: number, comment: string): Promise<boolean>;
+  /** True only for the call that submitted it. */
+  submit(assignmentId: number, now: Date): Promise<boolean>;
+  /** Submitted grades of every prompt of the cohort, so reviewer bias is learned across days. */
+  cohortGrades(cohortId: number): Promise<readonly Grade[]>;
+  saveResults(answerId: number, results: readonly CriterionResult[]): Promise<void>;
+  results(answerId: number): Promise<readonly CriterionResult[]>;
+  deleteForReviewer(reviewerRef: string): Promise<readonly number[]>;
+}
+
+export interface LedgerEntry {
+  readonly cohortId: number;
+  readonly userRef: string;
+  readonly season: number;
+  readonly kind: string;
+  /** With `kind`, identifies the event; a second award for it is a no-op. */
+  readonly source: string;
+  readonly points: number;
+  readonly localDate: string;
+}
+
+export interface PointsTotal {
+  readonly userRef: string;
+  readonly points: number;
+}
+
+export interface PointsRepository {
+  award(entry: LedgerEntry, now: Date): Promise<boolean>;
+  /** Appends a reversing entry for (kind, source) if it exists and is not yet reversed. */
+  reverse(kind: string, source: string, now: Date): Promise<boolean>;
+  totals(cohortId: number, filter: { season?: number; fromDate?: string; toDate?: string }): Promise<readonly PointsTotal[]>;
+  entriesFor(cohortId: number, userRef: string): Promise<readonly (LedgerEntry & { createdAt: Date })[]>;
+  all(cohortId: number): Promise<readonly (LedgerEntry & { createdAt: Date })[]>;
+  deleteForUser(userRef: string): Promise<number>;
+}
+
+export interface DrillCardState {
+  readonly questionId: string;
+  readonly card: unknown;
+  readonly dueAt: Date;
+}
+
+export interface DrillAttempt {
+  readonly id: number;
+  readonly userRef: string;
+  readonly questionId: string;
+  readonly body: string | null;
+  readonly ratings: Readonly<Record<string, number>> | null;
+  readonly createdAt: Date;
+}
+
+export interface DrillRepository {
+  cards(userRef: string): Promise<readonly DrillCardState[]>;
+  saveCard(userRef: string, state: DrillCardState, now: Date): Promise<void>;
+  startAttempt(userRef: string, questionId: string, now: Date): Promise<DrillAttempt>;
+  getAttempt(id: number): Promise<DrillAttempt | undefined>;
+  saveAnswer(id: number, body: string): Promise<void>;
+  /** True only for the first rating of an attempt. */
+  rate(id: number, ratings: Readonly<Record<string, number>>, now: Date): Promise<boolean>;
+  ratedAttempts(userRef: string): Promise<readonly DrillAttempt[]>;
+  deleteForUser(userRef: string): Promise<void>;
+}
+
+export interface Repositories {
+  readonly questions: QuestionRepository;
+  readonly cohorts: CohortRepository;
+  readonly members: MemberRepository;
+  readonly prompts: PromptRepository;
+  readonly answers: AnswerRepository;
+  readonly reviews: ReviewRepository;
+  readonly points: PointsRepository;
+  readonly drills: DrillRepository;
+}

@@ -1,0 +1,145 @@
+import { assignReviewers } from "../reviews/assign-reviewers.ts";
+import { nextPostAt } from "../cohorts/schedule.ts";
+import type { Cohort, CohortAddress } from "../cohorts/types.ts";
+import type { CoachDeps } from "../deps.ts";
+import type { CoachMessage, Destination } from "../messages.ts";
+import { closePrompt } from "../scores/close-prompt.ts";
+import { buildReviewCard } from "../reviews/review-card.ts";
+import type { Prompt, PromptStep } from "./types.ts";
+
+/** How long a claimed step is protected; a worker that died mid-step is retried after it. */
+export const STEP_LEASE_MS = 2 * 60_000;
+
+const address = (cohort: Cohort): CohortAddress => ({ platform: cohort.platform, workspaceId: cohort.workspaceId, channelId: cohort.channelId });
+
+export function threadOf(cohort: Cohort, prompt: Prompt): Destination {
+  return { kind: "thread", cohort: address(cohort), messageRef: prompt.messageRef ?? "", threadRef: prompt.threadRef };
+}
+
+/** Sends to one member; a closed DM must not stop the others from getting theirs. */
+async function sendToUser(deps: CoachDeps, cohort: Cohort, userRef: string, message: CoachMessage, key: string): Promise<void> {
+  try {
+    await deps.messenger.send({ kind: "user", cohort: address(cohort), userRef }, message, key);
+  } catch (error) {
+    deps.log.warn({ err: error, userRef, kind: message.kind, cohortId: cohort.id }, "could not message a member privately");
+  }
+}
+
+/** The instants at which each step falls due; reminders are left out when turned off. */
+export function stepTimeline(cohort: Cohort, prompt: Prompt): { step: PromptStep; at: Date }[] {
+  const hour = 3_600_000;
+  const timeline: { step: PromptStep; at: Date }[] = [{ step: "post", at: prompt.postAt }];
+  if (cohort.remindersEnabled) timeline.push({ step: "answer-reminder", at: new Date(prompt.answersCloseAt.getTime() - hour) });
+  timeline.push({ step: "open-reviews", at: prompt.answersCloseAt });
+  if (cohort.remindersEnabled) timeline.push({ step: "reviewer-reminder", at: new Date(prompt.reviewsCloseAt.getTime() - 2 * hour) });
+  timeline.push({ step: "close", at: prompt.reviewsCloseAt });
+  return timeline;
+}
+
+/**
+ * Claims, runs and records one step. Returns false when another worker holds or
+ * finished it, which is how two ticks or two replicas never repeat a step.
+ */
+export async function runStep(deps: CoachDeps, cohort: Cohort, prompt: Prompt, step: PromptStep): Promise<boolean> {
+  const now = deps.clock.now();
+  if (!(await deps.repos.prompts.claimStep(prompt.id, step, now, STEP_LEASE_MS))) return false;
+  await stepHandlers[step](deps, cohort, prompt);
+  await deps.repos.prompts.finishStep(prompt.id, step, "done", deps.clock.now());
+  return true;
+}
+
+type StepHandler = (deps: CoachDeps, cohort: Cohort, prompt: Prompt) => Promise<void>;
+
+const stepHandlers: Record<PromptStep, StepHandler> = {
+  async post(deps, cohort, prompt) {
+    const question = await deps.repos.questions.get(prompt.questionId);
+    if (!question) throw new Error(`question ${prompt.questionId} of prompt ${prompt.id} is missing`);
+    const posted = await deps.messenger.send(
+      { kind: "channel", cohort: address(cohort) },
+      { kind: "prompt", promptId: prompt.id, question, round: question.category.round, answersCloseAt: prompt.answersCloseAt, timeZone: cohort.timeZone },
+      `prompt:${prompt.id}:post`,
+    );
+    await deps.repos.prompts.setPosted(prompt.id, posted.messageRef, posted.threadRef);
+  },
+
+  async "answer-reminder"(deps, cohort, prompt) {
+    const answers = await deps.repos.answers.active(prompt.id);
+    await deps.messenger.send(
+      threadOf(cohort, prompt),
+      { kind: "answer-reminder", promptId: prompt.id, answersCloseAt: prompt.answersCloseAt, timeZone: cohort.timeZone, answerCount: answers.length },
+      `prompt:${prompt.id}:answer-reminder`,
+    );
+  },
+
+  async "open-reviews"(deps, cohort, prompt) {
+    const answers = await deps.repos.answers.active(prompt.id);
+    if (answers.length < 2) {
+      await deps.messenger.send(threadOf(cohort, prompt), { kind: "no-reviews", promptId: prompt.id, answerCount: answers.length }, `prompt:${prompt.id}:open-reviews`);
+      return;
+    }
+    const members = await deps.repos.members.list(cohort.id);
+    const previous = (await deps.repos.prompts.forCohort(cohort.id)).filter((p) => p.localDate < prompt.localDate).at(-1);
+    const previousPairs = new Set<string>();
+    if (previous) {
+      for (const assignment of await deps.repos.reviews.forPrompt(previous.id)) {
+        const answer = await deps.repos.answers.get(assignment.answerId);
+        if (answer) previousPairs.add(`${assignment.reviewerRef}>${answer.userRef}`);
+      }
+    }
+    const pairs = assignReviewers({
+      answers: answers.map((a) => ({ id: a.id, authorRef: a.userRef })),
+      optedIn: members.filter((m) => m.reviewOptIn).map((m) => m.userRef),
+      k: cohort.reviewersPerAnswer,
+      previousPairs,
+      seed: `prompt:${prompt.id}`,
+    });
+    await deps.repos.reviews.assign(prompt.id, pairs, deps.clock.now());
+    const assignments = await deps.repos.reviews.forPrompt(prompt.id);
+    await deps.messenger.send(
+      threadOf(cohort, prompt),
+      {
+        kind: "reviews-open",
+        promptId: prompt.id,
+        answerCount: answers.length,
+        reviewerCount: new Set(assignments.map((a) => a.reviewerRef)).size,
+        reviewsCloseAt: prompt.reviewsCloseAt,
+        timeZone: cohort.timeZone,
+      },
+      `prompt:${prompt.id}:open-reviews`,
+    );
+    for (const assignment of assignments) {
+      const card = await buildReviewCard(deps, assignment.id);
+      if (card) await sendToUser(deps, cohort, assignment.reviewerRef, { kind: "review-request", card }, `review:${assignment.id}:request`);
+    }
+  },
+
+  async "reviewer-reminder"(deps, cohort, prompt) {
+    const pending = new Map<string, number>();
+    for (const a of await deps.repos.reviews.forPrompt(prompt.id)) {
+      if (a.submittedAt === null) pending.set(a.reviewerRef, (pending.get(a.reviewerRef) ?? 0) + 1);
+    }
+    for (const [reviewerRef, count] of pending) {
+      await sendToUser(
+        deps,
+        cohort,
+        reviewerRef,
+        { kind: "reviewer-reminder", promptId: prompt.id, pending: count, reviewsCloseAt: prompt.reviewsCloseAt, timeZone: cohort.timeZone },
+        `prompt:${prompt.id}:reviewer-reminder:${reviewerRef}`,
+      );
+    }
+  },
+
+  async close(deps, cohort, prompt) {
+    const outcome = await closePrompt(deps, cohort, prompt);
+    for (const feedback of outcome.feedback) {
+      await sendToUser(deps, cohort, feedback.userRef, { kind: "feedback", feedback: feedback.feedback }, `prompt:${prompt.id}:feedback:${feedback.userRef}`);
+    }
+    const fresh = (await deps.repos.cohorts.get(cohort.id)) ?? cohort;
+    await deps.messenger.send(
+      threadOf(cohort, prompt),
+      { ...outcome.summary, nextPostAt: fresh.paused ? undefined : nextPostAt(fresh, deps.clock.now()), timeZone: cohort.timeZone },
+      `prompt:${prompt.id}:close`,
+    );
+  },
+};
+

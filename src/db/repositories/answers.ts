@@ -1,0 +1,66 @@
+import { and, asc, eq, getTableColumns, isNull, sql } from "drizzle-orm";
+import type { AnswerRepository } from "../../core/ports.ts";
+import type { Answer } from "../../core/prompts/types.ts";
+import type { Db } from "../client.ts";
+import { answers } from "../schema.ts";
+
+const toAnswer = (row: typeof answers.$inferSelect): Answer => ({
+  id: row.id,
+  promptId: row.promptId,
+  userRef: row.userRef,
+  body: row.body,
+  sourceRef: row.sourceRef,
+  createdAt: row.createdAt,
+  updatedAt: row.updatedAt,
+  withdrawnAt: row.withdrawnAt,
+});
+
+export class DrizzleAnswerRepository implements AnswerRepository {
+  constructor(private readonly db: Db) {}
+
+  async upsert(promptId: number, userRef: string, body: string, sourceRef: string | null, now: Date) {
+    const [row] = await this.db
+      .insert(answers)
+      .values({ promptId, userRef, body, sourceRef, createdAt: now, updatedAt: now })
+      .onConflictDoUpdate({
+        target: [answers.promptId, answers.userRef],
+        set: { body, sourceRef: sql`coalesce(excluded.source_ref, ${answers.sourceRef})`, updatedAt: now, withdrawnAt: null },
+      })
+      // xmax is 0 only for a freshly inserted tuple: tells a new answer from a replacement in one round trip.
+      .returning({ ...getTableColumns(answers), inserted: sql<boolean>`(xmax = 0)` });
+    const { inserted, ...stored } = row!;
+    return { answer: toAnswer(stored), created: inserted };
+  }
+
+  async get(id: number) {
+    const [row] = await this.db.select().from(answers).where(eq(answers.id, id));
+    return row ? toAnswer(row) : undefined;
+  }
+
+  async findBySource(sourceRef: string) {
+    const [row] = await this.db.select().from(answers).where(eq(answers.sourceRef, sourceRef));
+    return row ? toAnswer(row) : undefined;
+  }
+
+  async find(promptId: number, userRef: string) {
+    const [row] = await this.db.select().from(answers).where(and(eq(answers.promptId, promptId), eq(answers.userRef, userRef)));
+    return row ? toAnswer(row) : undefined;
+  }
+
+  async active(promptId: number) {
+    return (await this.db.select().from(answers).where(and(eq(answers.promptId, promptId), isNull(answers.withdrawnAt))).orderBy(asc(answers.id))).map(toAnswer);
+  }
+
+  async withdraw(id: number, now: Date) {
+    const rows = await this.db.update(answers).set({ withdrawnAt: now }).where(and(eq(answers.id, id), isNull(answers.withdrawnAt))).returning({ id: answers.id });
+    return rows.length > 0;
+  }
+
+  async forUser(userRef: string) {
+    return (await this.db.select().from(answers).where(eq(answers.userRef, userRef)).orderBy(asc(answers.id))).map(toAnswer);
+  }
+
+  async deleteForUser(userRef: string) {
+    return (await this.db.delete(answers).where(eq(answers.userRef, userRef)).returning({ id: answers.id })).map((r) => r.id);
+  }
+}

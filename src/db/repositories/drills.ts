@@ -1,0 +1,61 @@
+import { and, asc, eq, isNotNull, isNull } from "drizzle-orm";
+import type { DrillAttempt, DrillCardState, DrillRepository } from "../../core/ports.ts";
+import type { Db } from "../client.ts";
+import { drillAttempts, drillCards } from "../schema.ts";
+
+const toAttempt = (row: typeof drillAttempts.$inferSelect): DrillAttempt => ({
+  id: row.id,
+  userRef: row.userRef,
+  questionId: row.questionId,
+  body: row.body,
+  ratings: row.ratings as Record<string, number> | null,
+  createdAt: row.createdAt,
+});
+
+export class DrizzleDrillRepository implements DrillRepository {
+  constructor(private readonly db: Db) {}
+
+  async cards(userRef: string) {
+    const rows = await this.db.select().from(drillCards).where(eq(drillCards.userRef, userRef)).orderBy(asc(drillCards.dueAt));
+    return rows.map((r): DrillCardState => ({ questionId: r.questionId, card: r.card, dueAt: r.dueAt }));
+  }
+
+  async saveCard(userRef: string, state: DrillCardState, now: Date) {
+    await this.db
+      .insert(drillCards)
+      .values({ userRef, questionId: state.questionId, card: state.card, dueAt: state.dueAt, updatedAt: now })
+      .onConflictDoUpdate({ target: [drillCards.userRef, drillCards.questionId], set: { card: state.card, dueAt: state.dueAt, updatedAt: now } });
+  }
+
+  async startAttempt(userRef: string, questionId: string, now: Date) {
+    const [row] = await this.db.insert(drillAttempts).values({ userRef, questionId, createdAt: now }).returning();
+    return toAttempt(row!);
+  }
+
+  async getAttempt(id: number) {
+    const [row] = await this.db.select().from(drillAttempts).where(eq(drillAttempts.id, id));
+    return row ? toAttempt(row) : undefined;
+  }
+
+  async saveAnswer(id: number, body: string) {
+    await this.db.update(drillAttempts).set({ body }).where(eq(drillAttempts.id, id));
+  }
+
+  async rate(id: number, ratings: Readonly<Record<string, number>>, now: Date) {
+    const rows = await this.db
+      .update(drillAttempts)
+      .set({ ratings, ratedAt: now })
+      .where(and(eq(drillAttempts.id, id), isNull(drillAttempts.ratedAt)))
+      .returning({ id: drillAttempts.id });
+    return rows.length > 0;
+  }
+
+  async ratedAttempts(userRef: string) {
+    return (await this.db.select().from(drillAttempts).where(and(eq(drillAttempts.userRef, userRef), isNotNull(drillAttempts.ratedAt)))).map(toAttempt);
+  }
+
+  async deleteForUser(userRef: string) {
+    await this.db.delete(drillCards).where(eq(drillCards.userRef, userRef));
+    await this.db.delete(drillAttempts).where(eq(drillAttempts.userRef, userRef));
+  }
+}

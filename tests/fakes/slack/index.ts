@@ -1,0 +1,3 @@
+export * from "./fake-slack.ts";
+export * from "./payloads.ts";
+export * from "./signer.ts";
