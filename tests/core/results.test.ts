@@ -1,0 +1,88 @@
+import path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Coach } from "../../src/core/coach.ts";
+import type { CoachMessage } from "../../src/core/messages.ts";
+import type { Repositories } from "../../src/core/ports.ts";
+import type { Database } from "../../src/db/client.ts";
+import { createRepositories } from "../../src/db/repositories/index.ts";
+import { loadQuestionBank } from "../../src/questions/loader.ts";
+import { testDatabases, truncateAll } from "../support/databases.ts";
+import { createCoach, FixedClock, member, type RecordingMessenger, slackCohort } from "../fakes/core.ts";
+
+const bank = loadQuestionBank(path.resolve(import.meta.dirname, "../../questions"));
+const admin = member(1, true);
+
+describe.each(testDatabases())("results and leaderboards on $name", (target) => {
+  let database: Database;
+  let repos: Repositories;
+  let coach: Coach;
+  let messenger: RecordingMessenger;
+  let clock: FixedClock;
+
+  beforeAll(async () => {
+    database = await target.open();
+    repos = createRepositories(database.db);
+  });
+  afterAll(() => database.close());
+  beforeEach(async () => {
+    await truncateAll(database);
+    clock = new FixedClock(new Date("2026-10-28T16:00:00Z"));
+    await repos.questions.sync(bank, clock.now());
+    ({ coach, messenger } = createCoach(repos, clock));
+    await coach.setup(slackCohort, admin, { trackId: "oscar-health/ai-pm" });
+  });
+
+  async function playDay(scores: Record<number, number>) {
+    expect(await coach.postNow(slackCohort, admin)).toBe("done");
+    const promptId = (messenger.sent.findLast((s) => s.message.kind === "prompt")!.message as Extract<CoachMessage, { kind: "prompt" }>).promptId;
+    for (const n of Object.keys(scores).map(Number)) {
+      await coach.answer({ prompt: promptId, actor: member(n), text: `answer ${n}`, sourceRef: null });
+    }
+    await coach.openReviews(slackCohort, admin);
+    for (const assignment of await repos.reviews.forPrompt(promptId)) {
+      const author = (await repos.answers.get(assignment.answerId))!.userRef;
+      const card = (await coach.showReview(assignment.id, assignment.reviewerRef))!;
+      for (const c of card.criteria) {
+        await coach.score({ assignmentId: assignment.id, reviewerRef: assignment.reviewerRef, criterionId: c.id, score: scores[Number(author.split("U")[1])]! });
+      }
+      await coach.submitReview({ assignmentId: assignment.id, reviewerRef: assignment.reviewerRef });
+    }
+    await coach.closeNow(slackCohort, admin);
+    return messenger.sent.findLast((s) => s.message.kind === "results")!.message as Extract<CoachMessage, { kind: "results" }>;
+  }
+
+  it("names top answers only for members who allow it", async () => {
+    await coach.showInResults(slackCohort, member(2), false);
+    const results = await playDay({ 1: 3, 2: 5, 3: 4 });
+    expect(results.top.map((t) => [t.rank, t.displayName])).toEqual([
+      [1, undefined],
+      [2, "Member 3"],
+      [3, "Member 1"],
+    ]);
+  });
+
+  it("counts the week and month in the cohort's zone and a new season from zero", async () => {
+    clock.set("2026-11-02T15:00:00Z");
+    await playDay({ 1: 5, 2: 2 });
+    const week = await coach.leaderboard(slackCohort, "slack:T1:U1", "week");
+    expect(week.label).toBe("Week of 2 Nov");
+    expect(week.top.map((r) => r.displayName)).toEqual(["Member 1", "Member 2"]);
+    expect(week.top[0]!.points).toBe(10 + 5 + 10);
+    clock.set("2026-11-09T15:00:00Z");
+    expect((await coach.leaderboard(slackCohort, "slack:T1:U1", "week")).top).toEqual([]);
+    expect((await coach.leaderboard(slackCohort, "slack:T1:U1", "month")).top).toHaveLength(2);
+    expect(await coach.newSeason(slackCohort, admin)).toBe(2);
+    expect((await coach.leaderboard(slackCohort, "slack:T1:U1", "season")).top).toEqual([]);
+    expect((await coach.leaderboard(slackCohort, "slack:T1:U1", "all")).top).toHaveLength(2);
+  });
+
+  it("shows a member outside the top 10 their rank and neighbours", async () => {
+    const scores = Object.fromEntries(Array.from({ length: 13 }, (_, i) => [i + 1, i === 12 ? 1 : 5]));
+    await playDay(scores);
+    const board = await coach.leaderboard(slackCohort, "slack:T1:U13", "all");
+    expect(board.top).toHaveLength(10);
+    expect(board.me?.rank).toBeGreaterThan(10);
+    expect(board.around.map((r) => r.userRef)).toContain("slack:T1:U13");
+    expect(board.around).toHaveLength(board.me!.rank === 13 ? 2 : 3);
+  });
+});
