@@ -25,6 +25,8 @@ export interface QuestionRepository {
   get(id: string): Promise<Question | undefined>;
   activeQuestions(trackId: string): Promise<readonly Question[]>;
   activeTracks(): Promise<readonly Track[]>;
+  /** One active track with its active questions. */
+  activeTrack(id: string): Promise<Track | undefined>;
 }
 
 export interface CohortSettingsPatch {

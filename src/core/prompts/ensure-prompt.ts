@@ -10,8 +10,7 @@ export async function ensurePrompt(deps: CoachDeps, cohort: Cohort, localDate: s
   const history = await deps.repos.prompts.forCohort(cohort.id);
   const existing = history.find((p) => p.localDate === localDate);
   if (existing) return existing;
-  const tracks = await deps.repos.questions.activeTracks();
-  const track = tracks.find((t) => t.id === cohort.trackId);
+  const track = await deps.repos.questions.activeTrack(cohort.trackId);
   const question = track
     ? pickQuestion({ track, questions: track.questions, cohortId: cohort.id, localDate, history: history.map((p) => p.questionId) })
     : undefined;

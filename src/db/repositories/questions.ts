@@ -84,6 +84,12 @@ export class DrizzleQuestionRepository implements QuestionRepository {
     return rows.map((row) => row.content as Question);
   }
 
+  async activeTrack(id: string): Promise<Track | undefined> {
+    const [row] = await this.db.select({ content: tracks.content }).from(tracks).where(and(eq(tracks.id, id), isNull(tracks.retiredAt)));
+    if (!row) return undefined;
+    return { ...(row.content as StoredTrack), questions: await this.activeQuestions(id) };
+  }
+
   async activeTracks(): Promise<readonly Track[]> {
     const trackRows = await this.db.select({ content: tracks.content }).from(tracks).where(isNull(tracks.retiredAt)).orderBy(asc(tracks.id));
     const questionRows = await this.db
