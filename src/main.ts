@@ -1,11 +1,16 @@
 import { existsSync } from "node:fs";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { systemClock } from "./core/clock.ts";
+import { Coach } from "./core/coach.ts";
 import { openDatabase } from "./db/client.ts";
-import { DrizzleQuestionRepository } from "./db/repositories/questions.ts";
+import { createRepositories } from "./db/repositories/index.ts";
+import { createDiscordAdapter } from "./discord/index.ts";
 import { healthRoute, startHttpServer } from "./http/server.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { MessengerRouter, type PlatformAdapter } from "./platforms.ts";
 import { loadQuestionBank, QuestionBankError } from "./questions/loader.ts";
+import { startMinuteTick } from "./scheduler/minute-tick.ts";
+import { createSlackAdapter } from "./slack/index.ts";
 
 /** The one composition root: everything is wired here and nowhere else. */
 
@@ -44,10 +49,19 @@ async function main(): Promise<void> {
     config.database.kind === "postgres" ? config.database : { kind: "pglite", dataDir: config.database.dataDir },
   );
   await database.migrate();
-  const questions = new DrizzleQuestionRepository(database.db);
-  const sync = await questions.sync(bank, systemClock.now());
+  const repos = createRepositories(database.db);
+  const sync = await repos.questions.sync(bank, systemClock.now());
 
-  const http = await startHttpServer({ port: config.port, routes: [healthRoute(database.ping)], log });
+  const messenger = new MessengerRouter();
+  const coach = new Coach({ repos, messenger, clock: systemClock, log }, config.defaults);
+  const adapters: PlatformAdapter[] = [];
+  if (config.slack) adapters.push(createSlackAdapter({ config: config.slack, coach, log: log.child({ platform: "slack" }) }));
+  if (config.discord) adapters.push(createDiscordAdapter({ config: config.discord, coach, log: log.child({ platform: "discord" }) }));
+  for (const adapter of adapters) messenger.register(adapter.platform, adapter.messenger);
+
+  const http = await startHttpServer({ port: config.port, routes: [healthRoute(database.ping), ...adapters.flatMap((a) => a.routes)], log });
+  for (const adapter of adapters) await adapter.start();
+  const ticker = startMinuteTick(coach.tick, log);
 
   log.info(
     {
@@ -62,6 +76,8 @@ async function main(): Promise<void> {
   );
 
   installShutdown(log, async () => {
+    await ticker.stop();
+    await Promise.all(adapters.map((adapter) => adapter.stop()));
     await http.close();
     await database.close();
   });

@@ -61,6 +61,25 @@ export async function postToBolt(
   payload: Payload,
   options: PostToBoltOptions = {},
 ): Promise<BoltResponse> {
+  const { body, headers } = boltRequest(signingSecret, kind, payload, options);
+  const started = performance.now();
+  const response = await fetch(url, {
+    method: "POST",
+    headers,
+    body,
+    signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+  });
+  const ms = performance.now() - started;
+  return { status: response.status, body: await response.text(), ms };
+}
+
+/** The body and headers postToBolt would send, for callers that send it themselves (the ack bench's client thread). */
+export function boltRequest(
+  signingSecret: string,
+  kind: InboundKind,
+  payload: Payload,
+  options: Omit<PostToBoltOptions, "timeoutMs"> = {},
+): { body: string; headers: Record<string, string> } {
   const { body, contentType } = encode(kind, payload);
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
   let headers: Record<string, string>;
@@ -74,15 +93,7 @@ export async function postToBolt(
     headers["x-slack-retry-num"] = String(options.retryNum);
     headers["x-slack-retry-reason"] = "http_timeout";
   }
-  const started = performance.now();
-  const response = await fetch(url, {
-    method: "POST",
-    headers,
-    body,
-    signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-  });
-  const ms = performance.now() - started;
-  return { status: response.status, body: await response.text(), ms };
+  return { body, headers };
 }
 
 function encode(kind: InboundKind, payload: Payload): { body: string; contentType: string } {

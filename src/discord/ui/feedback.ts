@@ -1,0 +1,19 @@
+import { EmbedBuilder } from "discord.js";
+import type { AuthorFeedback } from "../../core/messages.ts";
+import { clip, limits } from "./text.ts";
+
+export function feedbackEmbed(feedback: AuthorFeedback): EmbedBuilder {
+  const embed = new EmbedBuilder()
+    .setTitle(clip(`Your feedback: ${feedback.company}`, limits.title))
+    .setDescription(clip(feedback.questionPrompt, limits.description));
+  embed.addFields({
+    name: "Scores (corrected for reviewer bias)",
+    value:
+      feedback.criteria.length > 0
+        ? clip(feedback.criteria.map((c) => `${c.label}: **${c.score.toFixed(1)}** ± ${c.uncertainty.toFixed(1)} (${c.reviews} review${c.reviews === 1 ? "" : "s"})`).join("\n"), limits.fieldValue)
+        : "No reviews were submitted for your answer.",
+  });
+  if (feedback.comments.length > 0) embed.addFields({ name: "Comments", value: clip(feedback.comments.map((c) => `> ${c}`).join("\n"), limits.fieldValue) });
+  if (feedback.outline.length > 0) embed.addFields({ name: "A strong answer covers", value: clip(feedback.outline.map((o) => `• ${o}`).join("\n"), limits.fieldValue) });
+  return embed;
+}

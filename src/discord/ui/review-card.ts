@@ -1,0 +1,51 @@
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, type BaseMessageOptions } from "discord.js";
+import { formatLocal } from "../../core/cohorts/schedule.ts";
+import type { ReviewCard } from "../../core/messages.ts";
+import { customIds } from "../custom-ids.ts";
+import { clip, limits } from "./text.ts";
+
+/**
+ * One assignment as an ephemeral card: a row of 1-5 buttons per criterion (rubrics
+ * have at most four, leaving the fifth row for Submit and Comment).
+ */
+export function reviewCardMessage(card: ReviewCard, progress?: { remaining: number; total: number }): BaseMessageOptions {
+  const embed = new EmbedBuilder()
+    .setTitle(clip(`Review: ${card.company}`, limits.title))
+    .setDescription(clip(`**Question**\n${card.questionPrompt}\n\n**Answer** (author hidden)\n>>> ${card.answerText}`, limits.description))
+    .addFields(
+      card.criteria.map((c, i) => ({
+        name: clip(`Row ${i + 1}: ${c.label}${c.chosen !== undefined ? ` (you: ${c.chosen})` : ""}`, limits.fieldName),
+        value: clip(`1: ${c.levels[1]}\n3: ${c.levels[3]}\n5: ${c.levels[5]}`, limits.fieldValue),
+      })),
+    )
+    .setFooter({
+      text: `${card.submitted ? "Submitted." : "Score every row, then Submit."}${progress ? ` ${progress.total - progress.remaining + (card.submitted ? 0 : 1)} of ${progress.total}.` : ""} Reviews close ${formatLocal(card.reviewsCloseAt, card.timeZone)} (${card.timeZone}).`,
+    });
+  if (card.comment) embed.addFields({ name: "Your comment", value: clip(card.comment, limits.fieldValue) });
+  const rows = card.criteria.map((c) =>
+    new ActionRowBuilder<ButtonBuilder>().addComponents(
+      [1, 2, 3, 4, 5].map((score) =>
+        new ButtonBuilder()
+          .setCustomId(customIds.score(card.assignmentId, c.id, score))
+          .setLabel(String(score))
+          .setStyle(c.chosen === score ? ButtonStyle.Primary : ButtonStyle.Secondary)
+          .setDisabled(card.submitted),
+      ),
+    ),
+  );
+  rows.push(
+    new ActionRowBuilder<ButtonBuilder>().addComponents(
+      new ButtonBuilder().setCustomId(customIds.submit(card.assignmentId)).setLabel("Submit").setStyle(ButtonStyle.Success).setDisabled(card.submitted),
+      new ButtonBuilder().setCustomId(customIds.comment(card.assignmentId)).setLabel("Comment").setStyle(ButtonStyle.Secondary).setDisabled(card.submitted),
+    ),
+  );
+  return { content: "", embeds: [embed], components: rows };
+}
+
+export function reviewsDone(total: number): BaseMessageOptions {
+  return {
+    content: total === 0 ? "You have no reviews assigned for this question." : `All ${total} of your reviews are submitted. Thank you!`,
+    embeds: [],
+    components: [],
+  };
+}

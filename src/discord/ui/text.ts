@@ -1,0 +1,8 @@
+/** Discord rejects over-long fields outright, so every user-supplied text is clipped to fit. */
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export const limits = { title: 256, description: 4096, fieldName: 256, fieldValue: 1024, content: 2000, threadName: 100 } as const;
+
+export const difficultyLabel = (difficulty: 1 | 2 | 3) => ["Warm-up", "Standard", "Stretch"][difficulty - 1]!;

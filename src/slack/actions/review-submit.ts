@@ -1,0 +1,14 @@
+import { ActionIds } from "../ids.ts";
+import { userRef } from "../refs.ts";
+import { refreshReviewCard } from "./review-card-update.ts";
+import { teamOf, type ActionHandler } from "./types.ts";
+
+export const reviewSubmit: ActionHandler = {
+  actionId: ActionIds.reviewSubmit,
+  async run(args, rt) {
+    const reviewerRef = userRef(teamOf(args), args.body.user.id);
+    const assignmentId = Number(args.action.value);
+    await rt.coach.submitReview({ assignmentId, reviewerRef });
+    await refreshReviewCard(args, rt, assignmentId, reviewerRef);
+  },
+};

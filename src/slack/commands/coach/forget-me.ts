@@ -1,0 +1,5 @@
+import { forgetMeConfirm } from "../../blocks/replies.ts";
+import type { CoachSubcommand } from "../types.ts";
+
+/** Deletion is irreversible, so the command only asks; the button does it. */
+export const forgetMe: CoachSubcommand = { name: "forget-me", run: async () => forgetMeConfirm() };

@@ -1,0 +1,12 @@
+import { parsePeriod } from "../../../core/points/leaderboard.ts";
+import { leaderboardReply } from "../../blocks/replies.ts";
+import { userRef } from "../../refs.ts";
+import type { CoachSubcommand } from "../types.ts";
+
+export const leaderboard: CoachSubcommand = {
+  name: "leaderboard",
+  async run(ctx) {
+    const board = await ctx.rt.coach.leaderboard(ctx.address, userRef(ctx.teamId, ctx.userId), parsePeriod(ctx.args[0]));
+    return leaderboardReply(board);
+  },
+};

@@ -1,0 +1,7 @@
+import { plain } from "../../blocks/text.ts";
+import type { CoachSubcommand } from "../types.ts";
+
+export const resume: CoachSubcommand = {
+  name: "resume",
+  run: async (ctx) => plain(`Resumed. ${await ctx.rt.coach.resume(ctx.address, await ctx.actor())}.`),
+};

@@ -1,0 +1,17 @@
+/** Action and view ids: data shared by the block builders and the handler registry. */
+export const ActionIds = {
+  reviewScore: "review_score",
+  reviewSubmit: "review_submit",
+  reviewComment: "review_comment",
+  drillAnswer: "drill_answer",
+  drillRate: "drill_rate",
+  drillSave: "drill_save",
+  leaderboardShare: "leaderboard_share",
+  forgetConfirm: "forget_confirm",
+  forgetCancel: "forget_cancel",
+} as const;
+
+export const ViewIds = {
+  reviewComment: "review_comment_modal",
+  drillAnswer: "drill_answer_modal",
+} as const;

@@ -1,0 +1,63 @@
+import type { App, webApi } from "@slack/bolt";
+import type { Coach } from "../core/coach.ts";
+import type { Actor } from "../core/cohorts/types.ts";
+import { isCoachingError } from "../core/errors.ts";
+import type { Logger } from "../logger.ts";
+import { plain, type Reply } from "./blocks/text.ts";
+import { ChannelPace } from "./pace.ts";
+import { userRef } from "./refs.ts";
+
+export const GENERIC_FAILURE = "Something went wrong on our side; nothing was changed. Please try again in a minute.";
+
+/** Admin status changes rarely; a short cache keeps a burst of clicks from costing a users.info each. */
+const ACTOR_TTL_MS = 60_000;
+
+/** What every handler shares: the engine, the Web API client, identity lookups and error wording. */
+export class SlackRuntime {
+  private readonly actors = new Map<string, { actor: Actor; until: number }>();
+  /** Serialises work per key (one review DM) without pacing it. */
+  readonly serial = new ChannelPace(0);
+
+  constructor(
+    readonly app: App,
+    readonly coach: Coach,
+    readonly log: Logger,
+    readonly pace: ChannelPace,
+  ) {}
+
+  get client(): webApi.WebClient {
+    return this.app.client;
+  }
+
+  async actor(teamId: string, userId: string): Promise<Actor> {
+    const key = `${teamId}:${userId}`;
+    const cached = this.actors.get(key);
+    if (cached && cached.until > Date.now()) return cached.actor;
+    const { user } = await this.client.users.info({ user: userId });
+    const actor: Actor = {
+      userRef: userRef(teamId, userId),
+      displayName: user?.profile?.display_name || user?.real_name || user?.name || userId,
+      isPlatformAdmin: Boolean(user?.is_admin || user?.is_owner),
+    };
+    this.actors.set(key, { actor, until: Date.now() + ACTOR_TTL_MS });
+    return actor;
+  }
+
+  /** Expected mistakes show the engine's words; anything else is logged and shown generically. */
+  failure(error: unknown, context: Record<string, unknown>): Reply {
+    if (isCoachingError(error)) return plain(error.message);
+    this.log.error({ err: error, ...context }, "slack handler failed");
+    return plain(GENERIC_FAILURE);
+  }
+
+  /** Posts to a channel at Slack's pace for that channel. */
+  post(args: webApi.ChatPostMessageArguments): Promise<webApi.ChatPostMessageResponse> {
+    return this.pace.run(args.channel, () => this.client.chat.postMessage(args));
+  }
+}
+
+/** Slack API error code of a failed Web API call, if it is one. */
+export function slackErrorCode(error: unknown): string | undefined {
+  const data = (error as { data?: { error?: unknown } } | undefined)?.data;
+  return typeof data?.error === "string" ? data.error : undefined;
+}
