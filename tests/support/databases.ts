@@ -27,7 +27,7 @@ async function openPglite(): Promise<Database> {
  * A database per opener keeps parallel test files and reruns from ever seeing each
  * other's rows, and the migrations run exactly as in production.
  */
-async function openIsolatedPostgres(serverUrl: string): Promise<Database> {
+export async function openIsolatedPostgres(serverUrl: string): Promise<Database> {
   const name = `cc_test_${process.pid}_${randomBytes(4).toString("hex")}`;
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database "${name}"`);
