@@ -11,6 +11,11 @@ export interface ReviewCriterionView {
   readonly label: string;
   readonly levels: { readonly 1: string; readonly 3: string; readonly 5: string };
   readonly chosen: number | undefined;
+  /**
+   * The other reviewers' submitted scores for this criterion, shown only once this
+   * reviewer has submitted, so nobody anchors on them while scoring.
+   */
+  readonly peers: { readonly mean: number; readonly count: number } | undefined;
 }
 
 export interface ReviewCard {

@@ -1,5 +1,6 @@
 /** Action and view ids: data shared by the block builders and the handler registry. */
 export const ActionIds = {
+  answerPrivately: "answer_privately",
   reviewScore: "review_score",
   reviewSubmit: "review_submit",
   reviewComment: "review_comment",
@@ -12,6 +13,7 @@ export const ActionIds = {
 } as const;
 
 export const ViewIds = {
+  answer: "answer_modal",
   reviewComment: "review_comment_modal",
   drillAnswer: "drill_answer_modal",
 } as const;

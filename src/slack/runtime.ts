@@ -50,6 +50,24 @@ export class SlackRuntime {
     return plain(GENERIC_FAILURE);
   }
 
+  /**
+   * A private reply from a modal, which has no channel of its own: through the response_url
+   * of the message that opened it (no scope, works in any channel), else by DM.
+   */
+  async replyPrivately(responseUrl: string | undefined, userId: string, reply: Reply): Promise<void> {
+    if (responseUrl) {
+      const response = await fetch(responseUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ response_type: "ephemeral", replace_original: false, text: reply.text, blocks: reply.blocks }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (response.ok) return;
+      this.log.warn({ status: response.status }, "response_url refused a private reply; sending it by DM");
+    }
+    await this.post({ channel: userId, text: reply.text, ...(reply.blocks ? { blocks: reply.blocks } : {}) });
+  }
+
   /** Posts to a channel at Slack's pace for that channel. */
   post(args: webApi.ChatPostMessageArguments): Promise<webApi.ChatPostMessageResponse> {
     return this.pace.run(args.channel, () => this.client.chat.postMessage(args));

@@ -51,6 +51,33 @@ describe.each(testDatabases())("results and leaderboards on $name", (target) => 
     return messenger.sent.findLast((s) => s.message.kind === "results")!.message as Extract<CoachMessage, { kind: "results" }>;
   }
 
+  it("hides other reviewers' scores from a reviewer until they submit, then shows them", async () => {
+    expect(await coach.postNow(slackCohort, admin)).toBe("done");
+    const promptId = (messenger.sent.findLast((s) => s.message.kind === "prompt")!.message as Extract<CoachMessage, { kind: "prompt" }>).promptId;
+    for (const n of [1, 2, 3, 4]) await coach.answer({ prompt: promptId, actor: member(n), text: `answer ${n}`, sourceRef: null });
+    await coach.openReviews(slackCohort, admin);
+    const assignments = await repos.reviews.forPrompt(promptId);
+    const answerId = assignments[0]!.answerId;
+    const [early, late, ...rest] = assignments.filter((a) => a.answerId === answerId);
+    expect(rest.length).toBeGreaterThanOrEqual(1);
+    const scoreAll = async (assignment: typeof early, score: number) => {
+      const card = (await coach.showReview(assignment!.id, assignment!.reviewerRef))!;
+      for (const c of card.criteria) await coach.score({ assignmentId: assignment!.id, reviewerRef: assignment!.reviewerRef, criterionId: c.id, score });
+      return coach.submitReview({ assignmentId: assignment!.id, reviewerRef: assignment!.reviewerRef });
+    };
+
+    // The first to submit has nobody to compare with yet.
+    expect((await scoreAll(early, 2)).criteria.every((c) => c.peers === undefined)).toBe(true);
+    // The second scores blind: the first reviewer's 2s are nowhere on the card while it is open.
+    const whileScoring = (await coach.showReview(late!.id, late!.reviewerRef))!;
+    expect(whileScoring.criteria.every((c) => c.peers === undefined)).toBe(true);
+    const submitted = await scoreAll(late, 4);
+    expect(submitted.criteria.map((c) => c.peers)).toEqual(submitted.criteria.map(() => ({ mean: 2, count: 1 })));
+    // And the first now sees the second's scores too.
+    const first = (await coach.showReview(early!.id, early!.reviewerRef))!;
+    expect(first.criteria.map((c) => c.peers)).toEqual(first.criteria.map(() => ({ mean: 4, count: 1 })));
+  });
+
   it("names top answers only for members who allow it", async () => {
     await coach.showInResults(slackCohort, member(2), false);
     const results = await playDay({ 1: 3, 2: 5, 3: 4 });

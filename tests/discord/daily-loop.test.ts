@@ -155,6 +155,7 @@ describe.each(testDatabases())("Discord daily loop on $name", (target) => {
     const assignments = await h.repos.reviews.forPrompt(prompt.id);
     const reviewers = [...new Set(assignments.map((a) => a.reviewerRef))];
     let forgedTried = false;
+    let compared = false;
     let commented = false;
     for (const reviewerRef of reviewers) {
       const reviewer = reviewerRef.replace("discord:", "");
@@ -205,9 +206,11 @@ describe.each(testDatabases())("Discord daily loop on $name", (target) => {
         expect(submitted.type).toBe(7);
         expect((await h.repos.reviews.get(assignmentId))?.submittedAt).not.toBeNull();
         if (n === mine.length - 1) expect(String(submitted.data?.content)).toContain("reviews are submitted");
+        // Hidden while scoring, the earlier reviewers' scores of that answer show once this one is in.
+        if (/Other reviewers of that answer so far: .+: you \d, others \d\.\d/.test(String(submitted.data?.content))) compared = true;
       }
     }
-    expect(forgedTried && commented).toBe(true);
+    expect(forgedTried && commented && compared).toBe(true);
     expect((await h.repos.reviews.forPrompt(prompt.id)).every((a) => a.submittedAt !== null)).toBe(true);
   });
 

@@ -186,6 +186,28 @@ describe.each(testDatabases())("Slack app end to end over HTTP on $name", (targe
     expect(await h.repos.answers.find(promptId, ref(ADMIN))).toBeUndefined();
   });
 
+  it("takes a private answer through the post's Answer privately button and a modal, replacing the thread one", async () => {
+    const post = fake.callsTo("chat.postMessage").find((c) => c.args["channel"] === COHORT && c.status === 200)!;
+    const button = buttons(post.args["blocks"]).find((b) => b.text.text === "Answer privately")!;
+    expect(button.value).toBe(String(promptId));
+    const click = await drive.click(DAN, button.action_id, button.value, { ts: promptTs });
+    const opened = await fake.waitFor("views.open", (c) => (c.args["view"] as { callback_id: string }).callback_id === "answer_modal");
+    const view = opened.args["view"] as { private_metadata: string; callback_id: string };
+
+    const empty = await drive.submitView(DAN, view.callback_id, view.private_metadata, { answer: { text: { type: "plain_text_input", value: "  " } } });
+    expect(JSON.parse(empty.body)).toEqual({ response_action: "errors", errors: { answer: "Write your answer first." } });
+
+    const text = "Private: baseline 30% refill drop-off, target 20% in 90 days for 40k members; roll back if complaints rise.";
+    expect((await drive.submitView(DAN, view.callback_id, view.private_metadata, { answer: { text: { type: "plain_text_input", value: text } } })).status).toBe(200);
+    const receipt = (await waitForResponse(fake, click.responseUrl)).body;
+    expect(receipt).toMatchObject({ response_type: "ephemeral", replace_original: false });
+    expect(readable(receipt)).toContain("Answer updated.");
+    expect((await h.repos.answers.find(promptId, ref(DAN)))?.body).toBe(text);
+    expect(await h.repos.answers.active(promptId)).toHaveLength(3);
+    // Nothing about it reaches the thread.
+    expect(fake.messages(COHORT).filter((m) => m.thread_ts === promptTs && m.text.includes("Private:"))).toEqual([]);
+  });
+
   it("refuses forged, unsigned and stale requests with 401 and writes nothing", async () => {
     const before = await rowCounts();
     const callsBefore = fake.calls.length;
@@ -267,7 +289,7 @@ describe.each(testDatabases())("Slack app end to end over HTTP on $name", (targe
     const first = dms[0]!;
     const commentButton = buttons(first.call.args["blocks"]).find((b) => b.text.text === "Add comment")!;
     await drive.click(first.reviewer, commentButton.action_id, commentButton.value, { channel: first.channel, ts: first.ts });
-    const opened = await fake.waitFor("views.open");
+    const opened = await fake.waitFor("views.open", (c) => (c.args["view"] as { callback_id: string }).callback_id === "review_comment_modal");
     const view = opened.args["view"] as { private_metadata: string; callback_id: string };
     expect((await drive.submitView(first.reviewer, view.callback_id, view.private_metadata, { comment: { text: { type: "plain_text_input", value: "Name the metric first." } } })).status).toBe(200);
     await vi.waitFor(() => expect(readable(fake.messages(first.channel).find((m) => m.ts === first.ts))).toContain("Name the metric first."));
@@ -283,6 +305,11 @@ describe.each(testDatabases())("Slack app end to end over HTTP on $name", (targe
       const locked = fake.messages(first.channel).find((m) => m.ts === first.ts)!;
       expect(readable(locked)).toContain("Submitted. Thank you; this review is locked.");
       expect(buttons(locked.blocks)).toEqual([]);
+    });
+    // Once submitted, a card compares with the other reviewers who submitted before (all gave 4s).
+    await vi.waitFor(() => {
+      const shown = dms.map((dm) => readable(fake.messages(dm.channel).find((m) => m.ts === dm.ts)));
+      expect(shown.some((text) => /your score: \*4\*; other reviewers: \*4\.0\* from [12]/.test(text))).toBe(true);
     });
     // A late click on the locked review is refused privately.
     const late = buttons(first.call.args["blocks"])[0]!;

@@ -14,7 +14,7 @@ export function reviewCardMessage(card: ReviewCard, progress?: { remaining: numb
     .setDescription(clip(`**Question**\n${card.questionPrompt}\n\n**Answer** (author hidden)\n>>> ${card.answerText}`, limits.description))
     .addFields(
       card.criteria.map((c, i) => ({
-        name: clip(`Row ${i + 1}: ${c.label}${c.chosen !== undefined ? ` (you: ${c.chosen})` : ""}`, limits.fieldName),
+        name: clip(`Row ${i + 1}: ${c.label}${c.chosen !== undefined ? ` (you: ${c.chosen}${c.peers ? `; others: ${c.peers.mean.toFixed(1)} from ${c.peers.count}` : ""})` : ""}`, limits.fieldName),
         value: clip(`1: ${c.levels[1]}\n3: ${c.levels[3]}\n5: ${c.levels[5]}`, limits.fieldValue),
       })),
     )
@@ -42,9 +42,18 @@ export function reviewCardMessage(card: ReviewCard, progress?: { remaining: numb
   return { content: "", embeds: [embed], components: rows };
 }
 
-export function reviewsDone(total: number): BaseMessageOptions {
+/**
+ * Submit moves straight on to the next card, so the one just submitted says how the other
+ * reviewers of that answer scored it here (it was hidden while this reviewer scored).
+ */
+export function submittedNote(card: ReviewCard): string {
+  const compared = card.criteria.flatMap((c) => (c.peers && c.chosen !== undefined ? [`${c.label}: you ${c.chosen}, others ${c.peers.mean.toFixed(1)}`] : []));
+  return compared.length > 0 ? `Submitted. Other reviewers of that answer so far: ${compared.join("; ")}.` : "Submitted.";
+}
+
+export function reviewsDone(total: number, note = ""): BaseMessageOptions {
   return {
-    content: total === 0 ? "You have no reviews assigned for this question." : `All ${total} of your reviews are submitted. Thank you!`,
+    content: `${note ? `${note}\n` : ""}${total === 0 ? "You have no reviews assigned for this question." : `All ${total} of your reviews are submitted. Thank you!`}`,
     embeds: [],
     components: [],
   };

@@ -1,3 +1,4 @@
+import { answerPrivately } from "./answer-privately.ts";
 import { drillAnswer } from "./drill-answer.ts";
 import { drillRate } from "./drill-rate.ts";
 import { drillSave } from "./drill-save.ts";
@@ -9,4 +10,4 @@ import { reviewSubmit } from "./review-submit.ts";
 import type { ActionHandler } from "./types.ts";
 
 /** Every button the app renders. */
-export const actionHandlers: readonly ActionHandler[] = [reviewScore, reviewSubmit, reviewComment, drillAnswer, drillRate, drillSave, leaderboardShare, forgetConfirm, forgetCancel];
+export const actionHandlers: readonly ActionHandler[] = [answerPrivately, reviewScore, reviewSubmit, reviewComment, drillAnswer, drillRate, drillSave, leaderboardShare, forgetConfirm, forgetCancel];

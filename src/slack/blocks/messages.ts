@@ -25,7 +25,8 @@ export function renderMessage(message: CoachMessage): Reply {
           },
           section(`*${escape(q.prompt)}*`),
           ...(q.hint ? [context(`Hint: ${escape(q.hint)}`)] : []),
-          context(`:speech_balloon: *Reply in this thread* with your answer by ${closes} (${message.timeZone}). Edit it as often as you like until then.`),
+          context(`:speech_balloon: *Reply in this thread* with your answer by ${closes} (${message.timeZone}). Edit it as often as you like until then. Rather not answer in public? Use *Answer privately*: only your reviewers see it, without your name.`),
+          actions("answer", [button(ActionIds.answerPrivately, "Answer privately", String(message.promptId))]),
         ],
       };
     }
@@ -80,7 +81,8 @@ export function renderReviewCard(card: ReviewCard): Reply {
     divider,
   ];
   for (const criterion of card.criteria) {
-    const chosen = criterion.chosen === undefined ? "not scored yet" : `your score: *${criterion.chosen}*`;
+    const yours = criterion.chosen === undefined ? "not scored yet" : `your score: *${criterion.chosen}*`;
+    const chosen = criterion.peers ? `${yours}; other reviewers: *${criterion.peers.mean.toFixed(1)}* from ${criterion.peers.count}` : yours;
     blocks.push(
       section(`*${escape(criterion.label)}* (${chosen})\n1: ${escape(criterion.levels[1])}\n3: ${escape(criterion.levels[3])}\n5: ${escape(criterion.levels[5])}`),
     );

@@ -2,7 +2,7 @@ import { ActionRowBuilder, ModalBuilder, TextInputBuilder, TextInputStyle } from
 import { MAX_COMMENT_LENGTH } from "../../../core/reviews/score-review.ts";
 import { actorOf, replyWith, updateWith, type ButtonHandler, type ModalHandler } from "../../context.ts";
 import { customIds } from "../../custom-ids.ts";
-import { reviewCardMessage, reviewsDone } from "../../ui/review-card.ts";
+import { reviewCardMessage, reviewsDone, submittedNote } from "../../ui/review-card.ts";
 import { numericArg } from "./answer.ts";
 
 /** The thread's Review button: the presser's next assignment, privately. */
@@ -29,7 +29,8 @@ export const submitButton: ButtonHandler = (interaction, { coach }, [assignmentI
     const reviewerRef = actorOf(interaction).userRef;
     const submitted = await coach.submitReview({ assignmentId: numericArg(assignmentId), reviewerRef });
     const next = await coach.nextReview(submitted.promptId, reviewerRef);
-    return next.card ? reviewCardMessage(next.card, next) : reviewsDone(next.total);
+    const note = submittedNote(submitted);
+    return next.card ? { ...reviewCardMessage(next.card, next), content: note } : reviewsDone(next.total, note);
   });
 
 export const commentButton: ButtonHandler = (interaction, _ctx, [assignmentId]) =>

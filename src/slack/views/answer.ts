@@ -1,0 +1,20 @@
+import type { AnswerMetadata } from "../actions/answer-privately.ts";
+import { answerReceipt } from "../blocks/replies.ts";
+import { ViewIds } from "../ids.ts";
+import { inputValue, teamOfView, type ViewHandler } from "./types.ts";
+
+export const answerSubmit: ViewHandler = {
+  callbackId: ViewIds.answer,
+  validate: (args) => (inputValue(args, "answer").trim() === "" ? { answer: "Write your answer first." } : undefined),
+  async run(args, rt) {
+    const metadata = JSON.parse(args.view.private_metadata) as AnswerMetadata;
+    const userId = args.body.user.id;
+    try {
+      const actor = await rt.actor(teamOfView(args), userId);
+      const receipt = await rt.coach.answer({ prompt: metadata.p, actor, text: inputValue(args, "answer"), sourceRef: null });
+      await rt.replyPrivately(metadata.u, userId, answerReceipt(receipt.check, receipt.created, receipt.streak));
+    } catch (error) {
+      await rt.replyPrivately(metadata.u, userId, rt.failure(error, { view: ViewIds.answer, user: userId }));
+    }
+  },
+};
