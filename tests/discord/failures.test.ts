@@ -46,4 +46,16 @@ describe.each(testDatabases())("Discord failure paths on $name", (target) => {
     expect(reply.ephemeral).toBe(true);
     expect(String(reply.data?.content)).toContain("older version");
   });
+
+  it("posts a question once when the engine retries the same send after a crash: the nonce brings back the first post and its thread", async () => {
+    const channelId = h.fake.addChannel(h.guildId, { name: "retry-practice" }).id;
+    const cohort = { platform: "discord" as const, workspaceId: h.guildId, channelId };
+    const question = (await h.repos.questions.activeQuestions("humana/ai-pm"))[0]!;
+    const message = { kind: "prompt" as const, promptId: 999, question, round: "Product sense", answersCloseAt: new Date("2026-10-28T21:00:00Z"), timeZone: "America/New_York" };
+    const first = await h.adapter.messenger.send({ kind: "channel", cohort }, message, "prompt:999:post");
+    const again = await h.adapter.messenger.send({ kind: "channel", cohort }, message, "prompt:999:post");
+    expect(again).toEqual(first);
+    expect(h.fake.messages(channelId)).toHaveLength(1);
+    expect(first.threadRef).toMatch(/^discord:thread:\d+$/);
+  });
 });
