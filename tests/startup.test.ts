@@ -2,6 +2,9 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { startFakeDiscord } from "./fakes/discord/fake-discord.ts";
+import { postToBolt, slashCommandPayload, startFakeSlack } from "./fakes/slack/index.ts";
+import { waitForResponse } from "./slack/harness.ts";
 import { startApp } from "./support/process.ts";
 
 const workDir = mkdtempSync(path.join(tmpdir(), "cohort-coach-start-"));
@@ -60,5 +63,43 @@ describe("npm start", () => {
     expect(exit.code).not.toBe(0);
     expect(app.output()).toContain('dangling-rubric.yaml: questions[1].rubric: unknown rubric "stakeholder"');
     expect(existsSync(dataDir)).toBe(false);
+  });
+
+  it("starts Slack (HTTP mode) and Discord from the environment, keeps their secrets out of the log, and stops cleanly", async () => {
+    const botToken = "xoxb-startup-secret-0001";
+    const signingSecret = "startup-signing-secret-0002";
+    const discordToken = "startup-discord-token-secret-0003";
+    const [slack, discord] = await Promise.all([startFakeSlack(), startFakeDiscord({ token: discordToken })]);
+    try {
+      slack.channels.addChannel({ id: "C0START", name: "practice", members: [slack.botUserId] });
+      const app = startApp({
+        ...baseEnv(path.join(workDir, "platforms")),
+        LOG_LEVEL: "debug",
+        SLACK_BOT_TOKEN: botToken,
+        SLACK_SIGNING_SECRET: signingSecret,
+        SLACK_API_URL: slack.url,
+        DISCORD_TOKEN: discordToken,
+        DISCORD_APPLICATION_ID: discord.applicationId,
+        DISCORD_API_URL: discord.apiUrl,
+      });
+      const [connected, line] = await Promise.all([app.waitForLine((l) => l.includes("discord connected")), app.waitForLine((l) => l.includes("Cohort Coach started"))]);
+      expect(JSON.parse(connected)).toMatchObject({ platform: "discord", user: "cohort-coach" });
+      const started = JSON.parse(line) as { port: number; slack: string; discord: string };
+      expect(started).toMatchObject({ slack: "enabled (http mode)", discord: "enabled" });
+
+      const url = `http://127.0.0.1:${started.port}/slack/events`;
+      const responseUrl = slack.responseUrl();
+      const help = slashCommandPayload({ text: "help", channel_id: "C0START", response_url: responseUrl });
+      expect((await postToBolt(url, signingSecret, "command", help)).status).toBe(200);
+      const reply = await waitForResponse(slack, responseUrl);
+      expect(JSON.stringify(reply.body)).toContain("/coach leaderboard");
+      expect((await postToBolt(url, signingSecret, "command", help, { forge: true })).status).toBe(401);
+
+      app.child.kill("SIGINT");
+      expect((await app.exit()).code).toBe(0);
+      for (const secret of [botToken, signingSecret, discordToken]) expect(app.output()).not.toContain(secret);
+    } finally {
+      await Promise.all([slack.close(), discord.close()]);
+    }
   });
 });
