@@ -61,52 +61,46 @@ export function addressOf(interaction: Interaction): CohortAddress {
 const deferredReplies = new WeakSet<RepliableInteraction>();
 
 /**
+ * Runs `work`; if it outlasts DEFER_AFTER_MS, acknowledges with `defer` first so Discord's
+ * 3 s deadline never passes. Says whether it deferred, since the answer then goes by edit.
+ */
+async function withinDeadline(defer: () => Promise<unknown>, work: () => Promise<BaseMessageOptions>): Promise<{ payload: BaseMessageOptions; deferred: boolean }> {
+  let deferral: Promise<unknown> | undefined;
+  const timer = setTimeout(() => {
+    deferral = defer();
+    deferral.catch(() => {});
+  }, DEFER_AFTER_MS);
+  try {
+    const payload = await work();
+    clearTimeout(timer);
+    if (deferral) await deferral;
+    return { payload, deferred: deferral !== undefined };
+  } catch (error) {
+    clearTimeout(timer);
+    await deferral?.catch(() => {});
+    throw error;
+  }
+}
+
+/**
  * Replies (privately unless told otherwise) with what `work` renders. Fast work gets
  * a direct reply; slow work is deferred before Discord's 3 s deadline and edited in.
  */
 export async function replyWith(interaction: RepliableInteraction, work: () => Promise<BaseMessageOptions>, visibility: "private" | "public" = "private"): Promise<void> {
   const flags = visibility === "private" ? MessageFlags.Ephemeral : undefined;
-  let deferral: Promise<unknown> | undefined;
-  const timer = setTimeout(() => {
+  const defer = () => {
     deferredReplies.add(interaction);
-    deferral = interaction.deferReply({ flags });
-    deferral.catch(() => {});
-  }, DEFER_AFTER_MS);
-  let payload: BaseMessageOptions;
-  try {
-    payload = await work();
-  } catch (error) {
-    clearTimeout(timer);
-    await deferral?.catch(() => {});
-    throw error;
-  }
-  clearTimeout(timer);
-  if (deferral) {
-    await deferral;
-    await interaction.editReply(payload);
-  } else {
-    await interaction.reply({ ...payload, flags });
-  }
+    return interaction.deferReply({ flags });
+  };
+  const { payload, deferred } = await withinDeadline(defer, work);
+  if (deferred) await interaction.editReply(payload);
+  else await interaction.reply({ ...payload, flags });
 }
 
 /** Replaces the message the button (or modal opened from it) belongs to: ephemeral review and drill cards. */
 export async function updateWith(interaction: ButtonInteraction | ModalSubmitInteraction, work: () => Promise<BaseMessageOptions>): Promise<void> {
-  let deferral: Promise<unknown> | undefined;
-  const timer = setTimeout(() => {
-    deferral = interaction.deferUpdate();
-    deferral.catch(() => {});
-  }, DEFER_AFTER_MS);
-  let payload: BaseMessageOptions;
-  try {
-    payload = await work();
-  } catch (error) {
-    clearTimeout(timer);
-    await deferral?.catch(() => {});
-    throw error;
-  }
-  clearTimeout(timer);
-  if (deferral) {
-    await deferral;
+  const { payload, deferred } = await withinDeadline(() => interaction.deferUpdate(), work);
+  if (deferred) {
     await interaction.editReply(payload);
   } else if (interaction.isButton() || interaction.isFromMessage()) {
     await interaction.update(payload);

@@ -1,4 +1,5 @@
 import { MAX_ANSWER_LENGTH } from "../../core/answers/submit-answer.ts";
+import { textInputModal } from "../blocks/modals.ts";
 import { ActionIds, ViewIds } from "../ids.ts";
 import type { ActionHandler } from "./types.ts";
 
@@ -15,23 +16,16 @@ export const answerPrivately: ActionHandler = {
     const metadata: AnswerMetadata = { p: Number(args.action.value), u: args.body.response_url };
     await rt.client.views.open({
       trigger_id: args.body.trigger_id,
-      view: {
-        type: "modal",
-        callback_id: ViewIds.answer,
-        private_metadata: JSON.stringify(metadata),
-        title: { type: "plain_text", text: "Your answer" },
-        submit: { type: "plain_text", text: "Save answer" },
-        close: { type: "plain_text", text: "Cancel" },
-        blocks: [
-          {
-            type: "input",
-            block_id: "answer",
-            label: { type: "plain_text", text: "Only your reviewers see this, without your name" },
-            hint: { type: "plain_text", text: "Saving again replaces your earlier answer while answers are open." },
-            element: { type: "plain_text_input", action_id: "text", multiline: true, max_length: MAX_ANSWER_LENGTH },
-          },
-        ],
-      },
+      view: textInputModal({
+        callbackId: ViewIds.answer,
+        metadata,
+        title: "Your answer",
+        submit: "Save answer",
+        blockId: "answer",
+        label: "Only your reviewers see this, without your name",
+        hint: "Saving again replaces your earlier answer while answers are open.",
+        maxLength: MAX_ANSWER_LENGTH,
+      }),
     });
   },
 };

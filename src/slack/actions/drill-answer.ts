@@ -1,3 +1,5 @@
+import { MAX_ANSWER_LENGTH } from "../../core/answers/submit-answer.ts";
+import { textInputModal } from "../blocks/modals.ts";
 import { ActionIds, ViewIds } from "../ids.ts";
 import type { ActionHandler } from "./types.ts";
 
@@ -14,22 +16,15 @@ export const drillAnswer: ActionHandler = {
     const metadata: DrillMetadata = { a: Number(args.action.value), u: args.body.response_url, c: args.body.channel?.id };
     await rt.client.views.open({
       trigger_id: args.body.trigger_id,
-      view: {
-        type: "modal",
-        callback_id: ViewIds.drillAnswer,
-        private_metadata: JSON.stringify(metadata),
-        title: { type: "plain_text", text: "Your drill answer" },
-        submit: { type: "plain_text", text: "Check my answer" },
-        close: { type: "plain_text", text: "Cancel" },
-        blocks: [
-          {
-            type: "input",
-            block_id: "answer",
-            label: { type: "plain_text", text: "Answer as you would in the interview" },
-            element: { type: "plain_text_input", action_id: "text", multiline: true, max_length: 4000 },
-          },
-        ],
-      },
+      view: textInputModal({
+        callbackId: ViewIds.drillAnswer,
+        metadata,
+        title: "Your drill answer",
+        submit: "Check my answer",
+        blockId: "answer",
+        label: "Answer as you would in the interview",
+        maxLength: MAX_ANSWER_LENGTH,
+      }),
     });
   },
 };

@@ -1,3 +1,5 @@
+import { MAX_COMMENT_LENGTH } from "../../core/reviews/score-review.ts";
+import { textInputModal } from "../blocks/modals.ts";
 import { ActionIds, ViewIds } from "../ids.ts";
 import { userRef } from "../refs.ts";
 import { teamOf, type ActionHandler } from "./types.ts";
@@ -17,22 +19,16 @@ export const reviewComment: ActionHandler = {
     const metadata: CommentMetadata = { a: assignmentId, c: args.body.container?.channel_id ?? args.body.channel?.id ?? "", t: args.body.container?.message_ts ?? "" };
     await rt.client.views.open({
       trigger_id: args.body.trigger_id,
-      view: {
-        type: "modal",
-        callback_id: ViewIds.reviewComment,
-        private_metadata: JSON.stringify(metadata),
-        title: { type: "plain_text", text: "Comment for the author" },
-        submit: { type: "plain_text", text: "Save comment" },
-        close: { type: "plain_text", text: "Cancel" },
-        blocks: [
-          {
-            type: "input",
-            block_id: "comment",
-            label: { type: "plain_text", text: "What would make this answer stronger?" },
-            element: { type: "plain_text_input", action_id: "text", multiline: true, max_length: 1000, ...(card.comment ? { initial_value: card.comment } : {}) },
-          },
-        ],
-      },
+      view: textInputModal({
+        callbackId: ViewIds.reviewComment,
+        metadata,
+        title: "Comment for the author",
+        submit: "Save comment",
+        blockId: "comment",
+        label: "What would make this answer stronger?",
+        maxLength: MAX_COMMENT_LENGTH,
+        initialValue: card.comment,
+      }),
     });
   },
 };
