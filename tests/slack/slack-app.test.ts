@@ -339,6 +339,9 @@ describe.each(testDatabases())("Slack app end to end over HTTP on $name", (targe
     expect(readable((await waitForResponse(fake, click.responseUrl)).body)).toContain("Shared to the channel.");
     const posted = await fake.waitFor("chat.postMessage", (c) => c.args["channel"] === COHORT && readable(c.args).includes("Shared by <@U0BOB>"));
     expect(readable(posted.args)).toContain("Leaderboard");
+    // The shared post names members without pinging them; only the sharer is credited by mention.
+    expect(readable(posted.args)).toMatch(/1\. \*(bob|cara|dan)\*: \d+ pts/);
+    expect(readable(posted.args).match(/<@U0[A-Z]+>/g)).toEqual(["<@U0BOB>"]);
     expect(readable(await drive.command(BOB, "leaderboard fortnight"))).toContain("is not a leaderboard period");
     expect(readable(await drive.command(BOB, "me"))).toContain("Your stats");
   });

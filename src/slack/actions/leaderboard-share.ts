@@ -13,7 +13,7 @@ export const leaderboardShare: ActionHandler = {
     const channel = args.body.channel?.id ?? args.body.container?.channel_id;
     if (!channel) throw new Error("leaderboard share without a channel");
     const board = await rt.coach.leaderboard(cohortAddress(teamId, channel), userRef(teamId, args.body.user.id), parsePeriod(args.action.value));
-    await rt.post({ channel, text: `Leaderboard: ${board.label}`, blocks: [...leaderboardBlocks(board), context(`Shared by <@${args.body.user.id}>`)] });
+    await rt.post({ channel, text: `Leaderboard: ${board.label}`, blocks: [...leaderboardBlocks(board, "names"), context(`Shared by <@${args.body.user.id}>`)] });
     await replaceWith(args.respond, plain("Shared to the channel."));
   },
 };

@@ -65,10 +65,15 @@ export function meReply(stats: MyStats): Reply {
 
 const mention = (ref: string) => `<@${ref.split(":").at(-1)}>`;
 
-export function leaderboardBlocks(board: Leaderboard): Block[] {
-  const rows = board.top.map((r) => `${r.rank}. ${mention(r.userRef)}: ${r.points} pts`);
-  const around = board.around.map((r) => `${r.rank}. ${mention(r.userRef)}: ${r.points} pts`);
-  const quality = board.quality.map((r) => `${r.rank}. ${mention(r.userRef)}: ${r.score.toFixed(2)} (${r.answers} answers)`);
+/**
+ * Privately, members show as mentions (Slack renders their current name and nobody is
+ * notified); in a shared post plain names keep ten people from being pinged at once.
+ */
+export function leaderboardBlocks(board: Leaderboard, members: "mentions" | "names" = "mentions"): Block[] {
+  const who = (r: { userRef: string; displayName: string }) => (members === "mentions" ? mention(r.userRef) : `*${escape(r.displayName)}*`);
+  const rows = board.top.map((r) => `${r.rank}. ${who(r)}: ${r.points} pts`);
+  const around = board.around.map((r) => `${r.rank}. ${who(r)}: ${r.points} pts`);
+  const quality = board.quality.map((r) => `${r.rank}. ${who(r)}: ${r.score.toFixed(2)} (${r.answers} answers)`);
   return [
     section(`*Leaderboard: ${escape(board.label)}*\n${rows.length > 0 ? rows.join("\n") : "No points yet."}${around.length > 0 ? `\n…\n${around.join("\n")}` : ""}`),
     ...(quality.length > 0 ? [section(`*Answer quality*\n${quality.join("\n")}`)] : []),
