@@ -1,6 +1,6 @@
 import { formatLocal } from "../../core/cohorts/schedule.ts";
 import type { AuthorFeedback, CoachMessage, ReviewCard } from "../../core/messages.ts";
-import { actions, button, context, difficultyLabel, divider, escape, header, section, sections, type Block, type Reply } from "./text.ts";
+import { actions, button, context, difficultyLabel, divider, escape, header, plural, section, sections, type Block, type Reply } from "./text.ts";
 import { ActionIds } from "../ids.ts";
 
 /** The engine's neutral messages as Block Kit; every field the engine sends is shown. */
@@ -65,7 +65,6 @@ export function renderMessage(message: CoachMessage): Reply {
   }
 }
 
-const plural = (n: number, word: string) => (n === 1 ? word : `${word}s`);
 const plainBlocks = (text: string): Reply => ({ text, blocks: [section(text)] });
 
 const scoreValue = (assignmentId: number, criterionId: string, score: number) => `${assignmentId}:${criterionId}:${score}`;

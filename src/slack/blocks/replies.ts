@@ -4,7 +4,7 @@ import type { AnswerCheck } from "../../core/messages.ts";
 import type { Leaderboard } from "../../core/points/leaderboard.ts";
 import type { Criterion, Track } from "../../core/questions/types.ts";
 import { ActionIds } from "../ids.ts";
-import { actions, button, context, difficultyLabel, escape, header, section, type Block, type Reply } from "./text.ts";
+import { actions, button, context, difficultyLabel, escape, header, plural, section, type Block, type Reply } from "./text.ts";
 
 export function renderCheck(check: AnswerCheck, intro: string): Block[] {
   const shown = check.shown.map((s) => `:white_check_mark: ${escape(s.criterionLabel)}: ${escape(s.label)}`);
@@ -73,7 +73,7 @@ export function leaderboardBlocks(board: Leaderboard, members: "mentions" | "nam
   const who = (r: { userRef: string; displayName: string }) => (members === "mentions" ? mention(r.userRef) : `*${escape(r.displayName)}*`);
   const rows = board.top.map((r) => `${r.rank}. ${who(r)}: ${r.points} pts`);
   const around = board.around.map((r) => `${r.rank}. ${who(r)}: ${r.points} pts`);
-  const quality = board.quality.map((r) => `${r.rank}. ${who(r)}: ${r.score.toFixed(2)} (${r.answers} answers)`);
+  const quality = board.quality.map((r) => `${r.rank}. ${who(r)}: ${r.score.toFixed(2)} (${r.answers} ${plural(r.answers, "answer")})`);
   return [
     section(`*Leaderboard: ${escape(board.label)}*\n${rows.length > 0 ? rows.join("\n") : "No points yet."}${around.length > 0 ? `\n…\n${around.join("\n")}` : ""}`),
     ...(quality.length > 0 ? [section(`*Answer quality*\n${quality.join("\n")}`)] : []),

@@ -24,6 +24,8 @@ export function button(actionId: string, text: string, value: string, style?: "p
 
 export const actions = (blockId: string, elements: Button[]): Block => ({ type: "actions", block_id: blockId, elements });
 
+export const plural = (n: number, word: string) => (n === 1 ? word : `${word}s`);
+
 export const difficultyLabel = (d: 1 | 2 | 3) => (d === 1 ? "Warm-up" : d === 2 ? "Standard" : "Stretch");
 
 /** A private reply: plain text plus blocks where the payload carries structure. */
