@@ -216,13 +216,22 @@ describe.each(testDatabases())("Discord daily loop on $name", (target) => {
 
   let resultsId: string;
 
-  it("closes with results in the thread, feedback by DM and by the My feedback button", async () => {
+  it("closes with results in the thread (naming only members who allow it), feedback by DM and by the My feedback button", async () => {
+    for (const user of [m2, m3]) {
+      const privacy = await answerOf(coach(user, "privacy", { state: "on" }));
+      expect(privacy.ephemeral).toBe(true);
+      expect(String(privacy.data?.content)).toContain("Your name stays out of the results");
+    }
     const reply = await answerOf(coach(h.adminId, "close-now"));
     expect(String(reply.data?.content)).toContain("results are in the thread");
     const results = h.fake.messages(threadId).find((m) => embedText(m).startsWith("Results"));
     expect(results).toBeDefined();
     resultsId = String(results!.id);
     expect(embedText(results)).toMatch(/\*\*1\.\*\* /);
+    // Three of the four answers are ranked, so at least one of the two private members is among them, unnamed.
+    expect(embedText(results).match(/\*\*[123]\.\*\* /g)).toHaveLength(3);
+    expect(embedText(results)).toContain("A member who prefers not to be named");
+    expect(embedText(results)).not.toMatch(new RegExp(`<@(${m2}|${m3})>`));
     expect(buttonRows(results)[0]?.map((b) => b.label)).toEqual(["My feedback"]);
 
     const dms = h.fake.callsTo("POST /users/@me/channels").map((c) => (c.body as Json).recipient_id);

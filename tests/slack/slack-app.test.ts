@@ -317,12 +317,18 @@ describe.each(testDatabases())("Slack app end to end over HTTP on $name", (targe
     expect(readable((await waitForResponse(fake, click.responseUrl)).body)).toContain("already submitted");
   });
 
-  it("closes: results in the thread and private feedback by DM", async () => {
+  it("closes: results in the thread, naming only members who allow it, and private feedback by DM", async () => {
+    expect(readable(await drive.command(BOB, "privacy on"))).toContain("Your name stays out of the results");
+    expect(readable(await drive.command(BOB, "privacy maybe"))).toContain("Use `/coach privacy on` or `/coach privacy off`.");
     const reply = await drive.command(ADMIN, "close-now");
     expect(readable(reply)).toContain("results are in the thread");
     const results = await fake.waitFor("chat.postMessage", (c) => c.args["thread_ts"] === promptTs && readable(c.args).includes("Results"));
     expect(readable(results.args)).toContain("3 of 5 members answered; 6 of 6 reviews submitted");
-    expect(readable(results.args)).toMatch(/1\. <@U0(BOB|CARA|DAN)>/);
+    const ranked = readable(results.args).match(/^[123]\. .+: \d\.\d\d$/gm) ?? [];
+    expect(ranked).toHaveLength(3);
+    expect(ranked.filter((line) => line.includes("A member who prefers not to be named"))).toHaveLength(1);
+    expect(ranked.filter((line) => /<@U0(CARA|DAN)>/.test(line))).toHaveLength(2);
+    expect(readable(results.args)).not.toContain("<@U0BOB>");
     for (const author of [BOB, CARA, DAN]) {
       const feedback = await fake.waitFor("chat.postMessage", (c) => c.args["channel"] === author && readable(c.args).includes("Your feedback"));
       expect(readable(feedback.args)).toMatch(/\d\.\d ± \d\.\d/);

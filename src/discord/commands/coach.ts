@@ -87,6 +87,23 @@ export const coachCommand = {
         },
       ],
     },
+    {
+      type: Opt.Subcommand,
+      name: "privacy",
+      description: "Keep your name out of the results (on) or allow it (off)",
+      options: [
+        {
+          type: Opt.String,
+          name: "state",
+          description: "on or off",
+          required: true,
+          choices: [
+            { name: "on", value: "on" },
+            { name: "off", value: "off" },
+          ],
+        },
+      ],
+    },
     { type: Opt.Subcommand, name: "forget-me", description: "Delete your answers, reviews, drills and points" },
   ],
 } as const satisfies CommandDefinition;

@@ -32,7 +32,7 @@ export function noReviews(m: Of<"no-reviews">): BaseMessageOptions {
 }
 
 export function results(m: Of<"results">): BaseMessageOptions {
-  const top = m.top.map((t) => `**${t.rank}.** ${t.userRef ? `<@${userIdOf(t.userRef)}>` : "An anonymous member"}: ${t.score.toFixed(2)} / 5`).join("\n");
+  const top = m.top.map((t) => `**${t.rank}.** ${t.userRef ? `<@${userIdOf(t.userRef)}>` : "A member who prefers not to be named"}: ${t.score.toFixed(2)} / 5`).join("\n");
   const embed = new EmbedBuilder()
     .setTitle("Results")
     .setDescription(top || "No answer received enough reviews to be scored.")

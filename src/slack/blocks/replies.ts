@@ -35,6 +35,7 @@ export const HELP: readonly (readonly [string, string])[] = [
   ["me", "your points, streak and weakest criteria"],
   ["tracks", "question tracks you can use"],
   ["review on|off", "review answers even on days you do not answer"],
+  ["privacy on|off", "on: results list your top answer without your name"],
   ["forget-me", "delete all your answers, reviews and points"],
 ];
 

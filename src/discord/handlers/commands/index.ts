@@ -2,7 +2,7 @@ import type { CoachSubcommand } from "../../commands/index.ts";
 import type { SubcommandHandler } from "../../context.ts";
 import { adminAdd, adminRemove, pause, resume, seasonNew, skip } from "./cohort-admin.ts";
 import { exportCsv } from "./export.ts";
-import { forgetMe, help, leaderboard, me, review, tracks } from "./member.ts";
+import { forgetMe, help, leaderboard, me, privacy, review, tracks } from "./member.ts";
 import { schedule, setup } from "./setup.ts";
 import { closeNow, openReviews, postNow } from "./steps.ts";
 
@@ -27,5 +27,6 @@ export const coachSubcommands: Readonly<Record<CoachSubcommand, SubcommandHandle
   me,
   tracks,
   review,
+  privacy,
   "forget-me": forgetMe,
 };

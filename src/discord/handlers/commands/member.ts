@@ -41,6 +41,17 @@ export const review: SubcommandHandler = (interaction, { coach }) =>
     return { content: on ? "You will be assigned answers to review when reviews open." : "You will not be assigned reviews. Turn it back on any time." };
   });
 
+export const privacy: SubcommandHandler = (interaction, { coach }) =>
+  replyWith(interaction, async () => {
+    const on = interaction.options.getString("state", true) === "on";
+    await coach.showInResults(addressOf(interaction), actorOf(interaction), !on);
+    return {
+      content: on
+        ? "Your name stays out of the results: if your answer is among the top, it is listed without your name."
+        : "The results may name you when your answer is among the top ones.",
+    };
+  });
+
 /** Nothing is deleted until the member confirms; the confirm click is checked against its own presser. */
 export const forgetMe: SubcommandHandler = async (interaction) => {
   const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
@@ -68,6 +79,7 @@ export const help: SubcommandHandler = async (interaction) => {
     "**/coach me**: your points, streak and weakest criteria",
     "**/coach tracks**: the question tracks",
     "**/coach review** on|off: take part in peer review",
+    "**/coach privacy** on|off: on keeps your name out of the results",
     "**/coach forget-me**: delete your data",
     "**/drill** [track] [category]: practise privately with instant feedback",
     "",

@@ -9,6 +9,7 @@ import { me } from "./me.ts";
 import { openReviews } from "./open-reviews.ts";
 import { pause } from "./pause.ts";
 import { postNow } from "./post-now.ts";
+import { privacy } from "./privacy.ts";
 import { resume } from "./resume.ts";
 import { review } from "./review.ts";
 import { schedule } from "./schedule.ts";
@@ -19,5 +20,5 @@ import { tracks } from "./tracks.ts";
 
 /** Every `/coach` subcommand, in help order. */
 export const coachSubcommands: readonly CoachSubcommand[] = [
-  help, setup, schedule, pause, resume, skip, postNow, openReviews, closeNow, admin, season, exportCsv, leaderboard, me, tracks, review, forgetMe,
+  help, setup, schedule, pause, resume, skip, postNow, openReviews, closeNow, admin, season, exportCsv, leaderboard, me, tracks, review, privacy, forgetMe,
 ];
