@@ -1,4 +1,4 @@
-import { submitAnswer, withdrawAnswer, findPrompt } from "./answers/submit-answer.ts";
+import { findPrompt, promptsTakingAnswers, submitAnswer, withdrawAnswer } from "./answers/submit-answer.ts";
 import {
   addAdmin,
   changeSchedule,
@@ -14,12 +14,13 @@ import {
 import { parseScheduleArgs, type ScheduleArgs } from "./cohorts/parse-settings.ts";
 import type { Actor, CohortAddress } from "./cohorts/types.ts";
 import type { CoachDeps } from "./deps.ts";
-import { answerDrill, rateDrill, startDrill } from "./drills/drill.ts";
+import { answerDrill, drillCriteria, rateDrill, startDrill } from "./drills/drill.ts";
 import { exportCohort, forgetMe, myStats, setReviewOptIn, setShowInResults } from "./members/member-ops.ts";
 import { leaderboard, type LeaderboardPeriod } from "./points/leaderboard.ts";
 import { closeNow, openReviewsNow, postNow } from "./prompts/admin-steps.ts";
 import { commentReview, nextReview, scoreCriterion, showReview, submitReview } from "./reviews/score-review.ts";
 import { runTick } from "./schedule/run-tick.ts";
+import { myFeedback } from "./scores/feedback.ts";
 
 /**
  * The engine's whole surface, as both adapters see it. Every rule lives in the
@@ -27,7 +28,7 @@ import { runTick } from "./schedule/run-tick.ts";
  */
 export class Coach {
   constructor(
-    readonly deps: CoachDeps,
+    private readonly deps: CoachDeps,
     private readonly defaults: CohortDefaults,
   ) {}
 
@@ -54,6 +55,8 @@ export class Coach {
   findPrompt = (ref: string) => findPrompt(this.deps, ref);
   answer = (input: Parameters<typeof submitAnswer>[1]) => submitAnswer(this.deps, input);
   withdraw = (input: Parameters<typeof withdrawAnswer>[1]) => withdrawAnswer(this.deps, input);
+  promptsTakingAnswers = () => promptsTakingAnswers(this.deps);
+  feedback = (promptId: number, userRef: string) => myFeedback(this.deps, promptId, userRef);
 
   showReview = (assignmentId: number, reviewerRef: string) => showReview(this.deps, assignmentId, reviewerRef);
   nextReview = (promptId: number, reviewerRef: string) => nextReview(this.deps, promptId, reviewerRef);
@@ -70,4 +73,5 @@ export class Coach {
   drill = (input: Parameters<typeof startDrill>[1]) => startDrill(this.deps, input);
   answerDrill = (input: Parameters<typeof answerDrill>[1]) => answerDrill(this.deps, input);
   rateDrill = (input: Parameters<typeof rateDrill>[1]) => rateDrill(this.deps, input);
+  drillCriteria = (attemptId: number, userRef: string) => drillCriteria(this.deps, attemptId, userRef);
 }

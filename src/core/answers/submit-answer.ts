@@ -76,6 +76,12 @@ export async function withdrawAnswer(deps: CoachDeps, input: { readonly sourceRe
   return answer;
 }
 
+/** Prompts whose answer window is still open: after an outage, the threads worth re-reading. */
+export async function promptsTakingAnswers(deps: CoachDeps): Promise<readonly Prompt[]> {
+  const now = deps.clock.now();
+  return (await deps.repos.prompts.unfinished()).filter((p) => p.answersCloseAt > now);
+}
+
 /** The prompt a platform message or thread belongs to, if any. */
 export async function findPrompt(deps: CoachDeps, ref: string): Promise<Prompt | undefined> {
   return deps.repos.prompts.findByRef(ref);

@@ -101,6 +101,14 @@ export async function answerDrill(deps: CoachDeps, input: { readonly attemptId: 
 }
 
 /** Self-rating 1-5 per criterion maps to an FSRS grade: the weaker the answer, the sooner it returns. */
+/** Criterion ids of a drill attempt's rubric, in display order; only its owner may ask. */
+export async function drillCriteria(deps: CoachDeps, attemptId: number, userRef: string): Promise<readonly string[]> {
+  const attempt = await deps.repos.drills.getAttempt(attemptId);
+  const question = attempt && attempt.userRef === userRef ? await deps.repos.questions.get(attempt.questionId) : undefined;
+  if (!question) throw new CoachingError("unknown-drill", "That drill belongs to someone else or has expired. Start a new one with /drill.");
+  return question.rubric.criteria.map((c) => c.id);
+}
+
 export function fsrsGrade(ratings: readonly number[]): Grade {
   const average = ratings.reduce((s, r) => s + r, 0) / ratings.length;
   if (average < 2) return Rating.Again;

@@ -4,6 +4,7 @@ import type { AuthorFeedback, CoachMessage, TopAnswer } from "../messages.ts";
 import { POINTS } from "../points/awards.ts";
 import type { CriterionResult, Prompt } from "../prompts/types.ts";
 import { fitBiasModel } from "./bias-model.ts";
+import { authorFeedback } from "./feedback.ts";
 
 const TOP_ANSWERS = 3;
 
@@ -53,7 +54,6 @@ export async function closePrompt(deps: CoachDeps, cohort: Cohort, prompt: Promp
     deps.repos.questions.get(prompt.questionId),
   ]);
   const results = await scorePrompt(deps, cohort, prompt);
-  const criteria = question?.rubric.criteria ?? [];
   const overall = new Map<number, number>();
   for (const answer of answers) {
     const answerResults = results.get(answer.id) ?? [];
@@ -83,24 +83,10 @@ export async function closePrompt(deps: CoachDeps, cohort: Cohort, prompt: Promp
     return { rank: i + 1, displayName: named ? member?.displayName : undefined, userRef: named ? answer.userRef : undefined, score: overall.get(answer.id)! };
   });
 
-  const feedback = answers.map((answer) => {
-    const mine = assignments.filter((a) => a.answerId === answer.id && a.submittedAt !== null);
-    const answerResults = results.get(answer.id) ?? [];
-    return {
-      userRef: answer.userRef,
-      feedback: {
-        promptId: prompt.id,
-        company: question?.company ?? "",
-        questionPrompt: question?.prompt ?? "",
-        criteria: criteria.flatMap((c) => {
-          const r = answerResults.find((x) => x.criterionId === c.id);
-          return r ? [{ id: c.id, label: c.label, score: r.score, uncertainty: r.uncertainty, reviews: r.gradeCount }] : [];
-        }),
-        comments: mine.map((a) => a.comment).filter((c): c is string => c !== null && c !== ""),
-        outline: question?.outline ?? [],
-      },
-    };
-  });
+  const feedback = answers.map((answer) => ({
+    userRef: answer.userRef,
+    feedback: authorFeedback(prompt, question, answer, results.get(answer.id) ?? [], assignments),
+  }));
 
   return {
     summary: {

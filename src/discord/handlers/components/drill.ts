@@ -2,7 +2,6 @@ import { formatLocal } from "../../../core/cohorts/schedule.ts";
 import { CoachingError } from "../../../core/errors.ts";
 import { actorOf, addressOf, updateWith, type ButtonHandler, type ModalHandler } from "../../context.ts";
 import { customIds } from "../../custom-ids.ts";
-import { drillCriteria } from "../../lookups.ts";
 import { drillFeedback, ratingRows } from "../../ui/drill.ts";
 import { answerModal, numericArg } from "./answer.ts";
 
@@ -35,7 +34,7 @@ export const drillSaveButton: ButtonHandler = (interaction, { coach }, [attemptI
   updateWith(interaction, async () => {
     const id = numericArg(attemptId);
     const userRef = actorOf(interaction).userRef;
-    const criteria = await drillCriteria(coach, id, userRef);
+    const criteria = await coach.drillCriteria(id, userRef);
     const digits = ratingsArg(ratings);
     const cohort = interaction.guildId ? await coach.cohort(addressOf(interaction)) : undefined;
     const outcome = await coach.rateDrill({

@@ -1,13 +1,12 @@
 import { parsePeriod } from "../../../core/points/leaderboard.ts";
 import { actorOf, addressOf, replyWith, updateWith, type ButtonHandler } from "../../context.ts";
-import { authorFeedback } from "../../lookups.ts";
 import { feedbackEmbed } from "../../ui/feedback.ts";
 import { leaderboardMessage } from "../../ui/leaderboard.ts";
 import { numericArg } from "./answer.ts";
 
 /** "My feedback" on the results post: each presser sees only their own. */
 export const feedbackButton: ButtonHandler = (interaction, { coach }, [promptId]) =>
-  replyWith(interaction, async () => ({ embeds: [feedbackEmbed(await authorFeedback(coach, numericArg(promptId), actorOf(interaction).userRef))] }));
+  replyWith(interaction, async () => ({ embeds: [feedbackEmbed(await coach.feedback(numericArg(promptId), actorOf(interaction).userRef))] }));
 
 /** Posts the viewer-neutral leaderboard to the channel for everyone. */
 export const shareButton: ButtonHandler = (interaction, { coach }, [period]) =>

@@ -1,6 +1,5 @@
 import type { Message } from "discord.js";
 import type { HandlerContext } from "../../context.ts";
-import { openDiscordPrompts } from "../../lookups.ts";
 import { threadIdOf } from "../../refs.ts";
 import type { ThreadAnswers } from "./messages.ts";
 
@@ -13,7 +12,8 @@ const PAGE = 100;
  */
 export async function catchUp(ctx: HandlerContext, answers: ThreadAnswers): Promise<number> {
   let fed = 0;
-  for (const prompt of await openDiscordPrompts(ctx.coach)) {
+  for (const prompt of await ctx.coach.promptsTakingAnswers()) {
+    // Slack prompts have no thread ref of this shape and are skipped here.
     const threadId = threadIdOf(prompt.threadRef);
     if (!threadId) continue;
     try {

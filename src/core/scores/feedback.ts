@@ -1,0 +1,40 @@
+import type { CoachDeps } from "../deps.ts";
+import { CoachingError } from "../errors.ts";
+import type { AuthorFeedback } from "../messages.ts";
+import type { Answer, CriterionResult, Prompt, ReviewAssignment } from "../prompts/types.ts";
+import type { Question } from "../questions/types.ts";
+
+/** What an author is told about one answer: consensus per criterion, anonymous comments, the outline. */
+export function authorFeedback(
+  prompt: Prompt,
+  question: Question | undefined,
+  answer: Answer,
+  results: readonly CriterionResult[],
+  assignments: readonly ReviewAssignment[],
+): AuthorFeedback {
+  const submitted = assignments.filter((a) => a.answerId === answer.id && a.submittedAt !== null);
+  return {
+    promptId: prompt.id,
+    company: question?.company ?? "",
+    questionPrompt: question?.prompt ?? "",
+    criteria: (question?.rubric.criteria ?? []).flatMap((c) => {
+      const r = results.find((x) => x.criterionId === c.id);
+      return r ? [{ id: c.id, label: c.label, score: r.score, uncertainty: r.uncertainty, reviews: r.gradeCount }] : [];
+    }),
+    comments: submitted.map((a) => a.comment).filter((c): c is string => c !== null && c !== ""),
+    outline: question?.outline ?? [],
+  };
+}
+
+/** A member asking again for their feedback on a closed question (Discord's "My feedback" button). */
+export async function myFeedback(deps: CoachDeps, promptId: number, userRef: string): Promise<AuthorFeedback> {
+  const { repos } = deps;
+  const prompt = await repos.prompts.get(promptId);
+  if (!prompt) throw new CoachingError("no-prompt", "That question no longer exists.");
+  const steps = await repos.prompts.steps(promptId);
+  if (steps.get("close") !== "done") throw new CoachingError("reviews-not-open", "Feedback is ready once reviews close.");
+  const answer = await repos.answers.find(promptId, userRef);
+  if (!answer || answer.withdrawnAt !== null) throw new CoachingError("no-prompt", "You did not answer this question, so there is no feedback for you.");
+  const [question, results, assignments] = await Promise.all([repos.questions.get(prompt.questionId), repos.reviews.results(answer.id), repos.reviews.forPrompt(promptId)]);
+  return authorFeedback(prompt, question, answer, results, assignments);
+}
