@@ -9,6 +9,19 @@ const scheduleOptions = (trackRequired: boolean) =>
     { type: Opt.String, name: "days", description: "mon-fri, mon,wed,fri, daily or weekends", required: false, max_length: 40 },
   ] as const;
 
+const onOff = [
+  {
+    type: Opt.String,
+    name: "state",
+    description: "on or off",
+    required: true,
+    choices: [
+      { name: "on", value: "on" },
+      { name: "off", value: "off" },
+    ],
+  },
+] as const;
+
 /**
  * `/coach`: one command with subcommands mirroring Slack's `/coach <verb>`. No
  * default_member_permissions: they apply to the whole command and would hide the
@@ -74,35 +87,13 @@ export const coachCommand = {
       type: Opt.Subcommand,
       name: "review",
       description: "Turn peer reviewing on or off for you",
-      options: [
-        {
-          type: Opt.String,
-          name: "state",
-          description: "on or off",
-          required: true,
-          choices: [
-            { name: "on", value: "on" },
-            { name: "off", value: "off" },
-          ],
-        },
-      ],
+      options: onOff,
     },
     {
       type: Opt.Subcommand,
       name: "privacy",
       description: "Keep your name out of the results (on) or allow it (off)",
-      options: [
-        {
-          type: Opt.String,
-          name: "state",
-          description: "on or off",
-          required: true,
-          choices: [
-            { name: "on", value: "on" },
-            { name: "off", value: "off" },
-          ],
-        },
-      ],
+      options: onOff,
     },
     { type: Opt.Subcommand, name: "forget-me", description: "Delete your answers, reviews, drills and points" },
   ],
