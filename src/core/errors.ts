@@ -21,6 +21,8 @@ export type CoachingErrorCode =
   | "answer-too-long"
   | "answer-empty"
   | "no-prompt"
+  | "no-answer"
+  | "feedback-not-ready"
   | "bad-score"
   | "no-questions"
   | "unknown-drill";

@@ -1,13 +1,15 @@
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Coach } from "../../src/core/coach.ts";
-import type { CoachMessage } from "../../src/core/messages.ts";
+import type { AuthorFeedback, CoachMessage } from "../../src/core/messages.ts";
 import type { Repositories } from "../../src/core/ports.ts";
 import type { Database } from "../../src/db/client.ts";
 import { createRepositories } from "../../src/db/repositories/index.ts";
 import { loadQuestionBank } from "../../src/questions/loader.ts";
 import { testDatabases, truncateAll } from "../support/databases.ts";
 import { createCoach, FixedClock, member, type RecordingMessenger, slackCohort } from "../fakes/core.ts";
+
+const expectCode = (work: Promise<unknown>, code: string) => expect(work).rejects.toMatchObject({ name: "CoachingError", code });
 
 const bank = loadQuestionBank(path.resolve(import.meta.dirname, "../../questions"));
 const admin = member(1, true);
@@ -76,6 +78,32 @@ describe.each(testDatabases())("results and leaderboards on $name", (target) => 
     // And the first now sees the second's scores too.
     const first = (await coach.showReview(early!.id, early!.reviewerRef))!;
     expect(first.criteria.map((c) => c.peers)).toEqual(first.criteria.map(() => ({ mean: 4, count: 1 })));
+  });
+
+  it("gives an author their feedback again on request once reviews close, and only then", async () => {
+    expect(await coach.postNow(slackCohort, admin)).toBe("done");
+    const promptId = (messenger.sent.findLast((s) => s.message.kind === "prompt")!.message as Extract<CoachMessage, { kind: "prompt" }>).promptId;
+    for (const n of [1, 2, 3]) await coach.answer({ prompt: promptId, actor: member(n), text: `answer ${n}`, sourceRef: null });
+    await expectCode(coach.feedback(promptId, "slack:T1:U1"), "feedback-not-ready");
+    await coach.openReviews(slackCohort, admin);
+    for (const assignment of await repos.reviews.forPrompt(promptId)) {
+      const card = (await coach.showReview(assignment.id, assignment.reviewerRef))!;
+      for (const c of card.criteria) await coach.score({ assignmentId: assignment.id, reviewerRef: assignment.reviewerRef, criterionId: c.id, score: 4 });
+      await coach.comment({ assignmentId: assignment.id, reviewerRef: assignment.reviewerRef, comment: `from ${assignment.reviewerRef}` });
+      await coach.submitReview({ assignmentId: assignment.id, reviewerRef: assignment.reviewerRef });
+    }
+    await expectCode(coach.feedback(promptId, "slack:T1:U1"), "feedback-not-ready");
+    await coach.closeNow(slackCohort, admin);
+
+    const sent = messenger.sent.find((s) => s.message.kind === "feedback" && s.to.kind === "user" && s.to.userRef === "slack:T1:U1")!.message;
+    // Stored results are single-precision; what members read (one decimal) is the same.
+    const rounded = (f: AuthorFeedback) => ({ ...f, criteria: f.criteria.map((c) => ({ ...c, score: c.score.toFixed(3), uncertainty: c.uncertainty.toFixed(3) })) });
+    expect(rounded(await coach.feedback(promptId, "slack:T1:U1"))).toEqual(rounded((sent as Extract<CoachMessage, { kind: "feedback" }>).feedback));
+    const mine = await coach.feedback(promptId, "slack:T1:U1");
+    expect(mine.criteria.every((c) => c.score > 3.5 && c.score < 4.5)).toBe(true);
+    expect(mine.comments.length).toBeGreaterThan(0);
+    expect(mine.comments.some((c) => c.includes("U1"))).toBe(false);
+    await expectCode(coach.feedback(promptId, "slack:T1:U4"), "no-answer");
   });
 
   it("names top answers only for members who allow it", async () => {

@@ -100,7 +100,6 @@ export async function answerDrill(deps: CoachDeps, input: { readonly attemptId: 
   return { attemptId: input.attemptId, question, check: checkAnswer(question.rubric, text) };
 }
 
-/** Self-rating 1-5 per criterion maps to an FSRS grade: the weaker the answer, the sooner it returns. */
 /** Criterion ids of a drill attempt's rubric, in display order; only its owner may ask. */
 export async function drillCriteria(deps: CoachDeps, attemptId: number, userRef: string): Promise<readonly string[]> {
   const attempt = await deps.repos.drills.getAttempt(attemptId);
@@ -109,6 +108,7 @@ export async function drillCriteria(deps: CoachDeps, attemptId: number, userRef:
   return question.rubric.criteria.map((c) => c.id);
 }
 
+/** Self-rating 1-5 per criterion maps to an FSRS grade: the weaker the answer, the sooner it returns. */
 export function fsrsGrade(ratings: readonly number[]): Grade {
   const average = ratings.reduce((s, r) => s + r, 0) / ratings.length;
   if (average < 2) return Rating.Again;

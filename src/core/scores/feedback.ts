@@ -32,9 +32,9 @@ export async function myFeedback(deps: CoachDeps, promptId: number, userRef: str
   const prompt = await repos.prompts.get(promptId);
   if (!prompt) throw new CoachingError("no-prompt", "That question no longer exists.");
   const steps = await repos.prompts.steps(promptId);
-  if (steps.get("close") !== "done") throw new CoachingError("reviews-not-open", "Feedback is ready once reviews close.");
+  if (steps.get("close") !== "done") throw new CoachingError("feedback-not-ready", "Feedback is ready once reviews close.");
   const answer = await repos.answers.find(promptId, userRef);
-  if (!answer || answer.withdrawnAt !== null) throw new CoachingError("no-prompt", "You did not answer this question, so there is no feedback for you.");
+  if (!answer || answer.withdrawnAt !== null) throw new CoachingError("no-answer", "You did not answer this question, so there is no feedback for you.");
   const [question, results, assignments] = await Promise.all([repos.questions.get(prompt.questionId), repos.reviews.results(answer.id), repos.reviews.forPrompt(promptId)]);
   return authorFeedback(prompt, question, answer, results, assignments);
 }
