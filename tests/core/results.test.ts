@@ -1,13 +1,12 @@
 import path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { Coach } from "../../src/core/coach.ts";
 import type { AuthorFeedback, CoachMessage } from "../../src/core/messages.ts";
 import type { Repositories } from "../../src/core/ports.ts";
-import type { Database } from "../../src/db/client.ts";
-import { createRepositories } from "../../src/db/repositories/index.ts";
 import { loadQuestionBank } from "../../src/questions/loader.ts";
-import { testDatabases, truncateAll } from "../support/databases.ts";
-import { createCoach, FixedClock, member, type RecordingMessenger, slackCohort } from "../fakes/core.ts";
+import { testDatabases } from "../support/databases.ts";
+import { useEngine } from "../support/engine.ts";
+import { type FixedClock, member, type RecordingMessenger, slackCohort } from "../fakes/core.ts";
 
 const expectCode = (work: Promise<unknown>, code: string) => expect(work).rejects.toMatchObject({ name: "CoachingError", code });
 
@@ -15,22 +14,13 @@ const bank = loadQuestionBank(path.resolve(import.meta.dirname, "../../questions
 const admin = member(1, true);
 
 describe.each(testDatabases())("results and leaderboards on $name", (target) => {
-  let database: Database;
+  const engine = useEngine(target, "2026-10-28T16:00:00Z", bank);
   let repos: Repositories;
   let coach: Coach;
   let messenger: RecordingMessenger;
   let clock: FixedClock;
-
-  beforeAll(async () => {
-    database = await target.open();
-    repos = createRepositories(database.db);
-  });
-  afterAll(() => database.close());
   beforeEach(async () => {
-    await truncateAll(database);
-    clock = new FixedClock(new Date("2026-10-28T16:00:00Z"));
-    await repos.questions.sync(bank, clock.now());
-    ({ coach, messenger } = createCoach(repos, clock));
+    ({ repos, coach, messenger, clock } = engine);
     await coach.setup(slackCohort, admin, { trackId: "oscar-health/ai-pm" });
   });
 

@@ -1,34 +1,24 @@
 import path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { Coach } from "../../../src/core/coach.ts";
 import { CoachingError } from "../../../src/core/errors.ts";
 import type { Repositories } from "../../../src/core/ports.ts";
-import type { Database } from "../../../src/db/client.ts";
-import { createRepositories } from "../../../src/db/repositories/index.ts";
 import { loadQuestionBank } from "../../../src/questions/loader.ts";
-import { testDatabases, truncateAll } from "../../support/databases.ts";
-import { createCoach, FixedClock, member, slackCohort } from "../../fakes/core.ts";
+import { testDatabases } from "../../support/databases.ts";
+import { useEngine } from "../../support/engine.ts";
+import { type FixedClock, member, slackCohort } from "../../fakes/core.ts";
 
 const bank = loadQuestionBank(path.resolve(import.meta.dirname, "../../../questions"));
 const me = "slack:T1:U9";
 const DAY = 86_400_000;
 
 describe.each(testDatabases())("drills on $name", (target) => {
-  let database: Database;
+  const engine = useEngine(target, "2026-06-01T12:00:00Z", bank);
   let repos: Repositories;
   let coach: Coach;
   let clock: FixedClock;
-
-  beforeAll(async () => {
-    database = await target.open();
-    repos = createRepositories(database.db);
-  });
-  afterAll(() => database.close());
-  beforeEach(async () => {
-    await truncateAll(database);
-    clock = new FixedClock(new Date("2026-06-01T12:00:00Z"));
-    await repos.questions.sync(bank, clock.now());
-    ({ coach } = createCoach(repos, clock));
+  beforeEach(() => {
+    ({ repos, coach, clock } = engine);
   });
 
   const rateAll = async (attemptId: number, score: number, cohortId?: number) => {
