@@ -45,3 +45,19 @@ export async function reverseAnswer(deps: CoachDeps, prompt: Prompt, userRef: st
   await deps.repos.points.reverse("answer", source, now);
   await deps.repos.points.reverse("streak", source, now);
 }
+
+/** A submitted review; the assignment identifies it, so a double submit awards once. */
+export async function awardReview(deps: CoachDeps, prompt: Prompt, reviewerRef: string, assignmentId: number, now: Date): Promise<void> {
+  await deps.repos.points.award(
+    { cohortId: prompt.cohortId, userRef: reviewerRef, season: prompt.season, kind: "review", source: `assignment:${assignmentId}`, points: POINTS.reviewOnTime, localDate: prompt.localDate },
+    now,
+  );
+}
+
+/** Quality points from an answer's mean corrected score (1-5). */
+export async function awardQuality(deps: CoachDeps, prompt: Prompt, userRef: string, answerId: number, score: number, now: Date): Promise<void> {
+  await deps.repos.points.award(
+    { cohortId: prompt.cohortId, userRef, season: prompt.season, kind: "quality", source: `answer:${answerId}`, points: Math.round(score * POINTS.qualityPerPoint), localDate: prompt.localDate },
+    now,
+  );
+}

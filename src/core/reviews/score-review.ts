@@ -1,7 +1,7 @@
 import type { CoachDeps } from "../deps.ts";
 import { CoachingError } from "../errors.ts";
 import type { ReviewCard } from "../messages.ts";
-import { POINTS } from "../points/awards.ts";
+import { awardReview } from "../points/awards.ts";
 import type { ReviewAssignment } from "../prompts/types.ts";
 import { buildReviewCard } from "./review-card.ts";
 
@@ -75,18 +75,7 @@ export async function submitReview(deps: CoachDeps, input: { readonly assignment
   const now = deps.clock.now();
   if (await deps.repos.reviews.submit(assignment.id, now)) {
     const prompt = (await deps.repos.prompts.get(assignment.promptId))!;
-    await deps.repos.points.award(
-      {
-        cohortId: prompt.cohortId,
-        userRef: input.reviewerRef,
-        season: prompt.season,
-        kind: "review",
-        source: `assignment:${assignment.id}`,
-        points: POINTS.reviewOnTime,
-        localDate: prompt.localDate,
-      },
-      now,
-    );
+    await awardReview(deps, prompt, input.reviewerRef, assignment.id, now);
   }
   return card(deps, input.assignmentId);
 }

@@ -1,7 +1,7 @@
 import type { Cohort } from "../cohorts/types.ts";
 import type { CoachDeps } from "../deps.ts";
 import type { AuthorFeedback, CoachMessage, TopAnswer } from "../messages.ts";
-import { POINTS } from "../points/awards.ts";
+import { awardQuality } from "../points/awards.ts";
 import type { CriterionResult, Prompt } from "../prompts/types.ts";
 import { fitBiasModel } from "./bias-model.ts";
 import { authorFeedback } from "./feedback.ts";
@@ -61,18 +61,7 @@ export async function closePrompt(deps: CoachDeps, cohort: Cohort, prompt: Promp
     if (answerResults.length === 0) continue;
     const score = mean(answerResults.map((r) => r.score));
     overall.set(answer.id, score);
-    await deps.repos.points.award(
-      {
-        cohortId: cohort.id,
-        userRef: answer.userRef,
-        season: prompt.season,
-        kind: "quality",
-        source: `answer:${answer.id}`,
-        points: Math.round(score * POINTS.qualityPerPoint),
-        localDate: prompt.localDate,
-      },
-      now,
-    );
+    await awardQuality(deps, prompt, answer.userRef, answer.id, score, now);
   }
 
   const membersByRef = new Map(members.map((m) => [m.userRef, m]));
