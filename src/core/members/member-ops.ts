@@ -1,9 +1,8 @@
 import { requireAdmin, requireCohort } from "../cohorts/manage-cohort.ts";
 import type { Actor, CohortAddress } from "../cohorts/types.ts";
 import type { CoachDeps } from "../deps.ts";
-import { streakAt } from "../points/awards.ts";
-import { scorePrompt } from "../scores/close-prompt.ts";
-import { POINTS } from "../points/awards.ts";
+import { awardQuality, reverseQuality, streakAt } from "../points/awards.ts";
+import { overallScore, scorePrompt } from "../scores/close-prompt.ts";
 
 export interface MyStats {
   readonly points: { readonly season: number; readonly all: number };
@@ -111,14 +110,8 @@ export async function forgetMe(deps: CoachDeps, actor: Pick<Actor, "userRef">): 
     for (const [answerId, answerResults] of results) {
       await deps.repos.reviews.saveResults(answerId, answerResults);
       const answer = (await deps.repos.answers.get(answerId))!;
-      const source = `answer:${answerId}`;
-      await deps.repos.points.reverse("quality", source, now);
-      if (answerResults.length === 0) continue;
-      const score = answerResults.reduce((s, r) => s + r.score, 0) / answerResults.length;
-      await deps.repos.points.award(
-        { cohortId: cohort.id, userRef: answer.userRef, season: prompt.season, kind: "quality", source, points: Math.round(score * POINTS.qualityPerPoint), localDate: prompt.localDate },
-        now,
-      );
+      await reverseQuality(deps, answerId, now);
+      if (answerResults.length > 0) await awardQuality(deps, prompt, answer.userRef, answerId, overallScore(answerResults), now);
     }
   }
   return { answers: deletedAnswers.length, reviews: deletedReviews.length };

@@ -54,10 +54,17 @@ export async function awardReview(deps: CoachDeps, prompt: Prompt, reviewerRef: 
   );
 }
 
+const qualitySource = (answerId: number) => `answer:${answerId}`;
+
 /** Quality points from an answer's mean corrected score (1-5). */
 export async function awardQuality(deps: CoachDeps, prompt: Prompt, userRef: string, answerId: number, score: number, now: Date): Promise<void> {
   await deps.repos.points.award(
-    { cohortId: prompt.cohortId, userRef, season: prompt.season, kind: "quality", source: `answer:${answerId}`, points: Math.round(score * POINTS.qualityPerPoint), localDate: prompt.localDate },
+    { cohortId: prompt.cohortId, userRef, season: prompt.season, kind: "quality", source: qualitySource(answerId), points: Math.round(score * POINTS.qualityPerPoint), localDate: prompt.localDate },
     now,
   );
+}
+
+/** Takes back an answer's quality points, by a reversing entry, before it is scored again. */
+export async function reverseQuality(deps: CoachDeps, answerId: number, now: Date): Promise<void> {
+  await deps.repos.points.reverse("quality", qualitySource(answerId), now);
 }

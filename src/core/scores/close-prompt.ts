@@ -43,7 +43,8 @@ export async function scorePrompt(deps: CoachDeps, cohort: Cohort, prompt: Promp
   return results;
 }
 
-const mean = (values: readonly number[]) => values.reduce((s, v) => s + v, 0) / values.length;
+/** An answer's overall score: the mean of its corrected per-criterion scores. */
+export const overallScore = (results: readonly CriterionResult[]) => results.reduce((sum, r) => sum + r.score, 0) / results.length;
 
 export async function closePrompt(deps: CoachDeps, cohort: Cohort, prompt: Prompt): Promise<CloseOutcome> {
   const now = deps.clock.now();
@@ -59,7 +60,7 @@ export async function closePrompt(deps: CoachDeps, cohort: Cohort, prompt: Promp
     const answerResults = results.get(answer.id) ?? [];
     await deps.repos.reviews.saveResults(answer.id, answerResults);
     if (answerResults.length === 0) continue;
-    const score = mean(answerResults.map((r) => r.score));
+    const score = overallScore(answerResults);
     overall.set(answer.id, score);
     await awardQuality(deps, prompt, answer.userRef, answer.id, score, now);
   }
