@@ -117,6 +117,10 @@ describe.each(testDatabases())("the daily loop on $name", (target) => {
     const criterionId = day1Cards[0]!.criteria[0]!.id;
     await Promise.all([1, 2, 2, 1].map((score) => coach.score({ assignmentId: first.id, reviewerRef: first.reviewerRef, criterionId, score })));
     expect((await repos.reviews.scores(first.id)).size).toBe(1);
+    // A forged criterion or score out of range is refused and records nothing.
+    await expectCoachingError(coach.score({ assignmentId: first.id, reviewerRef: first.reviewerRef, criterionId: "no-such-criterion", score: 3 }), "bad-score");
+    await expectCoachingError(coach.score({ assignmentId: first.id, reviewerRef: first.reviewerRef, criterionId, score: 6 }), "bad-score");
+    expect((await repos.reviews.scores(first.id)).size).toBe(1);
     const intruder = users.find((u) => u.userRef !== first.reviewerRef)!;
     await expectCoachingError(coach.score({ assignmentId: first.id, reviewerRef: intruder.userRef, criterionId, score: 5 }), "not-your-review");
     await expectCoachingError(coach.submitReview({ assignmentId: first.id, reviewerRef: first.reviewerRef }), "review-incomplete");

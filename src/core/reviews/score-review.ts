@@ -47,9 +47,10 @@ export async function scoreCriterion(
   input: { readonly assignmentId: number; readonly reviewerRef: string; readonly criterionId: string; readonly score: number },
 ): Promise<ReviewCard> {
   if (!Number.isInteger(input.score) || input.score < 1 || input.score > 5) throw new CoachingError("bad-score", "Scores go from 1 to 5.");
-  await requireOwnOpenReview(deps, input.assignmentId, input.reviewerRef);
-  const current = await card(deps, input.assignmentId);
-  if (!current.criteria.some((c) => c.id === input.criterionId)) throw new CoachingError("bad-score", "That criterion is not part of this rubric.");
+  const assignment = await requireOwnOpenReview(deps, input.assignmentId, input.reviewerRef);
+  const prompt = await deps.repos.prompts.get(assignment.promptId);
+  const question = prompt && (await deps.repos.questions.get(prompt.questionId));
+  if (!question?.rubric.criteria.some((c) => c.id === input.criterionId)) throw new CoachingError("bad-score", "That criterion is not part of this rubric.");
   if (!(await deps.repos.reviews.recordScore(input.assignmentId, input.criterionId, input.score, deps.clock.now()))) {
     throw new CoachingError("review-submitted", "You already submitted this review; it can no longer change.");
   }
