@@ -47,6 +47,7 @@ function toTrack(file: TrackFile): Track {
     // Both lookups are guaranteed by the schema's cross-reference checks.
     category: categories.get(q.category)!,
     difficulty: q.difficulty as 1 | 2 | 3,
+    level: q.level,
     minutes: q.minutes,
     prompt: q.prompt,
     hint: q.hint,

@@ -38,6 +38,15 @@ const rubricSchema = z.strictObject({
     .max(4, "a rubric needs 3 or 4 criteria (Discord fits one row per criterion plus Submit)"),
 });
 
+/** Company job levels a question targets, e.g. "105" or "105-106" (CVS Health ML engineers use 104-108). */
+const levelSchema = z
+  .string()
+  .regex(/^\d{2,3}(-\d{2,3})?$/, 'expected a level such as "105" or a range such as "105-106"')
+  .refine((level) => {
+    const [low, high] = level.split("-").map(Number);
+    return high === undefined || low! < high;
+  }, "a level range must go from lower to higher, e.g. 105-106");
+
 const questionSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "expected a stable id such as humana-pm-001"),
   category: kebabId,
@@ -48,6 +57,7 @@ const questionSchema = z.strictObject({
   follow_ups: z.array(text(400)).min(1, "needs one or two follow-ups").max(2, "needs one or two follow-ups"),
   outline: z.array(text(400)).min(4, "needs 4-8 outline bullets").max(8, "needs 4-8 outline bullets"),
   rubric: kebabId,
+  level: levelSchema.optional(),
 });
 
 export const trackFileSchema = z

@@ -58,6 +58,20 @@ describe("question file validation", () => {
     expect(problems).toContain("q.yaml: questions[1].difficulty: expected 1, 2 or 3");
   });
 
+  it("carries an optional job level through and names a malformed one", () => {
+    const leveled = source.replace("difficulty: 2", 'difficulty: 2\n    level: "105-106"');
+    const { track, problems } = parseTrackFile("q.yaml", leveled);
+    expect(problems).toEqual([]);
+    expect(track?.questions.map((q) => q.level)).toEqual([undefined, "105-106"]);
+
+    expect(problemsFor("q.yaml", source.replace("difficulty: 2", 'difficulty: 2\n    level: "senior"'))).toEqual([
+      'q.yaml: questions[1].level: expected a level such as "105" or a range such as "105-106"',
+    ]);
+    expect(problemsFor("q.yaml", source.replace("difficulty: 2", 'difficulty: 2\n    level: "107-105"'))).toEqual([
+      "q.yaml: questions[1].level: a level range must go from lower to higher, e.g. 105-106",
+    ]);
+  });
+
   it("names a rubric with too many criteria for Discord's five button rows", () => {
     const criterion = source.slice(source.indexOf("      - id: stakeholders"), source.indexOf("questions:"));
     const broken = source.replace("questions:", `${criterion.replace("id: stakeholders", "id: extra-a")}${criterion.replace("id: stakeholders", "id: extra-b")}questions:`);

@@ -40,6 +40,8 @@ export interface Question {
   readonly role: string;
   readonly category: Category;
   readonly difficulty: 1 | 2 | 3;
+  /** The company job level(s) the question targets, e.g. "105-106"; undefined when the track has no levels. */
+  readonly level?: string;
   readonly minutes: number;
   readonly prompt: string;
   readonly hint: string | undefined;

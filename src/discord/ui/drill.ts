@@ -10,7 +10,7 @@ export function drillQuestion(card: DrillCard): BaseMessageOptions {
     .setTitle(clip(`Drill: ${q.company} · ${q.category.label}`, limits.title))
     .setDescription(clip(q.prompt, limits.description))
     .addFields(
-      { name: "Difficulty", value: difficultyLabel(q.difficulty), inline: true },
+      { name: "Difficulty", value: difficultyLabel(q.difficulty, q.level), inline: true },
       { name: "Time box", value: `${q.minutes} min`, inline: true },
       { name: "Why this one", value: clip(card.reason, limits.fieldValue) },
     );

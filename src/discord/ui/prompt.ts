@@ -13,7 +13,7 @@ export function promptPost(message: PromptMessage): BaseMessageOptions {
     .setDescription(clip(q.prompt, limits.description))
     .addFields(
       { name: "Round", value: clip(message.round, limits.fieldValue), inline: true },
-      { name: "Difficulty", value: difficultyLabel(q.difficulty), inline: true },
+      { name: "Difficulty", value: difficultyLabel(q.difficulty, q.level), inline: true },
       { name: "Time box", value: `${q.minutes} min`, inline: true },
       { name: "Answers close", value: `${formatLocal(message.answersCloseAt, message.timeZone)} (${message.timeZone})` },
     )

@@ -5,4 +5,5 @@ export function clip(text: string, max: number): string {
 
 export const limits = { title: 256, description: 4096, fieldName: 256, fieldValue: 1024, content: 2000, threadName: 100 } as const;
 
-export const difficultyLabel = (difficulty: 1 | 2 | 3) => ["Warm-up", "Standard", "Stretch"][difficulty - 1]!;
+export const difficultyLabel = (difficulty: 1 | 2 | 3, level?: string) =>
+  `${["Warm-up", "Standard", "Stretch"][difficulty - 1]!}${level ? ` · level ${level}` : ""}`;

@@ -19,7 +19,7 @@ export function renderMessage(message: CoachMessage): Reply {
               { type: "mrkdwn", text: `*Company*\n${escape(q.company)}` },
               { type: "mrkdwn", text: `*Role*\n${escape(q.role)}` },
               { type: "mrkdwn", text: `*Round*\n${escape(message.round)}` },
-              { type: "mrkdwn", text: `*Difficulty*\n${difficultyLabel(q.difficulty)}` },
+              { type: "mrkdwn", text: `*Difficulty*\n${difficultyLabel(q.difficulty, q.level)}` },
               { type: "mrkdwn", text: `*Time box*\n${q.minutes} minutes` },
             ],
           },

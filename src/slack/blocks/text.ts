@@ -26,7 +26,8 @@ export const actions = (blockId: string, elements: Button[]): Block => ({ type: 
 
 export const plural = (n: number, word: string) => (n === 1 ? word : `${word}s`);
 
-export const difficultyLabel = (d: 1 | 2 | 3) => (d === 1 ? "Warm-up" : d === 2 ? "Standard" : "Stretch");
+export const difficultyLabel = (d: 1 | 2 | 3, level?: string) =>
+  `${d === 1 ? "Warm-up" : d === 2 ? "Standard" : "Stretch"}${level ? ` · level ${level}` : ""}`;
 
 /** A private reply: plain text plus blocks where the payload carries structure. */
 export interface Reply {
