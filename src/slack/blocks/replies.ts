@@ -108,7 +108,7 @@ export function drillQuestion(card: DrillCard): Reply {
     text: `Drill: ${q.prompt}`,
     blocks: [
       header(`Drill: ${q.company}`),
-      context(`${escape(q.role)} · ${escape(q.category.round)} · ${difficultyLabel(q.difficulty)} · ${q.minutes} minutes · ${escape(card.reason)}`),
+      context(`${escape(q.role)} · ${escape(q.category.round)} · ${difficultyLabel(q.difficulty, q.level)} · ${q.minutes} minutes · ${escape(card.reason)}`),
       section(`*${escape(q.prompt)}*`),
       actions("drill", [button(ActionIds.drillAnswer, "Answer", String(card.attemptId), "primary")]),
     ],
