@@ -1,4 +1,4 @@
-import { findPrompt, promptsTakingAnswers, submitAnswer, withdrawAnswer } from "./answers/submit-answer.ts";
+import { findPrompt, promptsTakingAnswers } from "./answers/submit-answer.ts";
 import {
   addAdmin,
   changeSchedule,
@@ -14,7 +14,10 @@ import {
 import { parseScheduleArgs, type ScheduleArgs } from "./cohorts/parse-settings.ts";
 import type { Actor, CohortAddress } from "./cohorts/types.ts";
 import type { CoachDeps } from "./deps.ts";
-import { answerDrill, drillCriteria, rateDrill, startDrill } from "./drills/drill.ts";
+import { drillCriteria, rateDrill, startDrill } from "./drills/drill.ts";
+import { answerFollowUp, showFollowUp } from "./follow-ups/answer-follow-up.ts";
+import { answerDrillFollowUp, answerDrillWithFollowUp, drillRatingStep } from "./follow-ups/drill-follow-up.ts";
+import { answerWithFollowUp, withdrawWithFollowUp } from "./follow-ups/offer-follow-up.ts";
 import { exportCohort, forgetMe, myStats, setReviewOptIn, setShowInResults } from "./members/member-ops.ts";
 import { leaderboard, type LeaderboardPeriod } from "./points/leaderboard.ts";
 import { closeNow, openReviewsNow, postNow } from "./prompts/admin-steps.ts";
@@ -53,8 +56,10 @@ export class Coach {
   export = (address: CohortAddress, actor: Actor) => exportCohort(this.deps, address, actor);
 
   findPrompt = (ref: string) => findPrompt(this.deps, ref);
-  answer = (input: Parameters<typeof submitAnswer>[1]) => submitAnswer(this.deps, input);
-  withdraw = (input: Parameters<typeof withdrawAnswer>[1]) => withdrawAnswer(this.deps, input);
+  answer = (input: Parameters<typeof answerWithFollowUp>[1]) => answerWithFollowUp(this.deps, input);
+  withdraw = (input: Parameters<typeof withdrawWithFollowUp>[1]) => withdrawWithFollowUp(this.deps, input);
+  followUp = (answerId: number, userRef: string) => showFollowUp(this.deps, answerId, userRef);
+  answerFollowUp = (input: Parameters<typeof answerFollowUp>[1]) => answerFollowUp(this.deps, input);
   promptsTakingAnswers = () => promptsTakingAnswers(this.deps);
   feedback = (promptId: number, userRef: string) => myFeedback(this.deps, promptId, userRef);
 
@@ -71,7 +76,9 @@ export class Coach {
   forgetMe = (actor: Pick<Actor, "userRef">) => forgetMe(this.deps, actor);
 
   drill = (input: Parameters<typeof startDrill>[1]) => startDrill(this.deps, input);
-  answerDrill = (input: Parameters<typeof answerDrill>[1]) => answerDrill(this.deps, input);
+  answerDrill = (input: Parameters<typeof answerDrillWithFollowUp>[1]) => answerDrillWithFollowUp(this.deps, input);
+  answerDrillFollowUp = (input: Parameters<typeof answerDrillFollowUp>[1]) => answerDrillFollowUp(this.deps, input);
+  drillRatingStep = (attemptId: number, userRef: string) => drillRatingStep(this.deps, attemptId, userRef);
   rateDrill = (input: Parameters<typeof rateDrill>[1]) => rateDrill(this.deps, input);
   drillCriteria = (attemptId: number, userRef: string) => drillCriteria(this.deps, attemptId, userRef);
 }

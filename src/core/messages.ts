@@ -25,6 +25,8 @@ export interface ReviewCard {
   readonly questionPrompt: string;
   /** The answer without its author: reviewers score blind. */
   readonly answerText: string;
+  /** The interviewer follow-up and the author's answer to it, scored together with the answer. */
+  readonly followUp: { readonly question: string; readonly answer: string } | undefined;
   readonly criteria: readonly ReviewCriterionView[];
   readonly comment: string | null;
   readonly submitted: boolean;

@@ -96,6 +96,26 @@ export interface AnswerRepository {
   deleteForUser(userRef: string): Promise<readonly number[]>;
 }
 
+export interface FollowUp {
+  readonly answerId: number;
+  /** The follow-up as it was asked. */
+  readonly question: string;
+  /** Null until answered, and again once the main answer is withdrawn. */
+  readonly body: string | null;
+}
+
+export interface FollowUpRepository {
+  /** Records that `question` was offered after the answer; true only for the first offer. */
+  offer(answerId: number, question: string, now: Date): Promise<boolean>;
+  get(answerId: number): Promise<FollowUp | undefined>;
+  /** Saves (or replaces) the answer to an offered follow-up; false when none was offered. */
+  saveAnswer(answerId: number, body: string, now: Date): Promise<boolean>;
+  /** Clears the follow-up answer along with a withdrawn main answer. */
+  clearAnswer(answerId: number): Promise<void>;
+  /** Answered follow-ups of these answers, in one query. */
+  answered(answerIds: readonly number[]): Promise<ReadonlyMap<number, FollowUp>>;
+}
+
 export interface Grade {
   readonly promptId: number;
   readonly answerId: number;
@@ -159,6 +179,7 @@ export interface DrillAttempt {
   readonly userRef: string;
   readonly questionId: string;
   readonly body: string | null;
+  readonly followUpBody: string | null;
   readonly ratings: Readonly<Record<string, number>> | null;
   readonly createdAt: Date;
 }
@@ -169,6 +190,7 @@ export interface DrillRepository {
   startAttempt(userRef: string, questionId: string, now: Date): Promise<DrillAttempt>;
   getAttempt(id: number): Promise<DrillAttempt | undefined>;
   saveAnswer(id: number, body: string): Promise<void>;
+  saveFollowUpAnswer(id: number, body: string): Promise<void>;
   /** True only for the first rating of an attempt. */
   rate(id: number, ratings: Readonly<Record<string, number>>, now: Date): Promise<boolean>;
   ratedAttempts(userRef: string): Promise<readonly DrillAttempt[]>;
@@ -181,6 +203,7 @@ export interface Repositories {
   readonly members: MemberRepository;
   readonly prompts: PromptRepository;
   readonly answers: AnswerRepository;
+  readonly followUps: FollowUpRepository;
   readonly reviews: ReviewRepository;
   readonly points: PointsRepository;
   readonly drills: DrillRepository;

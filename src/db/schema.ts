@@ -131,6 +131,21 @@ export const answers = pgTable(
   (t) => [unique("answers_prompt_user_unique").on(t.promptId, t.userRef), index("answers_source_ref_idx").on(t.sourceRef)],
 );
 
+/**
+ * The interviewer follow-up offered after an answer: one per answer, keyed by it, so the
+ * insert that records the offer happens once however often the answer is delivered.
+ * `question` is the follow-up as asked, kept even if the question file changes later.
+ */
+export const followUps = pgTable("follow_ups", {
+  answerId: integer("answer_id")
+    .primaryKey()
+    .references(() => answers.id, { onDelete: "cascade" }),
+  question: text("question").notNull(),
+  body: text("body"),
+  offeredAt: timestamp("offered_at", { withTimezone: true }).notNull(),
+  answeredAt: timestamp("answered_at", { withTimezone: true }),
+});
+
 export const reviewAssignments = pgTable(
   "review_assignments",
   {
@@ -205,6 +220,8 @@ export const drillAttempts = pgTable(
     userRef: text("user_ref").notNull(),
     questionId: text("question_id").notNull(),
     body: text("body"),
+    /** The answer to the interviewer follow-up offered after `body` (the question is picked from the attempt id). */
+    followUpBody: text("follow_up_body"),
     ratings: jsonb("ratings"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
     ratedAt: timestamp("rated_at", { withTimezone: true }),

@@ -17,7 +17,7 @@ export interface AnswerReceipt {
   readonly streak: number;
 }
 
-async function promptContext(deps: CoachDeps, promptRefOrId: string | number): Promise<{ prompt: Prompt; cohort: Cohort }> {
+export async function promptContext(deps: CoachDeps, promptRefOrId: string | number): Promise<{ prompt: Prompt; cohort: Cohort }> {
   const prompt = typeof promptRefOrId === "number" ? await deps.repos.prompts.get(promptRefOrId) : await deps.repos.prompts.findByRef(promptRefOrId);
   if (!prompt) throw new CoachingError("no-prompt", "That message is not one of Cohort Coach's questions.");
   const cohort = await deps.repos.cohorts.get(prompt.cohortId);
@@ -25,7 +25,7 @@ async function promptContext(deps: CoachDeps, promptRefOrId: string | number): P
   return { prompt, cohort };
 }
 
-async function requireAnswersOpen(deps: CoachDeps, cohort: Cohort, prompt: Prompt): Promise<void> {
+export async function requireAnswersOpen(deps: CoachDeps, cohort: Cohort, prompt: Prompt): Promise<void> {
   const now = deps.clock.now();
   const steps = await deps.repos.prompts.steps(prompt.id);
   if (now >= prompt.answersCloseAt || steps.has("open-reviews") || steps.has("close")) {

@@ -73,8 +73,12 @@ export async function exportCohort(deps: CoachDeps, address: CohortAddress, acto
   const lines = [csvRow(["record", "date", "prompt_id", "question_id", "user", "display_name", "criterion", "score", "points", "kind", "text"])];
   for (const prompt of await deps.repos.prompts.forCohort(cohort.id)) {
     lines.push(csvRow(["prompt", prompt.localDate, prompt.id, prompt.questionId, "", "", "", "", "", "", ""]));
-    for (const answer of await deps.repos.answers.active(prompt.id)) {
+    const answers = await deps.repos.answers.active(prompt.id);
+    const followUps = await deps.repos.followUps.answered(answers.map((a) => a.id));
+    for (const answer of answers) {
       lines.push(csvRow(["answer", prompt.localDate, prompt.id, prompt.questionId, answer.userRef, names.get(answer.userRef) ?? "", "", "", "", "", answer.body]));
+      const followUp = followUps.get(answer.id);
+      if (followUp) lines.push(csvRow(["follow_up", prompt.localDate, prompt.id, prompt.questionId, answer.userRef, names.get(answer.userRef) ?? "", "", "", "", "", followUp.body]));
       for (const result of await deps.repos.reviews.results(answer.id)) {
         lines.push(csvRow(["score", prompt.localDate, prompt.id, prompt.questionId, answer.userRef, names.get(answer.userRef) ?? "", result.criterionId, result.score.toFixed(2), "", "", ""]));
       }

@@ -9,10 +9,11 @@ export async function buildReviewCard(deps: CoachDeps, assignmentId: number): Pr
   const answer = await deps.repos.answers.get(assignment.answerId);
   const prompt = await deps.repos.prompts.get(assignment.promptId);
   if (!answer || !prompt) return undefined;
-  const [question, cohort, scores] = await Promise.all([
+  const [question, cohort, scores, followUp] = await Promise.all([
     deps.repos.questions.get(prompt.questionId),
     deps.repos.cohorts.get(prompt.cohortId),
     deps.repos.reviews.scores(assignment.id),
+    deps.repos.followUps.get(answer.id),
   ]);
   if (!question || !cohort) return undefined;
   const submitted = assignment.submittedAt !== null;
@@ -23,6 +24,7 @@ export async function buildReviewCard(deps: CoachDeps, assignmentId: number): Pr
     company: question.company,
     questionPrompt: question.prompt,
     answerText: answer.body,
+    followUp: followUp?.body ? { question: followUp.question, answer: followUp.body } : undefined,
     criteria: question.rubric.criteria.map((c) => ({ id: c.id, label: c.label, levels: c.levels, chosen: scores.get(c.id), peers: summary(peers.get(c.id)) })),
     comment: assignment.comment,
     submitted,

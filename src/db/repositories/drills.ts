@@ -8,6 +8,7 @@ const toAttempt = (row: typeof drillAttempts.$inferSelect): DrillAttempt => ({
   userRef: row.userRef,
   questionId: row.questionId,
   body: row.body,
+  followUpBody: row.followUpBody,
   ratings: row.ratings as Record<string, number> | null,
   createdAt: row.createdAt,
 });
@@ -39,6 +40,10 @@ export class DrizzleDrillRepository implements DrillRepository {
 
   async saveAnswer(id: number, body: string) {
     await this.db.update(drillAttempts).set({ body }).where(eq(drillAttempts.id, id));
+  }
+
+  async saveFollowUpAnswer(id: number, body: string) {
+    await this.db.update(drillAttempts).set({ followUpBody: body }).where(eq(drillAttempts.id, id));
   }
 
   async rate(id: number, ratings: Readonly<Record<string, number>>, now: Date) {

@@ -3,6 +3,7 @@ import type { Db } from "../client.ts";
 import { DrizzleAnswerRepository } from "./answers.ts";
 import { DrizzleCohortRepository, DrizzleMemberRepository } from "./cohorts.ts";
 import { DrizzleDrillRepository } from "./drills.ts";
+import { DrizzleFollowUpRepository } from "./follow-ups.ts";
 import { DrizzlePointsRepository } from "./points.ts";
 import { DrizzlePromptRepository } from "./prompts.ts";
 import { DrizzleQuestionRepository } from "./questions.ts";
@@ -15,6 +16,7 @@ export function createRepositories(db: Db): Repositories {
     members: new DrizzleMemberRepository(db),
     prompts: new DrizzlePromptRepository(db),
     answers: new DrizzleAnswerRepository(db),
+    followUps: new DrizzleFollowUpRepository(db),
     reviews: new DrizzleReviewRepository(db),
     points: new DrizzlePointsRepository(db),
     drills: new DrizzleDrillRepository(db),
