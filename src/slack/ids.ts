@@ -7,6 +7,9 @@ export const ActionIds = {
   drillAnswer: "drill_answer",
   drillRate: "drill_rate",
   drillSave: "drill_save",
+  followUpAnswer: "follow_up_answer",
+  drillFollowUpAnswer: "drill_follow_up_answer",
+  drillFollowUpSkip: "drill_follow_up_skip",
   leaderboardShare: "leaderboard_share",
   forgetConfirm: "forget_confirm",
   forgetCancel: "forget_cancel",
@@ -16,4 +19,6 @@ export const ViewIds = {
   answer: "answer_modal",
   reviewComment: "review_comment_modal",
   drillAnswer: "drill_answer_modal",
+  followUp: "follow_up_modal",
+  drillFollowUp: "drill_follow_up_modal",
 } as const;

@@ -52,14 +52,15 @@ export class SlackRuntime {
 
   /**
    * A private reply from a modal, which has no channel of its own: through the response_url
-   * of the message that opened it (no scope, works in any channel), else by DM.
+   * of the message that opened it (no scope, works in any channel), else by DM. `replaceOriginal`
+   * swaps that message for the reply instead of adding one below it.
    */
-  async replyPrivately(responseUrl: string | undefined, userId: string, reply: Reply): Promise<void> {
+  async replyPrivately(responseUrl: string | undefined, userId: string, reply: Reply, replaceOriginal = false): Promise<void> {
     if (responseUrl) {
       const response = await fetch(responseUrl, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ response_type: "ephemeral", replace_original: false, text: reply.text, blocks: reply.blocks }),
+        body: JSON.stringify({ response_type: "ephemeral", replace_original: replaceOriginal, text: reply.text, blocks: reply.blocks }),
         signal: AbortSignal.timeout(10_000),
       });
       if (response.ok) return;

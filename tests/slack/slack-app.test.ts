@@ -186,6 +186,41 @@ describe.each(testDatabases())("Slack app end to end over HTTP on $name", (targe
     expect(await h.repos.answers.find(promptId, ref(ADMIN))).toBeUndefined();
   });
 
+  it("offers an interviewer follow-up privately once per answer, answered through a modal", async () => {
+    const withFollowUp = (userId: string) => fake.callsTo("chat.postEphemeral").filter((c) => c.args["user"] === userId && readable(c.args).includes("An interviewer would push back:"));
+    // Bob's first reply got the follow-up; the retried delivery of it and Cara's edit did not.
+    expect(withFollowUp(BOB)).toHaveLength(1);
+    expect(withFollowUp(CARA)).toHaveLength(1);
+    expect(fake.callsTo("chat.postEphemeral").filter((c) => c.args["user"] === BOB)).toHaveLength(2);
+    const offer = withFollowUp(BOB)[0]!;
+    expect(offer.args).toMatchObject({ channel: COHORT, thread_ts: promptTs });
+    const bobAnswer = (await h.repos.answers.find(promptId, ref(BOB)))!;
+    const prompt = (await h.repos.prompts.get(promptId))!;
+    const question = bank.tracks.flatMap((t) => t.questions).find((q) => q.id === prompt.questionId)!;
+    const followUp = question.followUps.find((f) => readable(offer.args).includes(f))!;
+    expect(followUp).toBeDefined();
+
+    const button = buttons(offer.args["blocks"]).find((b) => b.text.text === "Answer the follow-up")!;
+    expect(button.value).toBe(String(bobAnswer.id));
+    // Only the answer's author can open it.
+    const forged = await drive.click(CARA, button.action_id, button.value);
+    expect(readable((await waitForResponse(fake, forged.responseUrl)).body)).toContain("belongs to someone else's answer");
+    const click = await drive.click(BOB, button.action_id, button.value);
+    const opened = await fake.waitFor("views.open", (c) => (c.args["view"] as { callback_id: string }).callback_id === "follow_up_modal");
+    const view = opened.args["view"] as { private_metadata: string; callback_id: string; blocks: { label: { text: string } }[] };
+    expect(view.blocks[0]!.label.text).toBe(`An interviewer would push back: ${followUp}`);
+
+    const text = "Pushed back: I would hold out 4k members for 90 days and compare refill rates weekly.";
+    expect((await drive.submitView(BOB, view.callback_id, view.private_metadata, { answer: { text: { type: "plain_text_input", value: text } } })).status).toBe(200);
+    const receipt = (await waitForResponse(fake, click.responseUrl)).body;
+    expect(receipt).toMatchObject({ response_type: "ephemeral", replace_original: false });
+    expect(readable(receipt)).toContain("Follow-up answer saved");
+    expect(readable(receipt)).toContain("Quick check");
+    expect((await h.repos.followUps.get(bobAnswer.id))?.body).toBe(text);
+    // Nothing about it reaches the thread.
+    expect(fake.messages(COHORT).filter((m) => m.text.includes("Pushed back:"))).toEqual([]);
+  });
+
   it("takes a private answer through the post's Answer privately button and a modal, replacing the thread one", async () => {
     const post = fake.callsTo("chat.postMessage").find((c) => c.args["channel"] === COHORT && c.status === 200)!;
     const button = buttons(post.args["blocks"]).find((b) => b.text.text === "Answer privately")!;
@@ -202,6 +237,7 @@ describe.each(testDatabases())("Slack app end to end over HTTP on $name", (targe
     const receipt = (await waitForResponse(fake, click.responseUrl)).body;
     expect(receipt).toMatchObject({ response_type: "ephemeral", replace_original: false });
     expect(readable(receipt)).toContain("Answer updated.");
+    expect(readable(receipt)).not.toContain("An interviewer would push back:");
     expect((await h.repos.answers.find(promptId, ref(DAN)))?.body).toBe(text);
     expect(await h.repos.answers.active(promptId)).toHaveLength(3);
     // Nothing about it reaches the thread.
@@ -249,6 +285,22 @@ describe.each(testDatabases())("Slack app end to end over HTTP on $name", (targe
       expect(rows.filter((b) => b.action_id.startsWith(`review_score:${criterion.id}:`)).map((b) => b.text.text)).toEqual(["1", "2", "3", "4", "5"]);
     }
     expect(rows.map((b) => b.text.text)).toEqual(expect.arrayContaining(["Submit review", "Add comment"]));
+  });
+
+  it("shows the reviewer the follow-up answer under the main answer, to score together", async () => {
+    const bobAnswer = (await h.repos.answers.find(promptId, ref(BOB)))!;
+    const followUp = (await h.repos.followUps.get(bobAnswer.id))!;
+    const bobsDms = [];
+    for (const dm of dms) if ((await h.repos.reviews.get(dm.assignmentId))!.answerId === bobAnswer.id) bobsDms.push(dm);
+    expect(bobsDms.length).toBeGreaterThan(0);
+    for (const dm of bobsDms) {
+      const text = readable(dm.call.args);
+      expect(text).toContain(followUp.question);
+      expect(text.indexOf("> Pushed back: I would hold out 4k members")).toBeGreaterThan(text.indexOf(`> ${bobAnswer.body.slice(0, 30)}`));
+      expect(text).toContain("Score the answer and the follow-up together.");
+    }
+    const others = dms.filter((dm) => !bobsDms.includes(dm));
+    for (const dm of others) expect(readable(dm.call.args)).not.toContain("Follow-up");
   });
 
   it("records every click, updates the DM each time, survives a double click and refuses a forged click", async () => {
@@ -392,7 +444,20 @@ describe.each(testDatabases())("Slack app end to end over HTTP on $name", (targe
     const feedback = (await waitForResponse(fake, click.responseUrl, 0)).body;
     expect(readable(feedback)).toContain("quick check");
     expect(readable(feedback)).toContain("A strong answer covers");
-    const panel = (await waitForResponse(fake, click.responseUrl, 1)).body;
+    const offer = (await waitForResponse(fake, click.responseUrl, 1)).body;
+    expect(readable(offer)).toContain("An interviewer would push back:");
+    const answerFollowUp = buttons(offer["blocks"]).find((b) => b.text.text === "Answer the follow-up")!;
+    expect(buttons(offer["blocks"]).map((b) => b.text.text)).toEqual(["Answer the follow-up", "Skip to self-rating"]);
+    const followUpClick = await drive.click(CARA, answerFollowUp.action_id, answerFollowUp.value);
+    const followUpOpened = await fake.waitFor("views.open", (c) => (c.args["view"] as { callback_id: string }).callback_id === "drill_follow_up_modal");
+    const followUpView = followUpOpened.args["view"] as { private_metadata: string; callback_id: string };
+    const followUpText = "Pushed back: a holdout of 2k members for 60 days, watching complaint volume.";
+    expect((await drive.submitView(CARA, followUpView.callback_id, followUpView.private_metadata, { answer: { text: { type: "plain_text_input", value: followUpText } } })).status).toBe(200);
+    const answered = (await waitForResponse(fake, followUpClick.responseUrl, 0)).body;
+    expect(answered["replace_original"]).toBe(true);
+    expect(readable(answered)).toContain(followUpText);
+    expect(readable(answered)).toContain("Quick check of the follow-up");
+    const panel = (await waitForResponse(fake, followUpClick.responseUrl, 1)).body;
     const rate = buttons(panel["blocks"]).filter((b) => b.action_id.startsWith("drill_rate:"));
     const criteria = rate.length / 5;
     let state = "";
@@ -409,7 +474,7 @@ describe.each(testDatabases())("Slack app end to end over HTTP on $name", (targe
     expect(Object.keys(JSON.parse(save.value).r)).toHaveLength(criteria);
     const saved = await drive.click(CARA, save.action_id, save.value);
     expect(readable((await waitForResponse(fake, saved.responseUrl)).body)).toContain("Saved. +");
-    expect((await h.repos.drills.ratedAttempts(ref(CARA))).length).toBe(1);
+    expect(await h.repos.drills.ratedAttempts(ref(CARA))).toMatchObject([{ followUpBody: followUpText }]);
 
     expect(readable(await drive.command(CARA, "nosuch/track", { command: "/drill" }))).toContain('There is no track "nosuch/track"');
   });

@@ -2,6 +2,7 @@ import { formatLocal } from "../../core/cohorts/schedule.ts";
 import type { AuthorFeedback, CoachMessage, ReviewCard } from "../../core/messages.ts";
 import { actions, button, context, difficultyLabel, divider, escape, header, plural, section, sections, type Block, type Reply } from "./text.ts";
 import { ActionIds } from "../ids.ts";
+import { reviewFollowUpBlocks } from "./follow-ups.ts";
 
 /** The engine's neutral messages as Block Kit; every field the engine sends is shown. */
 export function renderMessage(message: CoachMessage): Reply {
@@ -77,6 +78,7 @@ export function renderReviewCard(card: ReviewCard): Reply {
     section(`*Question*\n${escape(card.questionPrompt)}`),
     section("*Answer* (author hidden)"),
     ...sections(escape(card.answerText).replace(/^/gm, "> ")),
+    ...reviewFollowUpBlocks(card),
     divider,
   ];
   for (const criterion of card.criteria) {

@@ -1,5 +1,6 @@
 import type { App } from "@slack/bolt";
-import type { AnswerReceipt } from "../../core/answers/submit-answer.ts";
+import type { AnsweredWithFollowUp } from "../../core/follow-ups/offer-follow-up.ts";
+import { withFollowUp } from "../blocks/follow-ups.ts";
 import { answerReceipt } from "../blocks/replies.ts";
 import type { Reply } from "../blocks/text.ts";
 import { messageRef } from "../refs.ts";
@@ -51,11 +52,11 @@ async function answer(rt: SlackRuntime, teamId: string, channel: string, message
   const prompt = await rt.coach.findPrompt(messageRef(teamId, channel, message.thread_ts));
   if (!prompt) return;
   let reply: Reply;
-  let receipt: AnswerReceipt | undefined;
+  let receipt: AnsweredWithFollowUp | undefined;
   try {
     const actor = await rt.actor(teamId, message.user);
     receipt = await rt.coach.answer({ prompt: prompt.id, actor, text: message.text ?? "", sourceRef: messageRef(teamId, channel, message.ts) });
-    reply = answerReceipt(receipt.check, receipt.created, receipt.streak);
+    reply = withFollowUp(answerReceipt(receipt.check, receipt.created, receipt.streak), receipt.followUp);
   } catch (error) {
     reply = rt.failure(error, { event: "message", channel, ts: message.ts, user: message.user });
   }

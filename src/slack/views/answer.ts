@@ -1,4 +1,5 @@
 import type { AnswerMetadata } from "../actions/answer-privately.ts";
+import { withFollowUp } from "../blocks/follow-ups.ts";
 import { answerReceipt } from "../blocks/replies.ts";
 import { ViewIds } from "../ids.ts";
 import { inputValue, teamOfView, type ViewHandler } from "./types.ts";
@@ -12,7 +13,7 @@ export const answerSubmit: ViewHandler = {
     try {
       const actor = await rt.actor(teamOfView(args), userId);
       const receipt = await rt.coach.answer({ prompt: metadata.p, actor, text: inputValue(args, "answer"), sourceRef: null });
-      await rt.replyPrivately(metadata.u, userId, answerReceipt(receipt.check, receipt.created, receipt.streak));
+      await rt.replyPrivately(metadata.u, userId, withFollowUp(answerReceipt(receipt.check, receipt.created, receipt.streak), receipt.followUp));
     } catch (error) {
       await rt.replyPrivately(metadata.u, userId, rt.failure(error, { view: ViewIds.answer, user: userId }));
     }

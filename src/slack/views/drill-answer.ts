@@ -1,4 +1,5 @@
 import type { DrillMetadata } from "../actions/drill-answer.ts";
+import { drillFollowUpOffer } from "../blocks/follow-ups.ts";
 import { drillFeedback, ratingReply } from "../blocks/replies.ts";
 import { ViewIds } from "../ids.ts";
 import { userRef } from "../refs.ts";
@@ -13,7 +14,11 @@ export const drillAnswerSubmit: ViewHandler = {
     try {
       const feedback = await rt.coach.answerDrill({ attemptId: metadata.a, userRef: userRef(teamOfView(args), userId), text: inputValue(args, "answer") });
       await rt.replyPrivately(metadata.u, userId, drillFeedback(feedback));
-      await rt.replyPrivately(metadata.u, userId, ratingReply({ a: feedback.attemptId, q: feedback.question.id, r: {} }, feedback.question.rubric.criteria));
+      // With a follow-up, the interviewer's pushback comes before the self-rating.
+      const next = feedback.followUp
+        ? drillFollowUpOffer(feedback.attemptId, feedback.question.id, feedback.followUp)
+        : ratingReply({ a: feedback.attemptId, q: feedback.question.id, r: {} }, feedback.question.rubric.criteria);
+      await rt.replyPrivately(metadata.u, userId, next);
     } catch (error) {
       await rt.replyPrivately(metadata.u, userId, rt.failure(error, { view: ViewIds.drillAnswer, user: userId }));
     }

@@ -1,0 +1,20 @@
+import type { FollowUpMetadata } from "../actions/follow-up-answer.ts";
+import { followUpReceipt } from "../blocks/follow-ups.ts";
+import { ViewIds } from "../ids.ts";
+import { userRef } from "../refs.ts";
+import { inputValue, teamOfView, type ViewHandler } from "./types.ts";
+
+export const followUpSubmit: ViewHandler = {
+  callbackId: ViewIds.followUp,
+  validate: (args) => (inputValue(args, "answer").trim() === "" ? { answer: "Write your answer first." } : undefined),
+  async run(args, rt) {
+    const metadata = JSON.parse(args.view.private_metadata) as FollowUpMetadata;
+    const userId = args.body.user.id;
+    try {
+      const receipt = await rt.coach.answerFollowUp({ answerId: metadata.f, userRef: userRef(teamOfView(args), userId), text: inputValue(args, "answer") });
+      await rt.replyPrivately(metadata.u, userId, followUpReceipt(receipt));
+    } catch (error) {
+      await rt.replyPrivately(metadata.u, userId, rt.failure(error, { view: ViewIds.followUp, user: userId }));
+    }
+  },
+};
