@@ -20,6 +20,11 @@ export const customIds = {
   /** `ratings` is one digit per criterion (0 = not rated yet): the ephemeral message keeps its own state. */
   drillRate: (attemptId: number, ratings: string, index: number, score: number) => `cc:drill-rate:${attemptId}:${ratings}:${index}:${score}`,
   drillSave: (attemptId: number, ratings: string) => `cc:drill-save:${attemptId}:${ratings}`,
+  followUp: (answerId: number) => `cc:follow-up:${answerId}`,
+  followUpModal: (answerId: number) => `cc:follow-up-modal:${answerId}`,
+  drillFollowUp: (attemptId: number) => `cc:drill-follow-up:${attemptId}`,
+  drillFollowUpModal: (attemptId: number) => `cc:drill-follow-up-modal:${attemptId}`,
+  drillSkip: (attemptId: number) => `cc:drill-skip:${attemptId}`,
 } as const;
 
 export type CustomIdKind = keyof typeof customIds;

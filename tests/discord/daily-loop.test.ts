@@ -32,6 +32,13 @@ describe.each(testDatabases())("Discord daily loop on $name", (target) => {
     if (callback.type === 5) return { ...callback, data: (await handle.waitForOriginalEdit()).body as Json };
     return callback;
   };
+  /** Messages the bot sent a member by DM. */
+  const dmsTo = (userId: string) => {
+    const opened = h.fake.callsTo("POST /users/@me/channels").find((c) => (c.body as Json).recipient_id === userId);
+    return opened ? h.fake.messages(String((opened.response as Json).id)) : [];
+  };
+  const PUSHBACK = "An interviewer would push back";
+  const FOLLOW_UP_ANSWER = "Pushed back: a 90-day holdout of 4,000 members, compared weekly.";
   const waitForRefused = (handle: FakeInteraction) =>
     h.fake.waitFor((c) => c.route === "POST /interactions/:id/:token/callback" && c.params.id === handle.id && c.status === 400);
 
@@ -107,6 +114,31 @@ describe.each(testDatabases())("Discord daily loop on $name", (target) => {
     expect(h.fake.interactionCallbacks.filter((c) => c.interactionId === submit.id)).toHaveLength(1);
   });
 
+  it("offers the interviewer follow-up with the modal receipt and takes its answer through a modal", async () => {
+    const answer = (await h.repos.answers.find(prompt.id, ref(m1)))!;
+    const offer = await h.repos.followUps.get(answer.id);
+    const question = (await h.repos.questions.get(prompt.questionId))!;
+    expect(question.followUps).toContain(offer?.question);
+    const receipt = h.fake.interactionCallbacks.find((c) => embedText(c.data).includes("Answer recorded"))!;
+    expect(embedText(receipt.data)).toContain(`${PUSHBACK}\n${offer!.question}`);
+    expect(buttonRows(receipt.data).at(-1)).toMatchObject([{ customId: `cc:follow-up:${answer.id}`, label: "Answer the follow-up" }]);
+
+    // Someone else's click opens nothing.
+    const forged = await answerOf(press(m2, `cc:follow-up:${answer.id}`, postId, h.channelId));
+    expect(String(forged.data?.content)).toContain("belongs to someone else's answer");
+    const modal = await press(m1, `cc:follow-up:${answer.id}`, postId, h.channelId).reply();
+    expect(modal.type).toBe(9);
+    expect(modal.data?.custom_id).toBe(`cc:follow-up-modal:${answer.id}`);
+    const saved = await answerOf(h.fake.modalSubmit({ channelId: h.channelId, user: m1, customId: `cc:follow-up-modal:${answer.id}`, fields: { answer: FOLLOW_UP_ANSWER } }));
+    expect(saved.ephemeral).toBe(true);
+    expect(embedText(saved.data)).toContain("Follow-up answer recorded");
+    expect(embedText(saved.data)).toMatch(/Covered|Worth adding/);
+    expect((await h.repos.followUps.get(answer.id))?.body).toBe(FOLLOW_UP_ANSWER);
+    // Reopening the form shows the saved answer to edit.
+    const again = await press(m1, `cc:follow-up:${answer.id}`, postId, h.channelId).reply();
+    expect(JSON.stringify(again.data)).toContain(FOLLOW_UP_ANSWER);
+  });
+
   it("counts plain replies in the thread, applies an edit and a delete, and ignores bots", async () => {
     const mark = h.fake.mark();
     const reply2 = h.fake.messageCreate({ channelId: threadId, author: m2, content: "Readmissions down 8% over 6 months, with a precision trade-off." });
@@ -126,6 +158,24 @@ describe.each(testDatabases())("Discord daily loop on $name", (target) => {
     });
     const authors = (await h.repos.answers.active(prompt.id)).map((a) => a.userRef).sort();
     expect(authors).toEqual([m1, m2, m3].map(ref).sort());
+  });
+
+  it("sends the follow-up by DM once per thread answer: not again on an edit or a re-delivered reply", async () => {
+    await vi.waitFor(() => {
+      for (const user of [m2, m3, m4]) expect(dmsTo(user).filter((m) => embedText(m).includes(PUSHBACK))).toHaveLength(1);
+    });
+    const answer2 = (await h.repos.answers.find(prompt.id, ref(m2)))!;
+    const dm = dmsTo(m2)[0]!;
+    expect(embedText(dm)).toContain((await h.repos.followUps.get(answer2.id))!.question);
+    expect(buttonRows(dm)[0]).toMatchObject([{ customId: `cc:follow-up:${answer2.id}`, label: "Answer the follow-up" }]);
+
+    // discord.js drops a replayed MESSAGE_CREATE it has cached; an update re-delivering the same reply reaches the engine again.
+    const reply2 = answer2.sourceRef!.replace("discord:msg:", "");
+    const mark = h.fake.mark();
+    h.fake.messageUpdate({ channelId: threadId, messageId: reply2, content: answer2.body });
+    await h.fake.waitFor((c) => c.route === REACTION_ROUTE && c.params.message === reply2, undefined, mark);
+    expect(dmsTo(m2)).toHaveLength(1);
+    expect(dmsTo(m3)).toHaveLength(1);
   });
 
   it("picks up a thread reply sent while the gateway was disconnected, after the reconnect", async () => {
@@ -148,12 +198,14 @@ describe.each(testDatabases())("Discord daily loop on $name", (target) => {
     expect(buttonRows(opened)[0]?.map((b) => b.customId)).toEqual([`cc:review:${prompt.id}`]);
     expect((await h.repos.reviews.forPrompt(prompt.id)).length).toBeGreaterThan(0);
     // Review requests are not DMed: the Review button is the one path.
-    expect(h.fake.callsTo("POST /users/@me/channels")).toHaveLength(0);
+    for (const user of h.members) expect(dmsTo(user).filter((m) => embedText(m).includes("author hidden"))).toEqual([]);
   });
 
   it("walks each reviewer through every assignment by clicks, refusing a forged click", async () => {
     const assignments = await h.repos.reviews.forPrompt(prompt.id);
     const reviewers = [...new Set(assignments.map((a) => a.reviewerRef))];
+    const m1Answer = (await h.repos.answers.find(prompt.id, ref(m1)))!;
+    let followUpShown = false;
     let forgedTried = false;
     let compared = false;
     let commented = false;
@@ -173,6 +225,15 @@ describe.each(testDatabases())("Discord daily loop on $name", (target) => {
         expect(rows.at(-1)?.map((b) => b.label)).toEqual(["Submit", "Comment"]);
         const assignmentId = Number(rows.at(-1)![0]!.customId.split(":")[2]);
         expect(mine.map((a) => a.id)).toContain(assignmentId);
+        // The follow-up answer sits under the main answer, scored with the same rows.
+        const shown = embedText(h.fake.message(cardId));
+        if (mine.find((a) => a.id === assignmentId)!.answerId === m1Answer.id) {
+          expect(shown.indexOf(FOLLOW_UP_ANSWER)).toBeGreaterThan(shown.indexOf(m1Answer.body.slice(0, 30)));
+          expect(shown).toContain("Follow-up**, scored with the answer");
+          followUpShown = true;
+        } else {
+          expect(shown).not.toContain("Follow-up");
+        }
 
         for (const [i, row] of criteriaRows.entries()) {
           const button = row[(i + n) % 5]!;
@@ -210,7 +271,7 @@ describe.each(testDatabases())("Discord daily loop on $name", (target) => {
         if (/Other reviewers of that answer so far: .+: you \d, others \d\.\d/.test(String(submitted.data?.content))) compared = true;
       }
     }
-    expect(forgedTried && commented && compared).toBe(true);
+    expect(forgedTried && commented && compared && followUpShown).toBe(true);
     expect((await h.repos.reviews.forPrompt(prompt.id)).every((a) => a.submittedAt !== null)).toBe(true);
   });
 
@@ -234,8 +295,7 @@ describe.each(testDatabases())("Discord daily loop on $name", (target) => {
     expect(embedText(results)).not.toMatch(new RegExp(`<@(${m2}|${m3})>`));
     expect(buttonRows(results)[0]?.map((b) => b.label)).toEqual(["My feedback"]);
 
-    const dms = h.fake.callsTo("POST /users/@me/channels").map((c) => (c.body as Json).recipient_id);
-    expect(new Set(dms)).toEqual(new Set([m1, m2, m3, m5]));
+    await vi.waitFor(() => expect(h.members.filter((user) => dmsTo(user).some((m) => embedText(m).includes("Your feedback")))).toEqual([m1, m2, m3, m5]));
 
     const mine = await answerOf(press(m1, `cc:feedback:${prompt.id}`, resultsId));
     expect(mine.ephemeral).toBe(true);
@@ -288,10 +348,19 @@ describe.each(testDatabases())("Discord daily loop on $name", (target) => {
 
     expect((await press(m2, answerButton.customId, drillId, h.channelId).reply()).type).toBe(9);
     const attemptId = answerButton.customId.split(":")[2]!;
-    const feedback = await h.fake
+    const offered = await h.fake
       .modalSubmit({ channelId: h.channelId, user: m2, customId: `cc:drill-modal:${attemptId}`, fields: { answer: "Readmissions down 10% within 90 days" }, message: drillId })
       .reply();
+    expect(offered.type).toBe(7);
+    expect(embedText(offered.data)).toContain(PUSHBACK);
+    expect(embedText(offered.data)).not.toContain("Rate yourself");
+    expect(buttonRows(offered.data)).toMatchObject([[{ label: "Answer the follow-up" }, { label: "Skip to self-rating" }]]);
+    expect((await press(m2, buttonRows(offered.data)[0]![0]!.customId, drillId, h.channelId).reply()).type).toBe(9);
+    const feedback = await h.fake
+      .modalSubmit({ channelId: h.channelId, user: m2, customId: `cc:drill-follow-up-modal:${attemptId}`, fields: { answer: FOLLOW_UP_ANSWER }, message: drillId })
+      .reply();
     expect(feedback.type).toBe(7);
+    expect(embedText(feedback.data)).toContain(`Your follow-up answer: ${FOLLOW_UP_ANSWER}`);
     expect(embedText(feedback.data)).toContain("Rate yourself");
     let rows = buttonRows(feedback.data);
     expect(rows.at(-1)![0]).toMatchObject({ label: "Save rating", disabled: true });
@@ -306,6 +375,7 @@ describe.each(testDatabases())("Discord daily loop on $name", (target) => {
     expect(String(saved.data?.content)).toContain("Rating saved");
     const attempt = await h.repos.drills.getAttempt(Number(attemptId));
     expect(Object.values(attempt?.ratings ?? {})).toEqual(Array(rows.length - 1).fill(4));
+    expect(attempt?.followUpBody).toBe(FOLLOW_UP_ANSWER);
   });
 
   it("forgets a member after they confirm", async () => {

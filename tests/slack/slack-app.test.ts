@@ -290,7 +290,7 @@ describe.each(testDatabases())("Slack app end to end over HTTP on $name", (targe
   it("shows the reviewer the follow-up answer under the main answer, to score together", async () => {
     const bobAnswer = (await h.repos.answers.find(promptId, ref(BOB)))!;
     const followUp = (await h.repos.followUps.get(bobAnswer.id))!;
-    const bobsDms = [];
+    const bobsDms: typeof dms = [];
     for (const dm of dms) if ((await h.repos.reviews.get(dm.assignmentId))!.answerId === bobAnswer.id) bobsDms.push(dm);
     expect(bobsDms.length).toBeGreaterThan(0);
     for (const dm of bobsDms) {

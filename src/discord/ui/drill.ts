@@ -1,7 +1,10 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, type BaseMessageOptions } from "discord.js";
-import type { DrillCard, DrillFeedback } from "../../core/drills/drill.ts";
+import type { DrillCard } from "../../core/drills/drill.ts";
+import type { DrillFeedbackWithFollowUp } from "../../core/follow-ups/drill-follow-up.ts";
+import type { Question } from "../../core/questions/types.ts";
 import { customIds } from "../custom-ids.ts";
 import { checkFields } from "./check.ts";
+import { drillFollowUpRow, PUSHBACK } from "./follow-ups.ts";
 import { clip, difficultyLabel, limits } from "./text.ts";
 
 export function drillQuestion(card: DrillCard): BaseMessageOptions {
@@ -40,16 +43,22 @@ export function ratingRows(attemptId: number, ratings: string): ActionRowBuilder
   return rows;
 }
 
-export function drillFeedback(feedback: DrillFeedback): BaseMessageOptions {
+export function rateYourselfField(q: Question): { name: string; value: string } {
+  return {
+    name: "Rate yourself, one row per criterion",
+    value: clip(q.rubric.criteria.map((c, i) => `Row ${i + 1}: ${c.label} (1: ${c.levels[1]} / 5: ${c.levels[5]})`).join("\n"), limits.fieldValue),
+  };
+}
+
+export function drillFeedback(feedback: DrillFeedbackWithFollowUp): BaseMessageOptions {
   const q = feedback.question;
   const embed = new EmbedBuilder()
     .setTitle(clip(`Drill: ${q.company} · ${q.category.label}`, limits.title))
     .setDescription(clip(q.prompt, limits.description))
     .addFields(checkFields(feedback.check));
   if (q.outline.length > 0) embed.addFields({ name: "A strong answer covers", value: clip(q.outline.map((o) => `• ${o}`).join("\n"), limits.fieldValue) });
-  embed.addFields({
-    name: "Rate yourself, one row per criterion",
-    value: clip(q.rubric.criteria.map((c, i) => `Row ${i + 1}: ${c.label} (1: ${c.levels[1]} / 5: ${c.levels[5]})`).join("\n"), limits.fieldValue),
-  });
+  // With a follow-up, the interviewer's pushback comes before the self-rating.
+  if (feedback.followUp) return { embeds: [embed.addFields({ name: PUSHBACK, value: clip(feedback.followUp, limits.fieldValue) })], components: [drillFollowUpRow(feedback.attemptId)] };
+  embed.addFields(rateYourselfField(q));
   return { embeds: [embed], components: ratingRows(feedback.attemptId, "0".repeat(q.rubric.criteria.length)) };
 }

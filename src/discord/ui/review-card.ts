@@ -2,6 +2,7 @@ import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, type BaseMe
 import { formatLocal } from "../../core/cohorts/schedule.ts";
 import type { ReviewCard } from "../../core/messages.ts";
 import { customIds } from "../custom-ids.ts";
+import { PUSHBACK } from "./follow-ups.ts";
 import { clip, limits } from "./text.ts";
 
 /**
@@ -11,7 +12,7 @@ import { clip, limits } from "./text.ts";
 export function reviewCardMessage(card: ReviewCard, progress?: { remaining: number; total: number }): BaseMessageOptions {
   const embed = new EmbedBuilder()
     .setTitle(clip(`Review: ${card.company}`, limits.title))
-    .setDescription(clip(`**Question**\n${card.questionPrompt}\n\n**Answer** (author hidden)\n>>> ${card.answerText}`, limits.description))
+    .setDescription(reviewDescription(card))
     .addFields(
       card.criteria.map((c, i) => ({
         name: clip(`Row ${i + 1}: ${c.label}${c.chosen !== undefined ? ` (you: ${c.chosen}${c.peers ? `; others: ${c.peers.mean.toFixed(1)} from ${c.peers.count}` : ""})` : ""}`, limits.fieldName),
@@ -40,6 +41,19 @@ export function reviewCardMessage(card: ReviewCard, progress?: { remaining: numb
     ),
   );
   return { content: "", embeds: [embed], components: rows };
+}
+
+const quote = (text: string) => text.replace(/^/gm, "> ");
+/** Room kept for the follow-up when the answer is long; Discord's description holds 4,096 characters. */
+const FOLLOW_UP_BUDGET = 1_500;
+
+/** The blind answer, then the follow-up and the author's answer to it, scored together. */
+function reviewDescription(card: ReviewCard): string {
+  const heading = `**Question**\n${card.questionPrompt}\n\n**Answer** (author hidden)\n`;
+  if (!card.followUp) return clip(`${heading}>>> ${card.answerText}`, limits.description);
+  const answer = `${heading}${quote(card.answerText)}`;
+  const followUp = clip(`\n\n**Follow-up**, scored with the answer: ${PUSHBACK}: ${card.followUp.question}\n${quote(card.followUp.answer)}`, FOLLOW_UP_BUDGET);
+  return `${clip(answer, limits.description - followUp.length)}${followUp}`;
 }
 
 /**

@@ -3,17 +3,14 @@ import { MAX_ANSWER_LENGTH } from "../../../core/answers/submit-answer.ts";
 import { actorOf, replyWith, type ButtonHandler, type ModalHandler } from "../../context.ts";
 import { customIds, intArg } from "../../custom-ids.ts";
 import { answerReceiptEmbed } from "../../ui/check.ts";
+import { withFollowUp } from "../../ui/follow-ups.ts";
 import { CoachingError } from "../../../core/errors.ts";
 
-export function answerModal(customId: string, title: string): ModalBuilder {
-  return new ModalBuilder()
-    .setCustomId(customId)
-    .setTitle(title)
-    .addComponents(
-      new ActionRowBuilder<TextInputBuilder>().addComponents(
-        new TextInputBuilder().setCustomId("answer").setLabel("Your answer").setStyle(TextInputStyle.Paragraph).setMaxLength(MAX_ANSWER_LENGTH).setRequired(true),
-      ),
-    );
+/** `earlier` prefills the form with the answer it would replace. */
+export function answerModal(customId: string, title: string, earlier?: string | null): ModalBuilder {
+  const input = new TextInputBuilder().setCustomId("answer").setLabel("Your answer").setStyle(TextInputStyle.Paragraph).setMaxLength(MAX_ANSWER_LENGTH).setRequired(true);
+  if (earlier) input.setValue(earlier);
+  return new ModalBuilder().setCustomId(customId).setTitle(title).addComponents(new ActionRowBuilder<TextInputBuilder>().addComponents(input));
 }
 
 export function numericArg(value: string | undefined): number {
@@ -34,5 +31,5 @@ export const answerSubmit: ModalHandler = (interaction, { coach }, [promptId]) =
       text: interaction.fields.getTextInputValue("answer"),
       sourceRef: null,
     });
-    return { embeds: [answerReceiptEmbed(receipt)] };
+    return withFollowUp({ embeds: [answerReceiptEmbed(receipt)] }, receipt.followUp);
   });

@@ -1,8 +1,10 @@
-import type { Message, OmitPartialGroupDMChannel, PartialMessage } from "discord.js";
+import type { BaseMessageOptions, Message, OmitPartialGroupDMChannel, PartialMessage } from "discord.js";
 import type { Actor } from "../../../core/cohorts/types.ts";
 import { isCoachingError } from "../../../core/errors.ts";
+import type { AnsweredWithFollowUp } from "../../../core/follow-ups/offer-follow-up.ts";
 import type { HandlerContext } from "../../context.ts";
 import { sourceRef, threadRef, userRef } from "../../refs.ts";
+import { withFollowUp } from "../../ui/follow-ups.ts";
 
 /**
  * Plain replies in a question's thread are answers (with the Message Content intent);
@@ -41,8 +43,9 @@ export class ThreadAnswers {
       displayName: message.member?.displayName ?? message.author.globalName ?? message.author.username,
       isPlatformAdmin: false,
     };
+    let receipt: AnsweredWithFollowUp;
     try {
-      await this.ctx.coach.answer({ prompt: promptId, actor, text: message.content, sourceRef: sourceRef(message.id) });
+      receipt = await this.ctx.coach.answer({ prompt: promptId, actor, text: message.content, sourceRef: sourceRef(message.id) });
     } catch (error) {
       if (!isCoachingError(error)) throw error;
       if (quiet) {
@@ -53,6 +56,8 @@ export class ThreadAnswers {
       return;
     }
     await message.react("✅").catch((error: unknown) => this.ctx.log.warn({ err: error, messageId: message.id }, "could not mark an answer"));
+    // A thread has no private reply, so the interviewer follow-up goes by DM.
+    if (receipt.followUp) await this.tellAuthor(message, withFollowUp({}, receipt.followUp));
   }
 
   async onUpdate(message: OmitPartialGroupDMChannel<Message | PartialMessage>): Promise<void> {
@@ -77,9 +82,9 @@ export class ThreadAnswers {
   }
 
   /** Thread replies have no private reply; a DM is the only private channel, and it may be closed. */
-  private async tellAuthor(message: Message, text: string): Promise<void> {
+  private async tellAuthor(message: Message, content: string | BaseMessageOptions): Promise<void> {
     try {
-      await message.author.send(text);
+      await message.author.send(content);
     } catch (error) {
       this.ctx.log.info({ err: error, userId: message.author.id }, "could not DM a member about their reply");
     }
