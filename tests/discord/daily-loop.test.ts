@@ -378,6 +378,22 @@ describe.each(testDatabases())("Discord daily loop on $name", (target) => {
     expect(attempt?.followUpBody).toBe(FOLLOW_UP_ANSWER);
   });
 
+  it("lets a drill skip its follow-up straight to the self-rating", async () => {
+    const start = h.fake.chatInput({ channelId: h.channelId, user: m5, name: "drill", options: {} });
+    const question = await answerOf(start);
+    const drillId = String((await originalMessage(h.fake, start)).id);
+    const attemptId = buttonRows(question.data)[0]![0]!.customId.split(":")[2]!;
+    const offered = await h.fake.modalSubmit({ channelId: h.channelId, user: m5, customId: `cc:drill-modal:${attemptId}`, fields: { answer: "A first answer." }, message: drillId }).reply();
+    const skipped = await press(m5, buttonRows(offered.data)[0]![1]!.customId, drillId, h.channelId).reply();
+    expect(skipped.type).toBe(7);
+    expect(embedText(skipped.data)).toContain("Rate yourself");
+    expect(embedText(skipped.data)).not.toContain("Your follow-up answer");
+    expect(buttonRows(skipped.data).at(-1)![0]).toMatchObject({ label: "Save rating", disabled: true });
+    // Only the drill's owner may skip it.
+    const forged = await answerOf(press(m4, buttonRows(offered.data)[0]![1]!.customId, drillId, h.channelId));
+    expect(String(forged.data?.content)).toContain("belongs to someone else");
+  });
+
   it("forgets a member after they confirm", async () => {
     const ask = coach(m3, "forget-me");
     const reply = await answerOf(ask);

@@ -477,6 +477,19 @@ describe.each(testDatabases())("Slack app end to end over HTTP on $name", (targe
     expect(await h.repos.drills.ratedAttempts(ref(CARA))).toMatchObject([{ followUpBody: followUpText }]);
 
     expect(readable(await drive.command(CARA, "nosuch/track", { command: "/drill" }))).toContain('There is no track "nosuch/track"');
+
+    // A second drill skips its follow-up: the offer is replaced by the self-rating panel.
+    const second = await drive.command(CARA, TRACK, { command: "/drill" });
+    const answerSecond = buttons(second["blocks"]).find((b) => b.text.text === "Answer")!;
+    const secondClick = await drive.click(CARA, answerSecond.action_id, answerSecond.value);
+    const secondView = (await fake.waitFor("views.open", (c) => (c.args["view"] as { private_metadata: string }).private_metadata.includes(secondClick.responseUrl))).args["view"] as { private_metadata: string; callback_id: string };
+    await drive.submitView(CARA, secondView.callback_id, secondView.private_metadata, { answer: { text: { type: "plain_text_input", value: "A short first answer." } } });
+    const secondOffer = (await waitForResponse(fake, secondClick.responseUrl, 1)).body;
+    const skip = buttons(secondOffer["blocks"]).find((b) => b.text.text === "Skip to self-rating")!;
+    const skipped = await drive.click(CARA, skip.action_id, skip.value);
+    const ratingPanel = (await waitForResponse(fake, skipped.responseUrl)).body;
+    expect(ratingPanel["replace_original"]).toBe(true);
+    expect(buttons(ratingPanel["blocks"]).filter((b) => b.action_id.startsWith("drill_rate:"))).toHaveLength(criteria * 5);
   });
 
   it("forgets a member after confirmation", async () => {

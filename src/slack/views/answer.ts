@@ -2,11 +2,11 @@ import type { AnswerMetadata } from "../actions/answer-privately.ts";
 import { withFollowUp } from "../blocks/follow-ups.ts";
 import { answerReceipt } from "../blocks/replies.ts";
 import { ViewIds } from "../ids.ts";
-import { inputValue, teamOfView, type ViewHandler } from "./types.ts";
+import { answerRequired, inputValue, teamOfView, type ViewHandler } from "./types.ts";
 
 export const answerSubmit: ViewHandler = {
   callbackId: ViewIds.answer,
-  validate: (args) => (inputValue(args, "answer").trim() === "" ? { answer: "Write your answer first." } : undefined),
+  validate: answerRequired,
   async run(args, rt) {
     const metadata = JSON.parse(args.view.private_metadata) as AnswerMetadata;
     const userId = args.body.user.id;

@@ -3,11 +3,11 @@ import { drillFollowUpOffer } from "../blocks/follow-ups.ts";
 import { drillFeedback, ratingReply } from "../blocks/replies.ts";
 import { ViewIds } from "../ids.ts";
 import { userRef } from "../refs.ts";
-import { inputValue, teamOfView, type ViewHandler } from "./types.ts";
+import { answerRequired, inputValue, teamOfView, type ViewHandler } from "./types.ts";
 
 export const drillAnswerSubmit: ViewHandler = {
   callbackId: ViewIds.drillAnswer,
-  validate: (args) => (inputValue(args, "answer").trim() === "" ? { answer: "Write your answer first." } : undefined),
+  validate: answerRequired,
   async run(args, rt) {
     const metadata = JSON.parse(args.view.private_metadata) as DrillMetadata;
     const userId = args.body.user.id;

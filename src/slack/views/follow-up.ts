@@ -2,11 +2,11 @@ import type { FollowUpMetadata } from "../actions/follow-up-answer.ts";
 import { followUpReceipt } from "../blocks/follow-ups.ts";
 import { ViewIds } from "../ids.ts";
 import { userRef } from "../refs.ts";
-import { inputValue, teamOfView, type ViewHandler } from "./types.ts";
+import { answerRequired, inputValue, teamOfView, type ViewHandler } from "./types.ts";
 
 export const followUpSubmit: ViewHandler = {
   callbackId: ViewIds.followUp,
-  validate: (args) => (inputValue(args, "answer").trim() === "" ? { answer: "Write your answer first." } : undefined),
+  validate: answerRequired,
   async run(args, rt) {
     const metadata = JSON.parse(args.view.private_metadata) as FollowUpMetadata;
     const userId = args.body.user.id;

@@ -13,3 +13,7 @@ export interface ViewHandler {
 export const teamOfView = (args: ViewArgs): string => args.context.teamId ?? args.body.team?.id ?? args.body.user.team_id ?? "";
 
 export const inputValue = (args: ViewArgs, blockId: string): string => args.view.state.values[blockId]?.["text"]?.value ?? "";
+
+/** Keeps an answer modal open with an inline error when its text is blank. */
+export const answerRequired = (args: ViewArgs): Record<string, string> | undefined =>
+  inputValue(args, "answer").trim() === "" ? { answer: "Write your answer first." } : undefined;
