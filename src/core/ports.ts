@@ -1,6 +1,7 @@
 import type { Cohort, CohortAddress, Member, ScheduleSettings } from "./cohorts/types.ts";
 import type { Answer, CriterionResult, Prompt, PromptStep, ReviewAssignment } from "./prompts/types.ts";
 import type { Question, QuestionBank, Track } from "./questions/types.ts";
+import type { ReviewerStats } from "./scores/bias-model.ts";
 
 /**
  * Everything the engine needs from storage. Implemented with Drizzle in src/db/;
@@ -124,6 +125,33 @@ export interface Grade {
   readonly score: number;
 }
 
+/** Which closes a cohort's stored reviewer parameters include, and when they were last refitted from scratch. */
+export interface ScoringState {
+  readonly foldedThroughPromptId: number;
+  /** Closes folded in since the parameters were first stored. */
+  readonly closes: number;
+  /** The value of `closes` at the last refit from scratch. */
+  readonly closesAtRefit: number;
+}
+
+/** A reviewer's fitted parameters for one criterion of one cohort, with the sums that update them. */
+export interface ReviewerParams {
+  readonly criterionId: string;
+  readonly reviewerRef: string;
+  readonly bias: number;
+  readonly scale: number;
+  readonly reliability: number;
+  readonly stats: ReviewerStats;
+}
+
+/** Everything scoring a prompt at close reads. */
+export interface CloseInputs {
+  readonly grades: readonly Grade[];
+  /** Stored parameters of the prompt's reviewers (those who have any). */
+  readonly params: readonly ReviewerParams[];
+  readonly state: ScoringState | undefined;
+}
+
 export interface ReviewRepository {
   assign(promptId: number, pairs: readonly { answerId: number; reviewerRef: string }[], now: Date): Promise<void>;
   get(id: number): Promise<ReviewAssignment | undefined>;
@@ -135,8 +163,18 @@ export interface ReviewRepository {
   setComment(assignmentId: number, comment: string): Promise<boolean>;
   /** True only for the call that submitted it. */
   submit(assignmentId: number, now: Date): Promise<boolean>;
-  /** Submitted grades of every prompt of the cohort, so reviewer bias is learned across days. */
-  cohortGrades(cohortId: number): Promise<readonly Grade[]>;
+  /** Submitted grades of the cohort's prompts up to and including `throughPromptId`, so reviewer bias is learned across days. */
+  cohortGrades(cohortId: number, throughPromptId: number): Promise<readonly Grade[]>;
+  /** In one statement: the prompt's submitted grades, its reviewers' stored parameters and the cohort's scoring state. */
+  closeInputs(cohortId: number, promptId: number): Promise<CloseInputs>;
+  /**
+   * Stores `params` (all of the cohort's when `replace`, dropping the rest) and moves the
+   * cohort's scoring state from `expected` to `next`. When another writer moved the state
+   * first, stores nothing, drops the state so the next close refits, and returns false.
+   */
+  saveReviewerParams(cohortId: number, expected: ScoringState | undefined, next: ScoringState, params: readonly ReviewerParams[], replace: boolean): Promise<boolean>;
+  /** Drops a cohort's stored parameters, so its next close refits from scratch. */
+  dropReviewerParams(cohortId: number): Promise<void>;
   saveResults(answerId: number, results: readonly CriterionResult[]): Promise<void>;
   results(answerId: number): Promise<readonly CriterionResult[]>;
   deleteForReviewer(reviewerRef: string): Promise<readonly number[]>;

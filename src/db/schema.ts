@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, integer, jsonb, pgTable, primaryKey, real, serial, text, timestamp, unique } from "drizzle-orm/pg-core";
+import { boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, real, serial, text, timestamp, unique } from "drizzle-orm/pg-core";
 
 /**
  * Question content is stored whole (prompt, outline and the rubric it was scored with)
@@ -157,7 +157,12 @@ export const reviewAssignments = pgTable(
     submittedAt: timestamp("submitted_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
   },
-  (t) => [unique("review_assignments_answer_reviewer_unique").on(t.answerId, t.reviewerRef), index("review_assignments_reviewer_idx").on(t.reviewerRef)],
+  (t) => [
+    unique("review_assignments_answer_reviewer_unique").on(t.answerId, t.reviewerRef),
+    index("review_assignments_reviewer_idx").on(t.reviewerRef),
+    // A close reads one prompt's assignments, and a refit pages through a cohort's prompts in id order.
+    index("review_assignments_prompt_idx").on(t.promptId, t.id),
+  ],
 );
 
 export const reviewScores = pgTable(
@@ -183,6 +188,42 @@ export const answerResults = pgTable(
   },
   (t) => [primaryKey({ columns: [t.answerId, t.criterionId] })],
 );
+
+/**
+ * A reviewer's fitted bias model parameters per cohort and criterion, with the weighted sums
+ * over their grades that the next close updates (see core/scores/bias-model.ts). Double
+ * precision, so a close reproduces exactly what the previous one computed.
+ */
+export const reviewerParams = pgTable(
+  "reviewer_params",
+  {
+    cohortId: integer("cohort_id").notNull().references(() => cohorts.id, { onDelete: "cascade" }),
+    criterionId: text("criterion_id").notNull(),
+    reviewerRef: text("reviewer_ref").notNull(),
+    bias: doublePrecision("bias").notNull(),
+    scale: doublePrecision("scale").notNull(),
+    reliability: doublePrecision("reliability").notNull(),
+    count: integer("count").notNull(),
+    weight: doublePrecision("weight").notNull(),
+    wx: doublePrecision("wx").notNull(),
+    wxx: doublePrecision("wxx").notNull(),
+    wv: doublePrecision("wv").notNull(),
+    wy: doublePrecision("wy").notNull(),
+    wxy: doublePrecision("wxy").notNull(),
+    wyy: doublePrecision("wyy").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.cohortId, t.criterionId, t.reviewerRef] })],
+);
+
+/** Which closes a cohort's reviewer_params include; rewritten only by compare-and-set. */
+export const scoringStates = pgTable("scoring_states", {
+  cohortId: integer("cohort_id")
+    .primaryKey()
+    .references(() => cohorts.id, { onDelete: "cascade" }),
+  foldedThroughPromptId: integer("folded_through_prompt_id").notNull(),
+  closes: integer("closes").notNull(),
+  closesAtRefit: integer("closes_at_refit").notNull(),
+});
 
 /** Append-only: corrections are new rows that reverse old ones, never updates. */
 export const pointsLedger = pgTable(

@@ -2,7 +2,9 @@ import { requireAdmin, requireCohort } from "../cohorts/manage-cohort.ts";
 import type { Actor, CohortAddress } from "../cohorts/types.ts";
 import type { CoachDeps } from "../deps.ts";
 import { awardQuality, reverseQuality, streakAt } from "../points/awards.ts";
-import { overallScore, scorePrompt } from "../scores/close-prompt.ts";
+import type { Prompt } from "../prompts/types.ts";
+import { overallScore, resultsFor } from "../scores/close-prompt.ts";
+import { refitCohort } from "../scores/reviewer-params.ts";
 
 export interface MyStats {
   readonly points: { readonly season: number; readonly all: number };
@@ -92,30 +94,44 @@ export async function exportCohort(deps: CoachDeps, address: CohortAddress, acto
 
 /**
  * Deletes the member's answers, scores, comments, drills and points everywhere, then
- * re-scores the answers they had reviewed so their grades stop counting for others.
+ * re-scores the answers they had reviewed so their grades stop counting for others. Every
+ * cohort whose stored reviewer parameters learned from the member is refitted without them.
  */
 export async function forgetMe(deps: CoachDeps, actor: Pick<Actor, "userRef">): Promise<{ answers: number; reviews: number }> {
   const now = deps.clock.now();
   const reviewed = await deps.repos.reviews.forReviewer(actor.userRef);
+  const answered = await deps.repos.answers.forUser(actor.userRef);
   const deletedAnswers = await deps.repos.answers.deleteForUser(actor.userRef);
   const deletedReviews = await deps.repos.reviews.deleteForReviewer(actor.userRef);
   await deps.repos.points.deleteForUser(actor.userRef);
   await deps.repos.drills.deleteForUser(actor.userRef);
   await deps.repos.members.forget(actor.userRef);
 
-  const affectedPrompts = new Set(reviewed.map((r) => r.promptId));
-  for (const promptId of affectedPrompts) {
+  const rescored = new Set(reviewed.map((r) => r.promptId));
+  const closedByCohort = new Map<number, Prompt[]>();
+  for (const promptId of new Set([...rescored, ...answered.map((a) => a.promptId)])) {
     const prompt = await deps.repos.prompts.get(promptId);
     if (!prompt) continue;
-    const steps = await deps.repos.prompts.steps(promptId);
-    if (steps.get("close") !== "done") continue;
-    const cohort = (await deps.repos.cohorts.get(prompt.cohortId))!;
-    const results = await scorePrompt(deps, cohort, prompt);
-    for (const [answerId, answerResults] of results) {
-      await deps.repos.reviews.saveResults(answerId, answerResults);
-      const answer = (await deps.repos.answers.get(answerId))!;
-      await reverseQuality(deps, answerId, now);
-      if (answerResults.length > 0) await awardQuality(deps, prompt, answer.userRef, answerId, overallScore(answerResults), now);
+    const closed = closedByCohort.get(prompt.cohortId) ?? [];
+    closedByCohort.set(prompt.cohortId, closed);
+    if (rescored.has(promptId) && (await deps.repos.prompts.steps(promptId)).get("close") === "done") closed.push(prompt);
+  }
+  for (const [cohortId, closed] of closedByCohort) {
+    if (closed.length === 0) {
+      await deps.repos.reviews.dropReviewerParams(cohortId);
+      continue;
+    }
+    const latest = Math.max(...closed.map((p) => p.id));
+    const { state } = await deps.repos.reviews.closeInputs(cohortId, latest);
+    const fits = await refitCohort(deps, cohortId, Math.max(latest, state?.foldedThroughPromptId ?? 0), state, state?.closes ?? 0);
+    for (const prompt of closed) {
+      const results = resultsFor(fits, await deps.repos.answers.active(prompt.id));
+      for (const [answerId, answerResults] of results) {
+        await deps.repos.reviews.saveResults(answerId, answerResults);
+        const answer = (await deps.repos.answers.get(answerId))!;
+        await reverseQuality(deps, answerId, now);
+        if (answerResults.length > 0) await awardQuality(deps, prompt, answer.userRef, answerId, overallScore(answerResults), now);
+      }
     }
   }
   return { answers: deletedAnswers.length, reviews: deletedReviews.length };

@@ -1,9 +1,20 @@
-// Peer-grading model PG1 from Piech et al. 2013, "Tuned Models of Peer Assessment in MOOCs":
-//   true score  s_u ~ N(mu0, 1/gamma0)
-//   bias        b_v ~ N(0, 1/eta0)
-//   reliability tau_v ~ Gamma(alpha0, beta0)
-//   grade       z_uv ~ N(s_u + b_v, 1/tau_v)
-// Fitted by coordinate ascent with closed-form updates, one block (s, b, tau) at a time.
+// Peer-grading model after PG1 (Piech et al. 2013, "Tuned Models of Peer Assessment in MOOCs"),
+// extended with a per-reviewer scale and robust residuals. With y = grade - 3 (the rubric's middle):
+//   true score   x_u ~ N(0, 1/gamma0)                      (answer u scores 3 + x_u)
+//   bias         b_v ~ N(0, 1/eta0)
+//   scale        k_v ~ N(1, 1/kappa0)                      (0: the grade ignores the answer)
+//   reliability  tau_v ~ Gamma(alpha0, beta0)
+//   grade        y_uv ~ Student-t_nu(b_v + k_v x_u, 1/tau_v)
+// The scale lets a reviewer who clicks 3 (or 5) for everything, or squeezes every grade toward
+// the middle, count for what their grades actually say about the answer. The t likelihood, fitted
+// as a Gaussian scale mixture (each grade gets a weight w = (nu + 1) / (nu + tau r^2)), keeps a
+// few wild grades, such as a friend's 5, from dragging an answer or a reviewer's bias.
+// Fitted by mean-field coordinate ascent with closed-form updates, one block at a time.
+//
+// Everything a reviewer's update needs from their grades is seven sums (ReviewerStats). A close
+// passes the sums from earlier fits as `history` and fits only the new prompt's grades: past
+// answers keep the estimates they had when their sums were taken, which is why callers refit
+// from scratch now and then (see refit-schedule in score-prompt.ts).
 
 export interface Grade {
   readonly answerId: string;
@@ -21,26 +32,52 @@ export interface AnswerEstimate {
   readonly gradeCount: number;
 }
 
+/** Weighted sums over a reviewer's grades (y = grade - 3, x = the answer's estimate), as fitted. */
+export interface ReviewerStats {
+  readonly count: number;
+  readonly weight: number;
+  readonly wx: number;
+  readonly wxx: number;
+  /** Sum of w * Var(x): the answers' own uncertainty, which widens the reviewer's residuals. */
+  readonly wv: number;
+  readonly wy: number;
+  readonly wxy: number;
+  readonly wyy: number;
+}
+
 export interface ReviewerEstimate {
   readonly reviewerId: string;
-  /** Posterior mean of the additive bias: positive means the reviewer grades high. */
+  /** Posterior mean of the additive bias at the rubric's middle: positive means the reviewer grades high. */
   readonly bias: number;
+  /** Posterior mean of how far the reviewer's grades move per point of true score (1: fully, 0: not at all). */
+  readonly scale: number;
   /** Posterior mean of the precision 1/variance of the reviewer's grading noise. */
   readonly reliability: number;
+  /** Grades behind the estimate, history included. */
   readonly gradeCount: number;
+  /** History plus this fit's grades: pass it back as `history` to fit the next prompt. */
+  readonly stats: ReviewerStats;
 }
 
 export interface BiasModelOptions {
   /** Maximum number of coordinate-ascent sweeps; the fit stops earlier once it has converged. */
   readonly iterations?: number;
+  /** The fit has converged when no estimate moved more than this in a sweep (relative for reliability). */
+  readonly tolerance?: number;
   /** eta0: precision of the zero-mean prior on reviewer bias. */
   readonly biasPriorPrecision?: number;
+  /** kappa0: precision of the prior on reviewer scale, centred on 1. */
+  readonly scalePriorPrecision?: number;
   /** alpha0: shape of the Gamma prior on reviewer reliability. */
   readonly reliabilityPriorShape?: number;
   /** beta0: rate of the Gamma prior on reviewer reliability (prior mean is shape / rate). */
   readonly reliabilityPriorRate?: number;
-  /** gamma0: precision of the prior on true scores, centred on the mean of all grades. */
+  /** gamma0: precision of the prior on true scores, centred on the rubric's middle. */
   readonly truePriorPrecision?: number;
+  /** nu: degrees of freedom of the grade noise; Infinity gives Gaussian noise (plain PG1 residuals). */
+  readonly robustness?: number;
+  /** Each reviewer's sums from grades fitted before, keyed by reviewer id. */
+  readonly history?: ReadonlyMap<string, ReviewerStats>;
 }
 
 export interface BiasModelFit {
@@ -50,13 +87,20 @@ export interface BiasModelFit {
 
 const MIN_SCORE = 1;
 const MAX_SCORE = 5;
-const TOLERANCE = 1e-10;
+const MIDDLE = 3;
+/** How many loop iterations pass between the points where an asynchronous fit may yield. */
+const CHUNK = 4096;
 
 const DEFAULTS = {
-  iterations: 200,
+  // 1e-4 stops after 10-30 sweeps, and the scores then agree with a fit run to 1e-12 within
+  // 5e-4 (tested); the old 1e-10 ran the full 200 sweeps for nothing a member could see.
+  iterations: 100,
+  tolerance: 1e-4,
   // Bias prior sd 0.5 rubric points: a reviewer needs a few grades before a bias shows,
   // and a single grade leaves the bias near 0.
   biasPriorPrecision: 4,
+  // Scale prior sd 0.35: a couple of dozen grades are needed before a reviewer's scale moves far from 1.
+  scalePriorPrecision: 8,
   // Prior mean reliability 1 (noise sd 1 point), worth 2 * shape = 6 pseudo-grades, so a
   // reviewer whose few grades happen to agree is not treated as infallible.
   reliabilityPriorShape: 3,
@@ -64,11 +108,15 @@ const DEFAULTS = {
   // Nearly flat: an answer's estimate should come from its grades, not from the cohort
   // average, so that unbiased reviewers reproduce the plain mean.
   truePriorPrecision: 0.01,
+  // t with 4 degrees of freedom: grades within two noise sds keep most of their weight.
+  robustness: 6,
 } as const;
 
+export const EMPTY_STATS: ReviewerStats = { count: 0, weight: 0, wx: 0, wxx: 0, wv: 0, wy: 0, wxy: 0, wyy: 0 };
+
 function positive(name: string, value: number): number {
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new RangeError(`${name} must be a positive finite number, got ${value}`);
+  if (!(value > 0) || Number.isNaN(value)) {
+    throw new RangeError(`${name} must be a positive number, got ${value}`);
   }
   return value;
 }
@@ -82,136 +130,294 @@ function at(values: ArrayLike<number>, index: number): number {
   return values[index] as number;
 }
 
-export function fitBiasModel(grades: readonly Grade[], options: BiasModelOptions = {}): BiasModelFit {
+/** Stable counting sort of `order` by `key[i]` in 0..buckets-1. */
+function sortByKey(order: Int32Array, key: Int32Array, buckets: number): Int32Array {
+  const start = new Int32Array(buckets + 1);
+  for (const i of order) start[at(key, i) + 1]!++;
+  for (let b = 0; b < buckets; b++) start[b + 1]! += at(start, b);
+  const out = new Int32Array(order.length);
+  for (const i of order) out[start[at(key, i)]!++] = i;
+  return out;
+}
+
+/**
+ * The fit as a generator that yields every few thousand steps, so a caller can hand the
+ * event loop back between chunks (fitBiasModelAsync) or run it straight through (fitBiasModel).
+ */
+function* fitting(grades: readonly Grade[], options: BiasModelOptions): Generator<void, BiasModelFit> {
   const iterations = options.iterations ?? DEFAULTS.iterations;
   if (!Number.isInteger(iterations) || iterations < 1) {
     throw new RangeError(`iterations must be a positive integer, got ${iterations}`);
   }
+  const tolerance = positive("tolerance", options.tolerance ?? DEFAULTS.tolerance);
   const eta0 = positive("biasPriorPrecision", options.biasPriorPrecision ?? DEFAULTS.biasPriorPrecision);
+  const kappa0 = positive("scalePriorPrecision", options.scalePriorPrecision ?? DEFAULTS.scalePriorPrecision);
   const alpha0 = positive("reliabilityPriorShape", options.reliabilityPriorShape ?? DEFAULTS.reliabilityPriorShape);
   const beta0 = positive("reliabilityPriorRate", options.reliabilityPriorRate ?? DEFAULTS.reliabilityPriorRate);
   const gamma0 = positive("truePriorPrecision", options.truePriorPrecision ?? DEFAULTS.truePriorPrecision);
+  const nu = positive("robustness", options.robustness ?? DEFAULTS.robustness);
+  const history = options.history ?? new Map<string, ReviewerStats>();
 
-  for (const grade of grades) {
+  const n = grades.length;
+  for (let g = 0; g < n; g++) {
+    const grade = grades[g] as Grade;
     if (!Number.isFinite(grade.score)) {
       throw new RangeError(`grade by ${grade.reviewerId} on ${grade.answerId} has non-finite score ${grade.score}`);
     }
   }
-  if (grades.length === 0) {
-    return { answers: new Map(), reviewers: new Map() };
+  if (n === 0) return { answers: new Map(), reviewers: new Map() };
+
+  // Canonical order (answer, then reviewer, then score) makes every floating-point sum
+  // independent of the caller's order. Ids are sorted once each; grades by counting sort.
+  const answerIndex = new Map<string, number>();
+  const reviewerIndex = new Map<string, number>();
+  for (let g = 0; g < n; g++) {
+    const grade = grades[g] as Grade;
+    answerIndex.set(grade.answerId, 0);
+    reviewerIndex.set(grade.reviewerId, 0);
+    if (g % CHUNK === CHUNK - 1) yield;
+  }
+  const answerIds = [...answerIndex.keys()].sort(compareIds);
+  const reviewerIds = [...reviewerIndex.keys()].sort(compareIds);
+  yield;
+  answerIds.forEach((id, u) => answerIndex.set(id, u));
+  reviewerIds.forEach((id, v) => reviewerIndex.set(id, v));
+  const A = answerIds.length;
+  const R = reviewerIds.length;
+
+  const inputAnswer = new Int32Array(n);
+  const inputReviewer = new Int32Array(n);
+  const inputOrder = new Int32Array(n);
+  for (let g = 0; g < n; g++) {
+    const grade = grades[g] as Grade;
+    inputAnswer[g] = answerIndex.get(grade.answerId) as number;
+    inputReviewer[g] = reviewerIndex.get(grade.reviewerId) as number;
+    inputOrder[g] = g;
+    if (g % CHUNK === CHUNK - 1) yield;
+  }
+  const order = sortByKey(sortByKey(inputOrder, inputReviewer, R), inputAnswer, A);
+  yield;
+  // The same reviewer grading the same answer twice is rare (the database forbids it): order those by score.
+  for (let i = 1; i < n; i++) {
+    const p = at(order, i - 1);
+    const q = at(order, i);
+    if (at(inputAnswer, p) === at(inputAnswer, q) && at(inputReviewer, p) === at(inputReviewer, q)) {
+      let j = i + 1;
+      while (j < n && at(inputAnswer, at(order, j)) === at(inputAnswer, q) && at(inputReviewer, at(order, j)) === at(inputReviewer, q)) j++;
+      const tied = [...order.subarray(i - 1, j)].sort((a, b) => (grades[a] as Grade).score - (grades[b] as Grade).score);
+      order.set(tied, i - 1);
+      i = j;
+    }
   }
 
-  // Canonical order makes every floating-point sum independent of the caller's order.
-  const sorted = [...grades].sort(
-    (a, b) => compareIds(a.answerId, b.answerId) || compareIds(a.reviewerId, b.reviewerId) || a.score - b.score,
-  );
-  const answerIds = [...new Set(sorted.map((g) => g.answerId))].sort(compareIds);
-  const reviewerIds = [...new Set(sorted.map((g) => g.reviewerId))].sort(compareIds);
-  const answerIndex = new Map(answerIds.map((id, i) => [id, i]));
-  const reviewerIndex = new Map(reviewerIds.map((id, i) => [id, i]));
-
-  const n = sorted.length;
+  // Grades in canonical order, grouped by answer (contiguous) and indexed by reviewer.
   const gradeAnswer = new Int32Array(n);
   const gradeReviewer = new Int32Array(n);
-  const z = new Float64Array(n);
-  const byAnswer: number[][] = answerIds.map(() => []);
-  const byReviewer: number[][] = reviewerIds.map(() => []);
-  let total = 0;
-  sorted.forEach((grade, g) => {
-    const u = answerIndex.get(grade.answerId) as number;
-    const v = reviewerIndex.get(grade.reviewerId) as number;
-    gradeAnswer[g] = u;
-    gradeReviewer[g] = v;
-    z[g] = grade.score;
-    total += grade.score;
-    byAnswer[u]?.push(g);
-    byReviewer[v]?.push(g);
-  });
-  const mu0 = total / n;
+  const y = new Float64Array(n);
+  const answerStart = new Int32Array(A + 1);
+  for (let g = 0; g < n; g++) {
+    const source = at(order, g);
+    gradeAnswer[g] = at(inputAnswer, source);
+    gradeReviewer[g] = at(inputReviewer, source);
+    y[g] = (grades[source] as Grade).score - MIDDLE;
+    answerStart[at(gradeAnswer, g) + 1]!++;
+  }
+  for (let u = 0; u < A; u++) answerStart[u + 1]! += at(answerStart, u);
+  const canonical = new Int32Array(n).map((_, g) => g);
+  const byReviewer = sortByKey(canonical, gradeReviewer, R);
+  const reviewerStart = new Int32Array(R + 1);
+  for (let g = 0; g < n; g++) reviewerStart[at(gradeReviewer, g) + 1]!++;
+  for (let v = 0; v < R; v++) reviewerStart[v + 1]! += at(reviewerStart, v);
+  yield;
 
-  const plainMean = byAnswer.map((gs) => gs.reduce((sum, g) => sum + at(z, g), 0) / gs.length);
-
-  // Variational posterior moments: means and variances of s and b, Gamma(shape, rate) for tau.
-  // Carrying the variances into the tau update keeps a reviewer who is the only grader of an
-  // answer (zero point-estimate residual) from looking perfectly reliable.
-  const sMean = Float64Array.from(plainMean);
-  const sVar = new Float64Array(answerIds.length);
-  const bMean = new Float64Array(reviewerIds.length);
-  const bVar = new Float64Array(reviewerIds.length).fill(1 / eta0);
-  const tauShape = Float64Array.from(byReviewer, (gs) => alpha0 + gs.length / 2);
-  const tauMean = new Float64Array(reviewerIds.length).fill(alpha0 / beta0);
-
-  for (let sweep = 0; sweep < iterations; sweep++) {
-    let change = 0;
-
-    for (let u = 0; u < answerIds.length; u++) {
-      let precision = gamma0;
-      let weighted = gamma0 * mu0;
-      for (const g of byAnswer[u] ?? []) {
-        const v = at(gradeReviewer, g);
-        precision += at(tauMean, v);
-        weighted += at(tauMean, v) * (at(z, g) - at(bMean, v));
-      }
-      const next = weighted / precision;
-      change = Math.max(change, Math.abs(next - at(sMean, u)));
-      sMean[u] = next;
-      sVar[u] = 1 / precision;
-    }
-
-    for (let v = 0; v < reviewerIds.length; v++) {
-      const gs = byReviewer[v] ?? [];
-      let residual = 0;
-      for (const g of gs) residual += at(z, g) - at(sMean, at(gradeAnswer, g));
-      const precision = eta0 + gs.length * at(tauMean, v);
-      const next = (at(tauMean, v) * residual) / precision;
-      change = Math.max(change, Math.abs(next - at(bMean, v)));
-      bMean[v] = next;
-      bVar[v] = 1 / precision;
-    }
-
-    for (let v = 0; v < reviewerIds.length; v++) {
-      let squared = 0;
-      for (const g of byReviewer[v] ?? []) {
-        const u = at(gradeAnswer, g);
-        const r = at(z, g) - at(sMean, u) - at(bMean, v);
-        squared += r * r + at(sVar, u) + at(bVar, v);
-      }
-      const next = at(tauShape, v) / (beta0 + squared / 2);
-      change = Math.max(change, Math.abs(next - at(tauMean, v)) / at(tauMean, v));
-      tauMean[v] = next;
-    }
-
-    if (change < TOLERANCE) break;
+  const plainMean = new Float64Array(A);
+  for (let u = 0; u < A; u++) {
+    let sum = 0;
+    for (let g = at(answerStart, u); g < at(answerStart, u + 1); g++) sum += at(y, g);
+    plainMean[u] = MIDDLE + sum / (at(answerStart, u + 1) - at(answerStart, u));
   }
 
-  const answers = new Map<string, AnswerEstimate>();
-  answerIds.forEach((answerId, u) => {
-    const gs = byAnswer[u] ?? [];
-    // The reported spread also counts each reviewer's bias uncertainty, which the factorised
-    // posterior variance sVar leaves out: a grade from an unknown reviewer says less.
-    let precision = gamma0;
-    for (const g of gs) {
-      const v = at(gradeReviewer, g);
-      precision += 1 / (1 / at(tauMean, v) + at(bVar, v));
+  // Variational posterior: x ~ N(xMean, xVar); (b, k) jointly Gaussian; tau ~ Gamma with mean tau.
+  const xMean = new Float64Array(A);
+  const xVar = new Float64Array(A);
+  const weight = new Float64Array(n).fill(1);
+  const bias = new Float64Array(R);
+  const scale = new Float64Array(R).fill(1);
+  const biasVar = new Float64Array(R).fill(1 / eta0);
+  const scaleVar = new Float64Array(R).fill(1 / kappa0);
+  const crossVar = new Float64Array(R);
+  const tau = new Float64Array(R).fill(alpha0 / beta0);
+  const historyOf = reviewerIds.map((id) => history.get(id) ?? EMPTY_STATS);
+  const sums = { count: 0, weight: 0, wx: 0, wxx: 0, wv: 0, wy: 0, wxy: 0, wyy: 0 };
+
+  // Updates reviewer v's (b, k) and then tau from history plus `sums`; returns how far they moved.
+  const updateReviewer = (v: number): number => {
+    const h = historyOf[v] as ReviewerStats;
+    const W = h.weight + sums.weight;
+    const WX = h.wx + sums.wx;
+    const WXX = h.wxx + sums.wxx;
+    const WY = h.wy + sums.wy;
+    const WXY = h.wxy + sums.wxy;
+    const WYY = h.wyy + sums.wyy;
+    const WV = h.wv + sums.wv;
+    const t = at(tau, v);
+    const l11 = eta0 + t * W;
+    const l12 = t * WX;
+    const l22 = kappa0 + t * WXX;
+    const r1 = t * WY;
+    const r2 = kappa0 + t * WXY;
+    const det = l11 * l22 - l12 * l12;
+    const b = (l22 * r1 - l12 * r2) / det;
+    const k = (l11 * r2 - l12 * r1) / det;
+    const cbb = l22 / det;
+    const ckk = l11 / det;
+    const cbk = -l12 / det;
+    const squared = WYY - 2 * (b * WY + k * WXY) + (b * b + cbb) * W + 2 * (b * k + cbk) * WX + (k * k + ckk) * (WXX + WV);
+    const nextTau = (alpha0 + (h.count + sums.count) / 2) / (beta0 + Math.max(0, squared) / 2);
+    const moved = Math.max(Math.abs(b - at(bias, v)), Math.abs(k - at(scale, v)), Math.abs(nextTau - t) / t);
+    bias[v] = b;
+    scale[v] = k;
+    biasVar[v] = cbb;
+    scaleVar[v] = ckk;
+    crossVar[v] = cbk;
+    tau[v] = nextTau;
+    return moved;
+  };
+
+  // Reviewers start from what their history says, so a close converges in a few sweeps.
+  for (let v = 0; v < R; v++) {
+    Object.assign(sums, EMPTY_STATS);
+    for (let i = 0; i < 3; i++) updateReviewer(v);
+  }
+
+  const answerStep = (): number => {
+    let change = 0;
+    for (let u = 0; u < A; u++) {
+      let precision = gamma0;
+      let weighted = 0;
+      for (let g = at(answerStart, u); g < at(answerStart, u + 1); g++) {
+        const v = at(gradeReviewer, g);
+        const k = at(scale, v);
+        const t = at(tau, v) * at(weight, g);
+        // Point estimates of k here, not E[k^2]: with the answers free and their prior weak, the
+        // mean-field E[k^2] shrinks every x a little each sweep and the scales drift away from 1.
+        precision += t * k * k;
+        weighted += t * k * (at(y, g) - at(bias, v));
+      }
+      const next = weighted / precision;
+      change = Math.max(change, Math.abs(next - at(xMean, u)));
+      xMean[u] = next;
+      xVar[u] = 1 / precision;
     }
+    return change;
+  };
+
+  let work = 0;
+  for (let sweep = 0; sweep < iterations; sweep++) {
+    let change = answerStep();
+    yield;
+    for (let v = 0; v < R; v++) {
+      Object.assign(sums, EMPTY_STATS);
+      const b = at(bias, v);
+      const k = at(scale, v);
+      const k2 = k * k + at(scaleVar, v);
+      const t = at(tau, v);
+      for (let i = at(reviewerStart, v); i < at(reviewerStart, v + 1); i++) {
+        const g = at(byReviewer, i);
+        const u = at(gradeAnswer, g);
+        const x = at(xMean, u);
+        const yg = at(y, g);
+        const r = yg - b - k * x;
+        const w = Number.isFinite(nu) ? (nu + 1) / (nu + t * (r * r + k2 * at(xVar, u))) : 1;
+        weight[g] = w;
+        sums.count += 1;
+        sums.weight += w;
+        sums.wx += w * x;
+        sums.wxx += w * x * x;
+        sums.wv += w * at(xVar, u);
+        sums.wy += w * yg;
+        sums.wxy += w * x * yg;
+        sums.wyy += w * yg * yg;
+      }
+      change = Math.max(change, updateReviewer(v));
+      work += at(reviewerStart, v + 1) - at(reviewerStart, v);
+      if (work >= CHUNK) {
+        work = 0;
+        yield;
+      }
+    }
+    if (change < tolerance) break;
+  }
+  // Final answer estimates under the final reviewer parameters, and the sums they imply.
+  answerStep();
+
+  const answers = new Map<string, AnswerEstimate>();
+  for (let u = 0; u < A; u++) {
+    // The reported spread also counts each reviewer's bias uncertainty, which the factorised
+    // posterior variance xVar leaves out: a grade from an unknown reviewer says less.
+    let precision = gamma0;
+    for (let g = at(answerStart, u); g < at(answerStart, u + 1); g++) {
+      const v = at(gradeReviewer, g);
+      const k = at(scale, v);
+      precision += (k * k) / (1 / (at(tau, v) * at(weight, g)) + at(biasVar, v));
+    }
+    const answerId = answerIds[u] as string;
     answers.set(answerId, {
       answerId,
-      score: Math.min(MAX_SCORE, Math.max(MIN_SCORE, at(sMean, u))),
+      score: Math.min(MAX_SCORE, Math.max(MIN_SCORE, MIDDLE + at(xMean, u))),
       uncertainty: Math.sqrt(1 / precision),
       plainMean: at(plainMean, u),
-      gradeCount: gs.length,
+      gradeCount: at(answerStart, u + 1) - at(answerStart, u),
     });
-  });
+  }
 
   const reviewers = new Map<string, ReviewerEstimate>();
-  reviewerIds.forEach((reviewerId, v) => {
-    reviewers.set(reviewerId, {
-      reviewerId,
-      bias: at(bMean, v),
-      reliability: at(tauMean, v),
-      gradeCount: byReviewer[v]?.length ?? 0,
-    });
-  });
-
+  for (let v = 0; v < R; v++) {
+    const h = historyOf[v] as ReviewerStats;
+    const stats = { ...h };
+    for (let i = at(reviewerStart, v); i < at(reviewerStart, v + 1); i++) {
+      const g = at(byReviewer, i);
+      const u = at(gradeAnswer, g);
+      const w = at(weight, g);
+      const x = at(xMean, u);
+      const yg = at(y, g);
+      stats.count += 1;
+      stats.weight += w;
+      stats.wx += w * x;
+      stats.wxx += w * x * x;
+      stats.wv += w * at(xVar, u);
+      stats.wy += w * yg;
+      stats.wxy += w * x * yg;
+      stats.wyy += w * yg * yg;
+    }
+    const reviewerId = reviewerIds[v] as string;
+    reviewers.set(reviewerId, { reviewerId, bias: at(bias, v), scale: at(scale, v), reliability: at(tau, v), gradeCount: stats.count, stats });
+  }
   return { answers, reviewers };
+}
+
+/** Fits the model in one go: for tests and small inputs. */
+export function fitBiasModel(grades: readonly Grade[], options: BiasModelOptions = {}): BiasModelFit {
+  const steps = fitting(grades, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * Fits the model giving the event loop back whenever a slice of `sliceMs` has run, so a
+ * refit over a cohort's whole history never holds up acks and clicks. Same result as fitBiasModel.
+ */
+export async function fitBiasModelAsync(grades: readonly Grade[], options: BiasModelOptions = {}, sliceMs = 10): Promise<BiasModelFit> {
+  const steps = fitting(grades, options);
+  let sliceStart = performance.now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() - sliceStart >= sliceMs) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
 }

@@ -2,8 +2,8 @@ import type { Cohort } from "../cohorts/types.ts";
 import type { CoachDeps } from "../deps.ts";
 import type { AuthorFeedback, CoachMessage, TopAnswer } from "../messages.ts";
 import { awardQuality } from "../points/awards.ts";
-import type { CriterionResult, Prompt } from "../prompts/types.ts";
-import { fitBiasModel } from "./bias-model.ts";
+import type { Answer, CriterionResult, Prompt } from "../prompts/types.ts";
+import { type CriterionFits, fitForClose } from "./reviewer-params.ts";
 import { authorFeedback } from "./feedback.ts";
 
 const TOP_ANSWERS = 3;
@@ -15,19 +15,10 @@ export interface CloseOutcome {
   readonly feedback: readonly { readonly userRef: string; readonly feedback: AuthorFeedback }[];
 }
 
-/**
- * Scores every answer of the prompt with reviewer bias and reliability corrected.
- * The model sees the cohort's whole review history per criterion, so a reviewer who
- * was harsh last week is corrected today.
- */
-export async function scorePrompt(deps: CoachDeps, cohort: Cohort, prompt: Prompt): Promise<Map<number, CriterionResult[]>> {
-  const answers = await deps.repos.answers.active(prompt.id);
-  const grades = await deps.repos.reviews.cohortGrades(cohort.id);
-  const byCriterion = new Map<string, typeof grades[number][]>();
-  for (const grade of grades) byCriterion.set(grade.criterionId, [...(byCriterion.get(grade.criterionId) ?? []), grade]);
+/** Each answer's corrected per-criterion results from the fits; answers nobody graded get none. */
+export function resultsFor(fits: CriterionFits, answers: readonly Answer[]): Map<number, CriterionResult[]> {
   const results = new Map<number, CriterionResult[]>(answers.map((a) => [a.id, []]));
-  for (const [criterionId, criterionGrades] of byCriterion) {
-    const fit = fitBiasModel(criterionGrades.map((g) => ({ answerId: String(g.answerId), reviewerId: g.reviewerRef, score: g.score })));
+  for (const [criterionId, fit] of fits) {
     for (const answer of answers) {
       const estimate = fit.answers.get(String(answer.id));
       if (!estimate) continue;
@@ -43,6 +34,16 @@ export async function scorePrompt(deps: CoachDeps, cohort: Cohort, prompt: Promp
   return results;
 }
 
+/**
+ * Scores every answer of the prompt with reviewer bias, scale and reliability corrected.
+ * The reviewers' parameters carry the cohort's whole review history per criterion, so a
+ * reviewer who was harsh last week is corrected today, at the cost of this prompt's grades.
+ */
+export async function scorePrompt(deps: CoachDeps, cohort: Cohort, prompt: Prompt, answers?: readonly Answer[]): Promise<Map<number, CriterionResult[]>> {
+  const active = answers ?? (await deps.repos.answers.active(prompt.id));
+  return resultsFor(await fitForClose(deps, cohort.id, prompt.id), active);
+}
+
 /** An answer's overall score: the mean of its corrected per-criterion scores. */
 export const overallScore = (results: readonly CriterionResult[]) => results.reduce((sum, r) => sum + r.score, 0) / results.length;
 
@@ -54,7 +55,7 @@ export async function closePrompt(deps: CoachDeps, cohort: Cohort, prompt: Promp
     deps.repos.members.list(cohort.id),
     deps.repos.questions.get(prompt.questionId),
   ]);
-  const results = await scorePrompt(deps, cohort, prompt);
+  const results = await scorePrompt(deps, cohort, prompt, answers);
   const overall = new Map<number, number>();
   for (const answer of answers) {
     const answerResults = results.get(answer.id) ?? [];

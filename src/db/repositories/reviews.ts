@@ -1,8 +1,57 @@
-import { and, asc, eq, isNotNull, isNull, sql } from "drizzle-orm";
-import type { Grade, ReviewRepository } from "../../core/ports.ts";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import type { CloseInputs, Grade, ReviewerParams, ReviewRepository, ScoringState } from "../../core/ports.ts";
 import type { CriterionResult, ReviewAssignment } from "../../core/prompts/types.ts";
 import type { Db } from "../client.ts";
-import { answerResults, answers, prompts, reviewAssignments, reviewScores } from "../schema.ts";
+import { answerResults, answers, prompts, reviewAssignments, reviewerParams, reviewScores, scoringStates } from "../schema.ts";
+
+/** Rows per page of a cohort's grades: each page keeps PGlite's hold on the thread short. */
+const GRADE_PAGE = 2500;
+/** Parameter rows per insert statement. */
+const PARAMS_PAGE = 500;
+const PARAM_COLUMNS = ["bias", "scale", "reliability", "count", "weight", "wx", "wxx", "wv", "wy", "wxy", "wyy"] as const;
+
+interface GradeRow {
+  prompt_id: number;
+  answer_id: number;
+  reviewer_ref: string;
+  criterion_id: string;
+  score: number;
+}
+interface ParamsRow {
+  bias: number;
+  scale: number;
+  reliability: number;
+  count: number;
+  weight: number;
+  wx: number;
+  wxx: number;
+  wv: number;
+  wy: number;
+  wxy: number;
+  wyy: number;
+}
+interface StateRow {
+  folded_through_prompt_id: number | null;
+  closes: number | null;
+  closes_at_refit: number | null;
+}
+
+const toGrade = (row: GradeRow): Grade => ({
+  promptId: row.prompt_id,
+  answerId: row.answer_id,
+  reviewerRef: row.reviewer_ref,
+  criterionId: row.criterion_id,
+  score: row.score,
+});
+
+const toParams = (row: GradeRow & ParamsRow): ReviewerParams => ({
+  criterionId: row.criterion_id,
+  reviewerRef: row.reviewer_ref,
+  bias: row.bias,
+  scale: row.scale,
+  reliability: row.reliability,
+  stats: { count: row.count, weight: row.weight, wx: row.wx, wxx: row.wxx, wv: row.wv, wy: row.wy, wxy: row.wxy, wyy: row.wyy },
+});
 
 const toAssignment = (row: typeof reviewAssignments.$inferSelect): ReviewAssignment => ({
   id: row.id,
@@ -76,22 +125,114 @@ export class DrizzleReviewRepository implements ReviewRepository {
     return rows.length > 0;
   }
 
-  async cohortGrades(cohortId: number): Promise<Grade[]> {
-    const rows = await this.db
-      .select({
-        promptId: reviewAssignments.promptId,
-        answerId: reviewAssignments.answerId,
-        reviewerRef: reviewAssignments.reviewerRef,
-        criterionId: reviewScores.criterionId,
-        score: reviewScores.score,
-      })
-      .from(reviewScores)
-      .innerJoin(reviewAssignments, eq(reviewScores.assignmentId, reviewAssignments.id))
-      .innerJoin(prompts, eq(reviewAssignments.promptId, prompts.id))
-      .innerJoin(answers, eq(reviewAssignments.answerId, answers.id))
-      .where(and(eq(prompts.cohortId, cohortId), isNotNull(reviewAssignments.submittedAt), isNull(answers.withdrawnAt)))
-      .orderBy(asc(reviewAssignments.id), asc(reviewScores.criterionId));
-    return rows;
+  async cohortGrades(cohortId: number, throughPromptId: number): Promise<Grade[]> {
+    // Paged by (prompt, assignment, criterion) so no single statement holds the event loop:
+    // PGlite runs each query on this thread, and a 30-day cohort has over 100,000 grades.
+    const grades: Grade[] = [];
+    let after: { promptId: number; assignmentId: number; criterionId: string } | undefined;
+    for (;;) {
+      const rows = rowsOf<GradeRow & { assignment_id: number }>(
+        await this.db.execute(sql`
+          select ra.prompt_id, ra.id as assignment_id, ra.answer_id, ra.reviewer_ref, rs.criterion_id, rs.score
+          from ${reviewAssignments} ra
+          join ${reviewScores} rs on rs.assignment_id = ra.id
+          join ${answers} a on a.id = ra.answer_id
+          where ra.prompt_id in (select id from ${prompts} where cohort_id = ${cohortId} and id <= ${throughPromptId})
+            and ra.submitted_at is not null and a.withdrawn_at is null
+            ${after ? sql`and (ra.prompt_id, ra.id, rs.criterion_id) > (${after.promptId}, ${after.assignmentId}, ${after.criterionId})` : sql``}
+          order by ra.prompt_id, ra.id, rs.criterion_id
+          limit ${GRADE_PAGE}`),
+      );
+      for (const row of rows) grades.push(toGrade(row));
+      const last = rows.at(-1);
+      if (!last || rows.length < GRADE_PAGE) return grades;
+      after = { promptId: last.prompt_id, assignmentId: last.assignment_id, criterionId: last.criterion_id };
+    }
+  }
+
+  async closeInputs(cohortId: number, promptId: number): Promise<CloseInputs> {
+    // Left joins from a single row, so the state comes back even when nobody graded.
+    const rows = rowsOf<Partial<GradeRow> & Partial<ParamsRow> & StateRow>(
+      await this.db.execute(sql`
+        select st.folded_through_prompt_id, st.closes, st.closes_at_refit,
+               g.prompt_id, g.answer_id, g.reviewer_ref, g.criterion_id, g.score,
+               p.bias, p.scale, p.reliability, p.count, p.weight, p.wx, p.wxx, p.wv, p.wy, p.wxy, p.wyy
+        from (select 1) as one
+        left join ${scoringStates} st on st.cohort_id = ${cohortId}
+        left join (
+          select ra.prompt_id, ra.answer_id, ra.reviewer_ref, rs.criterion_id, rs.score
+          from ${reviewAssignments} ra
+          join ${reviewScores} rs on rs.assignment_id = ra.id
+          join ${answers} a on a.id = ra.answer_id
+          where ra.prompt_id = ${promptId} and ra.submitted_at is not null and a.withdrawn_at is null
+        ) g on true
+        left join ${reviewerParams} p on p.cohort_id = ${cohortId} and p.criterion_id = g.criterion_id and p.reviewer_ref = g.reviewer_ref
+        order by g.answer_id, g.reviewer_ref, g.criterion_id`),
+    );
+    const first = rows[0];
+    const state =
+      first?.folded_through_prompt_id == null
+        ? undefined
+        : { foldedThroughPromptId: first.folded_through_prompt_id, closes: first.closes!, closesAtRefit: first.closes_at_refit! };
+    const grades: Grade[] = [];
+    const params = new Map<string, ReviewerParams>();
+    for (const row of rows) {
+      if (row.answer_id == null) continue;
+      grades.push(toGrade(row as GradeRow));
+      if (row.bias != null) params.set(`${row.criterion_id}\u0000${row.reviewer_ref}`, toParams(row as GradeRow & ParamsRow));
+    }
+    return { grades, params: [...params.values()], state };
+  }
+
+  async saveReviewerParams(cohortId: number, expected: ScoringState | undefined, next: ScoringState, params: readonly ReviewerParams[], replace: boolean) {
+    return this.db.transaction(async (tx) => {
+      const moved = expected
+        ? await tx
+            .update(scoringStates)
+            .set(next)
+            .where(
+              and(
+                eq(scoringStates.cohortId, cohortId),
+                eq(scoringStates.foldedThroughPromptId, expected.foldedThroughPromptId),
+                eq(scoringStates.closes, expected.closes),
+                eq(scoringStates.closesAtRefit, expected.closesAtRefit),
+              ),
+            )
+            .returning({ cohortId: scoringStates.cohortId })
+        : await tx.insert(scoringStates).values({ cohortId, ...next }).onConflictDoNothing().returning({ cohortId: scoringStates.cohortId });
+      if (moved.length === 0) {
+        // Someone else folded a close in meanwhile: these sums would double count, so start over.
+        await tx.delete(scoringStates).where(eq(scoringStates.cohortId, cohortId));
+        return false;
+      }
+      if (replace) await tx.delete(reviewerParams).where(eq(reviewerParams.cohortId, cohortId));
+      for (let i = 0; i < params.length; i += PARAMS_PAGE) {
+        const values = params.slice(i, i + PARAMS_PAGE).map((p) => ({
+          cohortId,
+          criterionId: p.criterionId,
+          reviewerRef: p.reviewerRef,
+          bias: p.bias,
+          scale: p.scale,
+          reliability: p.reliability,
+          ...p.stats,
+        }));
+        await tx
+          .insert(reviewerParams)
+          .values(values)
+          .onConflictDoUpdate({
+            target: [reviewerParams.cohortId, reviewerParams.criterionId, reviewerParams.reviewerRef],
+            set: Object.fromEntries(PARAM_COLUMNS.map((c) => [c, sql.raw(`excluded.${reviewerParams[c].name}`)])),
+          });
+      }
+      return true;
+    });
+  }
+
+  async dropReviewerParams(cohortId: number) {
+    await this.db.transaction(async (tx) => {
+      await tx.delete(scoringStates).where(eq(scoringStates.cohortId, cohortId));
+      await tx.delete(reviewerParams).where(eq(reviewerParams.cohortId, cohortId));
+    });
   }
 
   async saveResults(answerId: number, results: readonly CriterionResult[]) {
