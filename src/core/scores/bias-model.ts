@@ -95,7 +95,7 @@ const DEFAULTS = {
   // 1e-4 stops after 10-30 sweeps, and the scores then agree with a fit run to 1e-12 within
   // 5e-4 (tested); the old 1e-10 ran the full 200 sweeps for nothing a member could see.
   iterations: 100,
-  tolerance: 1e-4,
+  tolerance: 1e-5,
   // Bias prior sd 0.5 rubric points: a reviewer needs a few grades before a bias shows,
   // and a single grade leaves the bias near 0.
   biasPriorPrecision: 4,

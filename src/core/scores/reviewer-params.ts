@@ -18,7 +18,7 @@ export function refitDue(state: ScoringState | undefined, promptId: number): boo
   // A close arriving out of order (or retried after its state was saved) cannot be folded on top.
   if (state === undefined || promptId <= state.foldedThroughPromptId) return true;
   const interval = Math.min(MAX_CLOSES_BETWEEN_REFITS, Math.max(1, Math.ceil(state.closesAtRefit * REFIT_HISTORY_FRACTION)));
-  return state.closes - state.closesAtRefit >= interval;
+  return state.closes + 1 - state.closesAtRefit >= interval;
 }
 
 /** Fits each criterion separately, starting every reviewer from `history` (empty for a refit). */
