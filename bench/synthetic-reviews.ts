@@ -110,7 +110,14 @@ export interface SyntheticCohort {
   readonly days: readonly SyntheticDay[];
 }
 
-export function syntheticCohort(scenario: Scenario, memberCount: number, dayCount: number, seed: number, criteria: readonly string[] = ["c1"]): SyntheticCohort {
+export function syntheticCohort(
+  scenario: Scenario,
+  memberCount: number,
+  dayCount: number,
+  seed: number,
+  criteria: readonly string[] = ["c1"],
+  answerRate = ANSWER_RATE,
+): SyntheticCohort {
   const random = mulberry32(seed);
   const kinds = kindsFor(scenario, memberCount, random);
   const members: Member[] = kinds.map((kind, i) => ({
@@ -125,7 +132,7 @@ export function syntheticCohort(scenario: Scenario, memberCount: number, dayCoun
   for (let day = 0; day < dayCount; day++) {
     const promptId = day + 1;
     const answerers = shuffle(
-      members.filter(() => random() < ANSWER_RATE),
+      members.filter(() => random() < answerRate),
       random,
     );
     const answers = new Map<number, { author: string; truth: number }>();

@@ -178,6 +178,7 @@ function* fitting(grades: readonly Grade[], options: BiasModelOptions): Generato
     if (g % CHUNK === CHUNK - 1) yield;
   }
   const answerIds = [...answerIndex.keys()].sort(compareIds);
+  yield;
   const reviewerIds = [...reviewerIndex.keys()].sort(compareIds);
   yield;
   answerIds.forEach((id, u) => answerIndex.set(id, u));
@@ -232,13 +233,14 @@ function* fitting(grades: readonly Grade[], options: BiasModelOptions): Generato
 
   const plainMean = new Float64Array(A);
   for (let u = 0; u < A; u++) {
+    if (u % CHUNK === CHUNK - 1) yield;
     let sum = 0;
     for (let g = at(answerStart, u); g < at(answerStart, u + 1); g++) sum += at(y, g);
     plainMean[u] = MIDDLE + sum / (at(answerStart, u + 1) - at(answerStart, u));
   }
 
   // Variational posterior: x ~ N(xMean, xVar); (b, k) jointly Gaussian; tau ~ Gamma with mean tau.
-  const xMean = new Float64Array(A);
+  const xMean = Float64Array.from(plainMean, (m) => m - MIDDLE);
   const xVar = new Float64Array(A);
   const weight = new Float64Array(n).fill(1);
   const bias = new Float64Array(R);
@@ -353,6 +355,7 @@ function* fitting(grades: readonly Grade[], options: BiasModelOptions): Generato
 
   const answers = new Map<string, AnswerEstimate>();
   for (let u = 0; u < A; u++) {
+    if (u % CHUNK === CHUNK - 1) yield;
     // The reported spread also counts each reviewer's bias uncertainty, which the factorised
     // posterior variance xVar leaves out: a grade from an unknown reviewer says less.
     let precision = gamma0;

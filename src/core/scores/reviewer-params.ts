@@ -24,7 +24,10 @@ export function refitDue(state: ScoringState | undefined, promptId: number): boo
 /** Fits each criterion separately, starting every reviewer from `history` (empty for a refit). */
 export async function fitByCriterion(grades: readonly Grade[], history: readonly ReviewerParams[]): Promise<CriterionFits> {
   const gradesByCriterion = new Map<string, { answerId: string; reviewerId: string; score: number }[]>();
-  for (const g of grades) {
+  for (let i = 0; i < grades.length; i++) {
+    // A refit groups over 100,000 grades: hand the event loop back now and then.
+    if (i % 20_000 === 19_999) await new Promise((resolve) => setImmediate(resolve));
+    const g = grades[i]!;
     let list = gradesByCriterion.get(g.criterionId);
     if (!list) gradesByCriterion.set(g.criterionId, (list = []));
     list.push({ answerId: String(g.answerId), reviewerId: g.reviewerRef, score: g.score });

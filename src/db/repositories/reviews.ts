@@ -4,8 +4,8 @@ import type { CriterionResult, ReviewAssignment } from "../../core/prompts/types
 import type { Db } from "../client.ts";
 import { answerResults, answers, prompts, reviewAssignments, reviewerParams, reviewScores, scoringStates } from "../schema.ts";
 
-/** Rows per page of a cohort's grades: each page keeps PGlite's hold on the thread short. */
-const GRADE_PAGE = 2500;
+/** Assignments per page of a cohort's grades (about 2,400 rows with 4 criteria): each page keeps PGlite's hold on the thread short. */
+const ASSIGNMENT_PAGE = 600;
 /** Parameter rows per insert statement. */
 const PARAMS_PAGE = 500;
 const PARAM_COLUMNS = ["bias", "scale", "reliability", "count", "weight", "wx", "wxx", "wv", "wy", "wxy", "wyy"] as const;
@@ -126,27 +126,32 @@ export class DrizzleReviewRepository implements ReviewRepository {
   }
 
   async cohortGrades(cohortId: number, throughPromptId: number): Promise<Grade[]> {
-    // Paged by (prompt, assignment, criterion) so no single statement holds the event loop:
-    // PGlite runs each query on this thread, and a 30-day cohort has over 100,000 grades.
+    // Paged by assignment, in (prompt, id) order along review_assignments_prompt_idx, so no
+    // single statement holds the event loop: PGlite runs each query on this thread, and a
+    // 30-day cohort has over 100,000 grades.
     const grades: Grade[] = [];
-    let after: { promptId: number; assignmentId: number; criterionId: string } | undefined;
+    let after = { promptId: 0, assignmentId: 0 };
     for (;;) {
-      const rows = rowsOf<GradeRow & { assignment_id: number }>(
+      const rows = rowsOf<Omit<GradeRow, "criterion_id" | "score"> & { assignment_id: number; criterion_id: string | null; score: number | null }>(
         await this.db.execute(sql`
-          select ra.prompt_id, ra.id as assignment_id, ra.answer_id, ra.reviewer_ref, rs.criterion_id, rs.score
-          from ${reviewAssignments} ra
-          join ${reviewScores} rs on rs.assignment_id = ra.id
-          join ${answers} a on a.id = ra.answer_id
-          where ra.prompt_id in (select id from ${prompts} where cohort_id = ${cohortId} and id <= ${throughPromptId})
-            and ra.submitted_at is not null and a.withdrawn_at is null
-            ${after ? sql`and (ra.prompt_id, ra.id, rs.criterion_id) > (${after.promptId}, ${after.assignmentId}, ${after.criterionId})` : sql``}
-          order by ra.prompt_id, ra.id, rs.criterion_id
-          limit ${GRADE_PAGE}`),
+          with page as (
+            select ra.id, ra.prompt_id, ra.answer_id, ra.reviewer_ref
+            from ${reviewAssignments} ra
+            join ${answers} a on a.id = ra.answer_id
+            where ra.prompt_id in (select id from ${prompts} where cohort_id = ${cohortId} and id <= ${throughPromptId})
+              and (ra.prompt_id, ra.id) > (${after.promptId}, ${after.assignmentId})
+              and ra.submitted_at is not null and a.withdrawn_at is null
+            order by ra.prompt_id, ra.id
+            limit ${ASSIGNMENT_PAGE}
+          )
+          select page.prompt_id, page.id as assignment_id, page.answer_id, page.reviewer_ref, rs.criterion_id, rs.score
+          from page left join ${reviewScores} rs on rs.assignment_id = page.id
+          order by page.prompt_id, page.id, rs.criterion_id`),
       );
-      for (const row of rows) grades.push(toGrade(row));
+      for (const row of rows) if (row.criterion_id !== null) grades.push(toGrade(row as GradeRow));
       const last = rows.at(-1);
-      if (!last || rows.length < GRADE_PAGE) return grades;
-      after = { promptId: last.prompt_id, assignmentId: last.assignment_id, criterionId: last.criterion_id };
+      if (!last) return grades;
+      after = { promptId: last.prompt_id, assignmentId: last.assignment_id };
     }
   }
 

@@ -1,0 +1,273 @@
+/**
+ * Scoring at close: (a) what one close costs with a long history, on PGlite and (with
+ * BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres, in a database of
+ * its own) on PostgreSQL; (b) how good the scores are on synthetic cohorts against the plain
+ * mean. Writes bench/results/scoring.json ({figures:[{name, value, min, max, reference,
+ * ratio, goal, met}]}) and exits non-zero when a goal is missed.
+ *   npx tsx bench/scoring.ts            (BENCH_SKIP_POSTGRES=1 for PGlite only)
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { sql } from "drizzle-orm";
+import type { CoachDeps } from "../src/core/deps.ts";
+import type { Cohort } from "../src/core/cohorts/types.ts";
+import type { Prompt } from "../src/core/prompts/types.ts";
+import { scorePrompt } from "../src/core/scores/close-prompt.ts";
+import { fitByCriterion, refitCohort } from "../src/core/scores/reviewer-params.ts";
+import type { Database } from "../src/db/client.ts";
+import { openDatabase } from "../src/db/client.ts";
+import { createRepositories } from "../src/db/repositories/index.ts";
+import { answers, cohorts, prompts, reviewAssignments, reviewScores, scoringStates } from "../src/db/schema.ts";
+import { openIsolatedPostgres } from "../tests/support/databases.ts";
+import { quality, SCENARIOS, simulateCloses, syntheticCohort } from "./synthetic-reviews.ts";
+
+interface Figure {
+  name: string;
+  value: number;
+  min: number;
+  max: number;
+  reference: number | null;
+  ratio: number | null;
+  goal: string;
+  met: boolean | null;
+}
+
+const figures: Figure[] = [];
+const median = (xs: readonly number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+};
+const spread = (xs: readonly number[]) => ({ value: median(xs), min: Math.min(...xs), max: Math.max(...xs) });
+const round = (x: number, digits = 4) => Number(x.toFixed(digits));
+
+function timingFigure(name: string, samples: readonly number[], limit: number | null) {
+  const s = spread(samples);
+  figures.push({
+    name,
+    value: round(s.value, 1),
+    min: round(s.min, 1),
+    max: round(s.max, 1),
+    reference: limit,
+    ratio: limit === null ? null : round(s.value / limit, 3),
+    goal: limit === null ? "none (context)" : `< ${limit} ms`,
+    met: limit === null ? null : s.max < limit,
+  });
+}
+
+// (a) One close of a 500-member cohort with 30 days behind it.
+const MEMBERS = 500;
+const DAYS = 30;
+const CRITERIA = ["structure", "depth", "tradeoffs", "communication"];
+const REPEATS = 5;
+
+export async function seed(database: Database) {
+  const cohort = syntheticCohort("mixed", MEMBERS, DAYS + 1, 31, CRITERIA, 1);
+  const db = database.db;
+  const t0 = new Date("2026-09-01T13:00:00Z");
+  await db.insert(cohorts).values({
+    id: 1,
+    platform: "slack",
+    workspaceId: "T1",
+    channelId: "C1",
+    trackId: "bench/track",
+    postTime: "09:00",
+    timeZone: "America/New_York",
+    weekdays: [1, 2, 3, 4, 5, 6, 7],
+    answerCloseTime: "17:00",
+    reviewCloseTime: "09:00",
+    reviewersPerAnswer: 3,
+    createdBy: "m0000",
+    createdAt: t0,
+  });
+  let assignmentId = 0;
+  for (const day of cohort.days) {
+    const at = new Date(t0.getTime() + day.promptId * 86_400_000);
+    await db.insert(prompts).values({
+      id: day.promptId,
+      cohortId: 1,
+      localDate: at.toISOString().slice(0, 10),
+      questionId: "bench-q",
+      season: 1,
+      postAt: at,
+      answersCloseAt: at,
+      reviewsCloseAt: at,
+      createdAt: at,
+    });
+    // One statement per table and day: columns travel as array literals and unnest into rows.
+    const list = (values: readonly (string | number)[]) => `{${values.join(",")}}`;
+    const answerIds = [...day.answers.keys()];
+    await db.execute(sql`
+      insert into ${answers} (id, prompt_id, user_ref, body, created_at, updated_at)
+      select id, ${day.promptId}, user_ref, 'answer', ${at.toISOString()}::timestamptz, ${at.toISOString()}::timestamptz
+      from unnest(${list(answerIds)}::int[], ${list(answerIds.map((id) => day.answers.get(id)!.author))}::text[]) as t(id, user_ref)`);
+    const assignments = new Map<string, number>();
+    const scoreColumns = { assignment: [] as number[], criterion: [] as string[], score: [] as number[] };
+    for (const g of day.grades) {
+      const key = `${g.answerId}:${g.reviewerRef}`;
+      if (!assignments.has(key)) assignments.set(key, ++assignmentId);
+      scoreColumns.assignment.push(assignments.get(key)!);
+      scoreColumns.criterion.push(g.criterionId);
+      scoreColumns.score.push(g.score);
+    }
+    const keys = [...assignments.keys()];
+    await db.execute(sql`
+      insert into ${reviewAssignments} (id, prompt_id, answer_id, reviewer_ref, submitted_at, created_at)
+      select id, ${day.promptId}, answer_id, reviewer_ref, ${at.toISOString()}::timestamptz, ${at.toISOString()}::timestamptz
+      from unnest(${list(keys.map((k) => assignments.get(k)!))}::int[], ${list(keys.map((k) => k.split(":")[0]!))}::int[], ${list(keys.map((k) => k.split(":")[1]!))}::text[])
+        as t(id, answer_id, reviewer_ref)`);
+    await db.execute(sql`
+      insert into ${reviewScores} (assignment_id, criterion_id, score, updated_at)
+      select assignment_id, criterion_id, score, ${at.toISOString()}::timestamptz
+      from unnest(${list(scoreColumns.assignment)}::int[], ${list(scoreColumns.criterion)}::text[], ${list(scoreColumns.score)}::int[]) as t(assignment_id, criterion_id, score)`);
+  }
+  for (const table of ["cohorts", "prompts", "answers", "review_assignments"]) {
+    await db.execute(sql.raw(`select setval(pg_get_serial_sequence('${table}', 'id'), (select max(id) from ${table}))`));
+  }
+  await db.execute(sql`analyze`);
+  return cohort.days.reduce((n, d) => n + d.grades.length, 0);
+}
+
+/** Longest single stall of the event loop while `work` runs, in ms. */
+async function longestBlock<T>(work: () => Promise<T>): Promise<{ result: T; blockMs: number; wallMs: number }> {
+  const histogram = monitorEventLoopDelay({ resolution: 5 });
+  histogram.enable();
+  const start = performance.now();
+  const result = await work();
+  const wallMs = performance.now() - start;
+  histogram.disable();
+  // The histogram records how late each 5 ms timer fired; a block shows as that lateness.
+  return { result, blockMs: Math.max(0, histogram.max / 1e6 - 5), wallMs };
+}
+
+async function closeBench(label: string, database: Database) {
+  const seeded = Date.now();
+  const gradeRows = await seed(database);
+  const repos = createRepositories(database.db);
+  const deps = { repos, clock: { now: () => new Date() }, log: { warn() {}, error() {} } } as unknown as CoachDeps;
+  const cohort = { id: 1 } as Cohort;
+  const last = { id: DAYS + 1, cohortId: 1 } as Prompt;
+  // The scheduled refit over 30 days of grades: what a close pays at most once a week.
+  const { state } = await repos.reviews.closeInputs(1, DAYS);
+  const refit = await longestBlock(() => refitCohort(deps, 1, DAYS, state, DAYS));
+  const refitBlocks = [refit.blockMs];
+  const refitWalls = [refit.wallMs];
+  console.log(`${label}: seeded ${gradeRows} grades over ${DAYS + 1} days in ${((Date.now() - seeded) / 1000).toFixed(1)} s; refit ${refitWalls.map((w) => w.toFixed(0)).join(", ")} ms`);
+  const walls: number[] = [];
+  const computes: number[] = [];
+  const blocks: number[] = [];
+  const activeAnswers = await repos.answers.active(last.id);
+  for (let i = 0; i <= REPEATS; i++) {
+    // Every repeat starts from the state the refit through day 30 left.
+    await database.db.update(scoringStates).set({ foldedThroughPromptId: DAYS, closes: DAYS, closesAtRefit: DAYS });
+    const inputs = await repos.reviews.closeInputs(1, last.id);
+    // CPU time, not wall time: on a machine shared with other work the wall clock counts their turns too.
+    const cpuStart = process.cpuUsage();
+    await fitByCriterion(inputs.grades, inputs.params);
+    const cpu = process.cpuUsage(cpuStart);
+    if (i > 0) computes.push((cpu.user + cpu.system) / 1000);
+    await database.db.update(scoringStates).set({ foldedThroughPromptId: DAYS, closes: DAYS, closesAtRefit: DAYS });
+    const { result, blockMs, wallMs } = await longestBlock(() => scorePrompt(deps, cohort, last, activeAnswers));
+    if ([...result.values()].filter((r) => r.length === CRITERIA.length).length < activeAnswers.length) throw new Error("the close left answers unscored");
+    // The first round warms the JIT and is not counted.
+    if (i === 0) continue;
+    walls.push(wallMs);
+    blocks.push(blockMs);
+  }
+  const state = await database.db.select().from(scoringStates);
+  if (state[0]?.closesAtRefit !== DAYS) throw new Error("the measured close refitted instead of folding the day in");
+  const size = `${MEMBERS} members, 3 reviews, ${CRITERIA.length} criteria, ${DAYS} days`;
+  timingFigure(`close compute (fit), ${label}, ${size}`, computes, 50);
+  timingFigure(`close wall (load, fit, store), ${label}, ${size}`, walls, label === "PostgreSQL" ? 200 : null);
+  timingFigure(`close longest event-loop block, ${label}`, blocks, 50);
+  timingFigure(`scheduled refit wall (at most weekly), ${label}, ${size}`, refitWalls, null);
+  timingFigure(`scheduled refit longest event-loop block, ${label}`, refitBlocks, 50);
+}
+
+const parts = (process.env.BENCH_SCORING_PARTS ?? "close,quality").split(",");
+if (parts.includes("close")) {
+const pglite = await openDatabase({ kind: "pglite", dataDir: undefined });
+await pglite.migrate();
+await closeBench("PGlite", pglite);
+await pglite.close();
+if (!process.env.BENCH_SKIP_POSTGRES) {
+  const postgres = await openIsolatedPostgres(process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres");
+  try {
+    await closeBench("PostgreSQL", postgres);
+  } finally {
+    await postgres.close();
+  }
+}
+
+}
+
+// (b) Quality of the scores members are told at each close, against the plain mean.
+const SIZES = parts.includes("quality") ? [50, 200, 500] : [];
+const DAY_COUNTS = [10, 20];
+const SEEDS = [11, 22, 33, 44, 55];
+const qualityStart = Date.now();
+for (const members of SIZES) {
+  for (const scenario of SCENARIOS) {
+    const runs: ReturnType<typeof quality>[][] = [];
+    for (const seed of SEEDS) {
+      const cohort = syntheticCohort(scenario, members, Math.max(...DAY_COUNTS), seed * 1000 + members);
+      const recorded = await simulateCloses(cohort);
+      runs.push(DAY_COUNTS.map((days) => quality(cohort, recorded, days)));
+    }
+    DAY_COUNTS.forEach((days, d) => {
+      const q = runs.map((r) => r[d]!);
+      const ratios = q.map((x) => x.rmseModel / x.rmsePlain);
+      const model = spread(q.map((x) => x.rmseModel));
+      const met = median(ratios) <= 0.85 && Math.max(...ratios) <= 1.02;
+      figures.push({
+        name: `scoring RMSE vs plain mean, ${scenario}, N=${members}, ${days} days`,
+        value: round(model.value),
+        min: round(model.min),
+        max: round(model.max),
+        reference: round(median(q.map((x) => x.rmsePlain))),
+        ratio: round(median(ratios), 3),
+        goal: "ratio <= 0.85 (median), no seed above 1.02",
+        met,
+      });
+      if ((scenario === "honest" || scenario === "mixed") && days === 10) {
+        const gains = q.map((x) => x.tauModel - x.tauPlain);
+        const s = spread(gains);
+        figures.push({
+          name: `quality ranking Kendall tau gain over plain mean, ${scenario}, N=${members}, ${days} days`,
+          value: round(s.value, 3),
+          min: round(s.min, 3),
+          max: round(s.max, 3),
+          reference: round(median(q.map((x) => x.tauPlain)), 3),
+          ratio: null,
+          goal: ">= +0.03",
+          met: s.value >= 0.03,
+        });
+      }
+      if (scenario === "collusion-ring") {
+        const model = q.map((x) => x.ringGainModel!);
+        const plain = q.map((x) => x.ringGainPlain!);
+        const s = spread(model);
+        figures.push({
+          name: `collusion ring member percentile gain, N=${members}, ${days} days`,
+          value: round(s.value, 2),
+          min: round(s.min, 2),
+          max: round(s.max, 2),
+          reference: round(median(plain), 2),
+          ratio: round(s.value / median(plain), 3),
+          goal: "<= half the gain under the plain mean",
+          met: s.value <= median(plain) / 2,
+        });
+      }
+    });
+  }
+  console.log(`quality N=${members} done (${((Date.now() - qualityStart) / 1000).toFixed(0)} s)`);
+}
+
+const out = path.resolve(import.meta.dirname, "results/scoring.json");
+mkdirSync(path.dirname(out), { recursive: true });
+writeFileSync(out, `${JSON.stringify({ measuredAt: new Date().toISOString(), figures }, null, 2)}\n`);
+const missed = figures.filter((f) => f.met === false);
+for (const f of figures) console.log(`${f.met === false ? "MISSED" : f.met ? "met   " : "      "} ${f.name}: ${f.value} (min ${f.min}, max ${f.max}; reference ${f.reference}, ratio ${f.ratio}; goal ${f.goal})`);
+console.log(`wrote ${path.relative(process.cwd(), out)}: ${figures.length} figures, ${missed.length} goals missed`);
+process.exitCode = missed.length > 0 ? 1 : 0;
