@@ -175,8 +175,8 @@ async function closeBench(label: string, database: Database) {
     walls.push(wallMs);
     blocks.push(blockMs);
   }
-  const state = await database.db.select().from(scoringStates);
-  if (state[0]?.closesAtRefit !== DAYS) throw new Error("the measured close refitted instead of folding the day in");
+  const [after] = await database.db.select().from(scoringStates);
+  if (after?.closesAtRefit !== DAYS) throw new Error("the measured close refitted instead of folding the day in");
   const size = `${MEMBERS} members, 3 reviews, ${CRITERIA.length} criteria, ${DAYS} days`;
   timingFigure(`close compute (fit), ${label}, ${size}`, computes, 50);
   timingFigure(`close wall (load, fit, store), ${label}, ${size}`, walls, label === "PostgreSQL" ? 200 : null);
