@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { CoachDeps } from "../../src/core/deps.ts";
+import type { Repositories, ReviewerParams } from "../../src/core/ports.ts";
+import { EMPTY_STATS } from "../../src/core/scores/bias-model.ts";
+import { refitCohort } from "../../src/core/scores/reviewer-params.ts";
+import type { Database } from "../../src/db/client.ts";
+import { createRepositories } from "../../src/db/repositories/index.ts";
+import { answers, cohorts, prompts, reviewAssignments, reviewerParams, reviewScores } from "../../src/db/schema.ts";
+import { testDatabases, truncateAll } from "../support/databases.ts";
+
+const at = new Date("2026-10-01T13:00:00Z");
+
+describe.each(testDatabases())("stored reviewer parameters on $name", (target) => {
+  let database: Database;
+  let repos: Repositories;
+  beforeAll(async () => {
+    database = await target.open();
+    repos = createRepositories(database.db);
+  });
+  afterAll(() => database.close());
+  beforeEach(() => truncateAll(database));
+
+  /** A cohort with `days` prompts; each answer by m<i> graded by the next `reviewers` members. */
+  async function history(days: number, members: number, reviewers = 3, criteria = ["c1", "c2"]) {
+    const [cohort] = await database.db
+      .insert(cohorts)
+      .values({ platform: "slack", workspaceId: "T1", channelId: "C1", trackId: "t", postTime: "09:00", timeZone: "UTC", weekdays: [1, 2, 3, 4, 5], answerCloseTime: "17:00", reviewCloseTime: "09:00", reviewersPerAnswer: reviewers, createdBy: "m0", createdAt: at })
+      .returning();
+    const promptIds: number[] = [];
+    for (let day = 0; day < days; day++) {
+      const [prompt] = await database.db
+        .insert(prompts)
+        .values({ cohortId: cohort!.id, localDate: `2026-10-${String(day + 1).padStart(2, "0")}`, questionId: "q", season: 1, postAt: at, answersCloseAt: at, reviewsCloseAt: at, createdAt: at })
+        .returning();
+      promptIds.push(prompt!.id);
+      const rows = await database.db
+        .insert(answers)
+        .values(Array.from({ length: members }, (_, i) => ({ promptId: prompt!.id, userRef: `m${i}`, body: "b", createdAt: at, updatedAt: at })))
+        .returning();
+      const assigned = await database.db
+        .insert(reviewAssignments)
+        .values(rows.flatMap((a, i) => Array.from({ length: reviewers }, (_, r) => ({ promptId: prompt!.id, answerId: a.id, reviewerRef: `m${(i + r + 1) % members}`, submittedAt: at, createdAt: at }))))
+        .returning();
+      await database.db.insert(reviewScores).values(assigned.flatMap((a) => criteria.map((criterionId) => ({ assignmentId: a.id, criterionId, score: 1 + ((a.id * 7 + criterionId.length) % 5), updatedAt: at }))));
+    }
+    return { cohortId: cohort!.id, promptIds };
+  }
+
+  const params = (reviewerRef: string, bias: number): ReviewerParams => ({ criterionId: "c1", reviewerRef, bias, scale: 1, reliability: 2, stats: { ...EMPTY_STATS, count: 3, wy: 1.5 } });
+
+  it("loads a close's grades, its reviewers' parameters and the state in one call, and the state even when nobody graded", async () => {
+    const { cohortId, promptIds } = await history(2, 4);
+    const state = { foldedThroughPromptId: promptIds[0]!, closes: 1, closesAtRefit: 1 };
+    expect(await repos.reviews.saveReviewerParams(cohortId, undefined, state, [params("m1", 0.25), params("zz-not-reviewing", 1)], true)).toBe(true);
+
+    const inputs = await repos.reviews.closeInputs(cohortId, promptIds[1]!);
+    expect(inputs.state).toEqual(state);
+    expect(inputs.grades).toHaveLength(4 * 3 * 2);
+    expect(inputs.grades.every((g) => g.promptId === promptIds[1])).toBe(true);
+    expect(inputs.params).toEqual([params("m1", 0.25)]);
+
+    const empty = await repos.reviews.closeInputs(cohortId, 999_999);
+    expect(empty).toEqual({ grades: [], params: [], state });
+  });
+
+  it("refuses a save from a stale state, drops the state so the next close refits, and keeps the other writer's parameters", async () => {
+    const { cohortId, promptIds } = await history(1, 3);
+    const first = { foldedThroughPromptId: promptIds[0]!, closes: 1, closesAtRefit: 1 };
+    expect(await repos.reviews.saveReviewerParams(cohortId, undefined, first, [params("m1", 0.5)], true)).toBe(true);
+    // A second writer that also started from "no state" lost the race.
+    expect(await repos.reviews.saveReviewerParams(cohortId, undefined, first, [params("m1", -3)], true)).toBe(false);
+    const inputs = await repos.reviews.closeInputs(cohortId, promptIds[0]!);
+    expect(inputs.state).toBeUndefined();
+    expect(inputs.params.find((p) => p.reviewerRef === "m1" && p.criterionId === "c1")?.bias).toBe(0.5);
+  });
+
+  it("reads a cohort's whole history across many pages, up to the given prompt only", async () => {
+    const { cohortId, promptIds } = await history(3, 250, 3, ["c1"]);
+    const through = await repos.reviews.cohortGrades(cohortId, promptIds[1]!);
+    expect(through).toHaveLength(2 * 250 * 3);
+    expect(new Set(through.map((g) => `${g.answerId}:${g.reviewerRef}`)).size).toBe(through.length);
+    expect(Math.max(...through.map((g) => g.promptId))).toBe(promptIds[1]);
+  });
+
+  it("forgets a reviewer's parameters when a refit runs without their grades", async () => {
+    const { cohortId, promptIds } = await history(2, 5);
+    const deps = { repos } as unknown as CoachDeps;
+    await refitCohort(deps, cohortId, promptIds[1]!, undefined, 2);
+    const stored = async () => (await database.db.select().from(reviewerParams)).map((r) => r.reviewerRef);
+    expect(await stored()).toContain("m4");
+
+    await repos.reviews.deleteForReviewer("m4");
+    const { state } = await repos.reviews.closeInputs(cohortId, promptIds[1]!);
+    await refitCohort(deps, cohortId, promptIds[1]!, state, 2);
+    expect(await stored()).not.toContain("m4");
+    expect((await repos.reviews.closeInputs(cohortId, promptIds[1]!)).state).toEqual({ foldedThroughPromptId: promptIds[1], closes: 2, closesAtRefit: 2 });
+  });
+});
