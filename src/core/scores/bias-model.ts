@@ -130,6 +130,19 @@ function at(values: ArrayLike<number>, index: number): number {
   return values[index] as number;
 }
 
+type MutableStats = { -readonly [K in keyof ReviewerStats]: number };
+
+function addGrade(sums: MutableStats, w: number, x: number, xVariance: number, y: number): void {
+  sums.count += 1;
+  sums.weight += w;
+  sums.wx += w * x;
+  sums.wxx += w * x * x;
+  sums.wv += w * xVariance;
+  sums.wy += w * y;
+  sums.wxy += w * x * y;
+  sums.wyy += w * y * y;
+}
+
 /** Stable counting sort of `order` by `key[i]` in 0..buckets-1. */
 function sortByKey(order: Int32Array, key: Int32Array, buckets: number): Int32Array {
   const start = new Int32Array(buckets + 1);
@@ -332,14 +345,7 @@ function* fitting(grades: readonly Grade[], options: BiasModelOptions): Generato
         const r = yg - b - k * x;
         const w = Number.isFinite(nu) ? (nu + 1) / (nu + t * (r * r + k2 * at(xVar, u))) : 1;
         weight[g] = w;
-        sums.count += 1;
-        sums.weight += w;
-        sums.wx += w * x;
-        sums.wxx += w * x * x;
-        sums.wv += w * at(xVar, u);
-        sums.wy += w * yg;
-        sums.wxy += w * x * yg;
-        sums.wyy += w * yg * yg;
+        addGrade(sums, w, x, at(xVar, u), yg);
       }
       change = Math.max(change, updateReviewer(v));
       work += at(reviewerStart, v + 1) - at(reviewerStart, v);
@@ -381,17 +387,7 @@ function* fitting(grades: readonly Grade[], options: BiasModelOptions): Generato
     for (let i = at(reviewerStart, v); i < at(reviewerStart, v + 1); i++) {
       const g = at(byReviewer, i);
       const u = at(gradeAnswer, g);
-      const w = at(weight, g);
-      const x = at(xMean, u);
-      const yg = at(y, g);
-      stats.count += 1;
-      stats.weight += w;
-      stats.wx += w * x;
-      stats.wxx += w * x * x;
-      stats.wv += w * at(xVar, u);
-      stats.wy += w * yg;
-      stats.wxy += w * x * yg;
-      stats.wyy += w * yg * yg;
+      addGrade(stats, at(weight, g), at(xMean, u), at(xVar, u), at(y, g));
     }
     const reviewerId = reviewerIds[v] as string;
     reviewers.set(reviewerId, { reviewerId, bias: at(bias, v), scale: at(scale, v), reliability: at(tau, v), gradeCount: stats.count, stats });

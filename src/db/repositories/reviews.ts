@@ -144,8 +144,9 @@ export class DrizzleReviewRepository implements ReviewRepository {
             order by ra.prompt_id, ra.id
             limit ${ASSIGNMENT_PAGE}
           )
+          -- Lateral, so each page reads its scores by primary key; a hash join would scan them all per page.
           select page.prompt_id, page.id as assignment_id, page.answer_id, page.reviewer_ref, rs.criterion_id, rs.score
-          from page left join ${reviewScores} rs on rs.assignment_id = page.id
+          from page left join lateral (select criterion_id, score from ${reviewScores} where assignment_id = page.id offset 0) rs on true
           order by page.prompt_id, page.id, rs.criterion_id`),
       );
       for (const row of rows) if (row.criterion_id !== null) grades.push(toGrade(row as GradeRow));
@@ -167,8 +168,8 @@ export class DrizzleReviewRepository implements ReviewRepository {
         left join (
           select ra.prompt_id, ra.answer_id, ra.reviewer_ref, rs.criterion_id, rs.score
           from ${reviewAssignments} ra
-          join ${reviewScores} rs on rs.assignment_id = ra.id
           join ${answers} a on a.id = ra.answer_id
+          cross join lateral (select criterion_id, score from ${reviewScores} where assignment_id = ra.id offset 0) rs
           where ra.prompt_id = ${promptId} and ra.submitted_at is not null and a.withdrawn_at is null
         ) g on true
         left join ${reviewerParams} p on p.cohort_id = ${cohortId} and p.criterion_id = g.criterion_id and p.reviewer_ref = g.reviewer_ref

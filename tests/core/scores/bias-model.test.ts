@@ -1,17 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { mulberry32 } from "../../../bench/synthetic-reviews.ts";
 import { fitBiasModel, type BiasModelFit, type Grade } from "../../../src/core/scores/bias-model.ts";
-
-// Small seeded PRNG so the synthetic cohorts are reproducible.
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(random: () => number): number {
   const u = 1 - random();
