@@ -7,6 +7,7 @@
  *   npx tsx bench/scoring.ts            (BENCH_SKIP_POSTGRES=1 for PGlite only)
  */
 import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { sql } from "drizzle-orm";
@@ -263,6 +264,10 @@ for (const members of SIZES) {
   }
   console.log(`quality N=${members} done (${((Date.now() - qualityStart) / 1000).toFixed(0)} s)`);
 }
+
+// Timings above are wall-clock on a shared machine: say how busy it was.
+const [load1] = loadavg();
+figures.push({ name: `machine load average (1 min) at the end, ${cpus().length} cores`, value: round(load1!, 2), min: round(load1!, 2), max: round(load1!, 2), reference: null, ratio: null, goal: "none (context)", met: null });
 
 const out = path.resolve(import.meta.dirname, "results/scoring.json");
 mkdirSync(path.dirname(out), { recursive: true });
