@@ -11,10 +11,10 @@
 // few wild grades, such as a friend's 5, from dragging an answer or a reviewer's bias.
 // Fitted by mean-field coordinate ascent with closed-form updates, one block at a time.
 //
-// Everything a reviewer's update needs from their grades is seven sums (ReviewerStats). A close
+// Everything a reviewer's update needs from their grades is a count and seven weighted sums (ReviewerStats). A close
 // passes the sums from earlier fits as `history` and fits only the new prompt's grades: past
 // answers keep the estimates they had when their sums were taken, which is why callers refit
-// from scratch now and then (see refit-schedule in score-prompt.ts).
+// from scratch now and then (see refitDue in reviewer-params.ts).
 
 export interface Grade {
   readonly answerId: string;
