@@ -12,7 +12,7 @@ describe("scoring at close from stored reviewer parameters", () => {
   // measured here on a 30-day mixed cohort, this test guards the drift we have, not the goal.
   it("keeps each day's scores close to a full refit's over 30 days while refitting only on the schedule", async () => {
     const criteria = ["structure", "depth"];
-    const cohort = syntheticCohort("mixed", 60, 30, 4242, criteria);
+    const cohort = syntheticCohort("mixed", 40, 30, 4242, criteria);
     const store = new MemoryScoringStore();
     const deps = scoringDeps(store);
     const gaps: number[] = [];
@@ -32,12 +32,12 @@ describe("scoring at close from stored reviewer parameters", () => {
     gaps.sort((a, b) => a - b);
     const quantile = (q: number) => gaps[Math.floor(q * (gaps.length - 1))]!;
     console.log(`at close vs full refit: ${gaps.length} scores, median gap ${quantile(0.5).toFixed(4)}, p90 ${quantile(0.9).toFixed(4)}, max ${quantile(1).toFixed(4)}; ${store.refits} refits in 30 closes`);
-    expect(gaps.length).toBeGreaterThan(2000);
+    expect(gaps.length).toBeGreaterThan(1500);
     expect(quantile(0.5)).toBeLessThan(0.02);
     expect(quantile(0.9)).toBeLessThan(0.06);
     // Most closes were incremental: the whole history was read only on the schedule.
     expect(store.refits).toBeLessThan(15);
-  });
+  }, 180_000);
 
   it("refits every close at first, then at most a week apart, and whenever the state is missing or behind", () => {
     expect(refitDue(undefined, 5)).toBe(true);
