@@ -1,3 +1,4 @@
+import { IANAZone } from "luxon";
 import { z } from "zod";
 
 /** Empty strings count as unset, so `FOO=` in a .env file behaves like a missing FOO. */
@@ -24,11 +25,14 @@ const envSchema = z
     DATABASE_URL: optional(postgresUrl),
     DATA_DIR: withDefault(z.string(), "./data"),
     PORT: withDefault(z.coerce.number().int().min(0).max(65535), "3000"),
+    LOG_FORMAT: optional(z.enum(["json", "pretty"])),
     LOG_LEVEL: withDefault(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]), "info"),
     QUESTIONS_DIR: withDefault(z.string(), "./questions"),
     DEFAULT_TIME_ZONE: withDefault(
-      z.string().refine((zone) => Intl.supportedValuesOf("timeZone").includes(zone) || zone === "UTC", {
-        message: "expected an IANA time zone such as America/New_York",
+      // luxon asks the runtime's ICU, which knows current names (Asia/Kolkata, Europe/Kyiv)
+      // that Node 20's Intl.supportedValuesOf leaves out.
+      z.string().refine((zone) => IANAZone.isValidZone(zone), {
+        message: "expected an IANA time zone such as America/New_York or Asia/Kolkata",
       }),
       "America/New_York",
     ),
@@ -80,6 +84,8 @@ export interface Config {
   readonly database: { readonly kind: "postgres"; readonly url: string } | { readonly kind: "pglite"; readonly dataDir: string };
   readonly port: number;
   readonly logLevel: Env["LOG_LEVEL"];
+  /** Unset: pretty on a terminal, JSON otherwise. */
+  readonly logFormat: Env["LOG_FORMAT"];
   readonly questionsDir: string;
   readonly defaults: { readonly timeZone: string; readonly postTime: string };
   readonly slack: SlackConfig | undefined;
@@ -105,6 +111,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     database: env.DATABASE_URL ? { kind: "postgres", url: env.DATABASE_URL } : { kind: "pglite", dataDir: env.DATA_DIR },
     port: env.PORT,
     logLevel: env.LOG_LEVEL,
+    logFormat: env.LOG_FORMAT,
     questionsDir: env.QUESTIONS_DIR,
     defaults: { timeZone: env.DEFAULT_TIME_ZONE, postTime: env.DEFAULT_POST_TIME },
     slack: env.SLACK_BOT_TOKEN

@@ -39,3 +39,13 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     destination,
   );
 }
+
+/**
+ * Human-readable lines (LOG_FORMAT=pretty, the default on a terminal) through pino's own
+ * prettifier, loaded only when asked for. Synchronous, so the last lines before an exit
+ * are not lost.
+ */
+export async function prettyDestination(colorize: boolean): Promise<DestinationStream> {
+  const { default: pretty } = await import("pino-pretty");
+  return pretty({ colorize, sync: true, translateTime: "SYS:HH:MM:ss.l", singleLine: true, ignore: "pid,hostname,service" });
+}

@@ -1,16 +1,13 @@
 import { existsSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+// Only what is needed to read the configuration loads up front: a bad variable is
+// reported in a fraction of a second, before the database driver or the platform SDKs load.
 import { ConfigError, loadConfig, type Config } from "./config.ts";
-import { systemClock } from "./core/clock.ts";
-import { Coach } from "./core/coach.ts";
-import { openDatabase } from "./db/client.ts";
-import { createRepositories } from "./db/repositories/index.ts";
-import { createDiscordAdapter } from "./discord/index.ts";
-import { healthRoute, startHttpServer } from "./http/server.ts";
-import { createLogger, type Logger } from "./logger.ts";
-import { MessengerRouter, type PlatformAdapter } from "./platforms.ts";
-import { loadQuestionBank, QuestionBankError } from "./questions/loader.ts";
-import { startMinuteTick } from "./scheduler/minute-tick.ts";
-import { createSlackAdapter } from "./slack/index.ts";
+import { livenessRoute, metricsRoute, readinessRoute, type Readiness } from "./http/health.ts";
+import { startHttpServer, type HttpServer } from "./http/server.ts";
+import { createLogger, prettyDestination, type Logger } from "./logger.ts";
+import { Metrics, observeCoach } from "./metrics.ts";
+import type { PlatformAdapter } from "./platforms.ts";
 
 /** The one composition root: everything is wired here and nowhere else. */
 
@@ -30,10 +27,21 @@ function readConfig(): Config {
   }
 }
 
+/** Milliseconds since `since` (default: since the process started). */
+const msSince = (since = 0) => Math.round(performance.now() - since);
+
 async function main(): Promise<void> {
   const config = readConfig();
-  const log = createLogger(config.logLevel);
+  const pretty = (config.logFormat ?? (process.stdout.isTTY ? "pretty" : "json")) === "pretty";
+  const log = createLogger(config.logLevel, pretty ? await prettyDestination(Boolean(process.stdout.isTTY)) : undefined);
+  const metrics = new Metrics({ processMetrics: true });
+  const readiness: Readiness = { ping: undefined, adapters: [] };
 
+  // The port is taken before any database work, so "in use" is said at once.
+  const http = await listen(config.port, [livenessRoute(), readinessRoute(readiness), metricsRoute(metrics)], log);
+  log.info({ port: http.port, ms: msSince() }, `listening on port ${http.port} (/healthz, /readyz, /metrics)`);
+
+  const { loadQuestionBank, QuestionBankError } = await import("./questions/loader.ts");
   let bank;
   try {
     bank = loadQuestionBank(config.questionsDir);
@@ -45,34 +53,59 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const database = await openDatabase(
-    config.database.kind === "postgres" ? config.database : { kind: "pglite", dataDir: config.database.dataDir },
-  );
+  let at = performance.now();
+  const [{ openDatabase }, { createRepositories }, { systemClock }, { Coach }, { MessengerRouter }, { startMinuteTick }] = await Promise.all([
+    import("./db/client.ts"),
+    import("./db/repositories/index.ts"),
+    import("./core/clock.ts"),
+    import("./core/coach.ts"),
+    import("./platforms.ts"),
+    import("./scheduler/minute-tick.ts"),
+  ]);
+  const where = config.database.kind === "postgres" ? "PostgreSQL (DATABASE_URL)" : `embedded, DATA_DIR=${config.database.dataDir}`;
+  const database = await openDatabase(config.database).catch((error: unknown) => exitOnDatabaseError(config, error));
+  log.info({ ms: msSince(at) }, `database opened (${where})`);
+  at = performance.now();
   await database.migrate();
+  log.info({ ms: msSince(at) }, "migrations applied");
+  at = performance.now();
   const repos = createRepositories(database.db);
   const sync = await repos.questions.sync(bank, systemClock.now());
+  log.info({ ms: msSince(at), tracks: bank.tracks.length, ...sync }, "questions synced");
+  readiness.ping = database.ping;
 
   const messenger = new MessengerRouter();
   const coach = new Coach({ repos, messenger, clock: systemClock, log }, config.defaults);
+  observeCoach(coach, metrics);
+  // Each SDK loads only when its platform is configured.
   const adapters: PlatformAdapter[] = [];
-  if (config.slack) adapters.push(createSlackAdapter({ config: config.slack, coach, log: log.child({ platform: "slack" }) }));
-  if (config.discord) adapters.push(createDiscordAdapter({ config: config.discord, coach, log: log.child({ platform: "discord" }) }));
+  if (config.slack) {
+    const { createSlackAdapter } = await import("./slack/index.ts");
+    adapters.push(createSlackAdapter({ config: config.slack, coach, log: log.child({ platform: "slack" }), metrics: metrics.platform("slack") }));
+  }
+  if (config.discord) {
+    const { createDiscordAdapter } = await import("./discord/index.ts");
+    adapters.push(createDiscordAdapter({ config: config.discord, coach, log: log.child({ platform: "discord" }), metrics: metrics.platform("discord") }));
+  }
   for (const adapter of adapters) messenger.register(adapter.platform, adapter.messenger);
-
-  const http = await startHttpServer({ port: config.port, routes: [healthRoute(database.ping), ...adapters.flatMap((a) => a.routes)], log });
-  for (const adapter of adapters) await adapter.start();
+  readiness.adapters = adapters;
+  http.mount(adapters.flatMap((a) => a.routes));
+  // A platform that cannot connect says why in its own log line and keeps retrying; the rest start anyway.
+  await Promise.all(adapters.map((adapter) => adapter.start()));
   const ticker = startMinuteTick(coach.tick, log);
 
   log.info(
     {
       port: http.port,
+      ms: msSince(),
       database: database.kind === "pglite" ? `embedded (${config.database.kind === "pglite" ? config.database.dataDir : ""})` : "postgres",
       tracks: bank.tracks.length,
       questions: sync,
       slack: config.slack ? `enabled (${config.slack.mode.kind} mode)` : "disabled: set SLACK_BOT_TOKEN with SLACK_APP_TOKEN or SLACK_SIGNING_SECRET",
       discord: config.discord ? "enabled" : "disabled: set DISCORD_TOKEN and DISCORD_APPLICATION_ID",
+      ready: adapters.every((a) => a.health().ready),
     },
-    `Cohort Coach started on port ${http.port}`,
+    `Cohort Coach started on port ${http.port} in ${(msSince() / 1000).toFixed(1)} s`,
   );
 
   installShutdown(log, async () => {
@@ -81,6 +114,28 @@ async function main(): Promise<void> {
     await http.close();
     await database.close();
   });
+}
+
+async function listen(port: number, routes: Parameters<typeof startHttpServer>[0]["routes"], log: Logger): Promise<HttpServer> {
+  try {
+    return await startHttpServer({ port, routes, log });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE") console.error(`PORT ${port} is already in use: stop the other process or set PORT to a free port.`);
+    else if (code === "EACCES") console.error(`PORT ${port} needs privileges this process lacks: use a port above 1023.`);
+    else throw error;
+    process.exit(1);
+  }
+}
+
+/** DATA_DIR mistakes surface as bare EACCES or ENOTDIR from deep inside PGlite; name the variable. */
+function exitOnDatabaseError(config: Config, error: unknown): never {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (config.database.kind === "pglite" && (code === "EACCES" || code === "EPERM" || code === "ENOTDIR" || code === "EEXIST" || code === "EROFS")) {
+    console.error(`DATA_DIR=${config.database.dataDir} cannot be used for the embedded database (${code}): point DATA_DIR at a writable directory.`);
+    process.exit(1);
+  }
+  throw error;
 }
 
 function installShutdown(log: Logger, stop: () => Promise<void>): void {

@@ -9,10 +9,22 @@ export interface PlatformAdapter {
   readonly messenger: Messenger;
   /** HTTP routes to mount on PORT (Slack's events endpoint in HTTP mode). */
   readonly routes: readonly Route[];
-  /** Connects (Socket Mode, gateway) once the HTTP server is up. */
+  /**
+   * Checks the credentials and connects (Socket Mode, gateway) once the HTTP server is up.
+   * Expected failures (bad token, platform unreachable) do not throw: they are logged as one
+   * line naming the cause and the fix, health() reports them, and the adapter keeps retrying.
+   */
   start(): Promise<void>;
+  /** Connected and authenticated right now; what /readyz reports. */
+  health(): PlatformHealth;
   /** Stops taking new work and waits for in-flight handlers. */
   stop(): Promise<void>;
+}
+
+export interface PlatformHealth {
+  readonly ready: boolean;
+  /** "connected" when ready, else the cause in a few words. */
+  readonly detail: string;
 }
 
 /**

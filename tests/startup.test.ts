@@ -1,13 +1,15 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { startFakeDiscord } from "./fakes/discord/fake-discord.ts";
 import { postToBolt, slashCommandPayload, startFakeSlack } from "./fakes/slack/index.ts";
 import { waitForResponse } from "./slack/harness.ts";
-import { startApp } from "./support/process.ts";
+import { START_TIMEOUT_MS, startApp, startWithNpm, stopAllApps } from "./support/process.ts";
 
 const workDir = mkdtempSync(path.join(tmpdir(), "cohort-coach-start-"));
+afterEach(stopAllApps);
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
 const baseEnv = (dataDir: string) => ({ DATA_DIR: dataDir, PORT: "0", QUESTIONS_DIR: "tests/fixtures/questions" });
@@ -23,13 +25,21 @@ async function startAndStop(dataDir: string) {
   return { started, health, body: (await health.json()) as unknown, exit, stopMs: Date.now() - stoppingAt };
 }
 
-describe("npm start", () => {
+/** True once nothing accepts connections on the port any more. */
+const portClosed = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => (socket.destroy(), resolve(false)));
+    socket.once("error", () => resolve(true));
+  });
+
+describe("npm start", { timeout: 3 * START_TIMEOUT_MS }, () => {
   it("creates the data directory, serves /healthz and stops cleanly on SIGINT, then restarts on the same data", async () => {
     const dataDir = path.join(workDir, "data");
     const first = await startAndStop(dataDir);
     expect(existsSync(dataDir)).toBe(true);
     expect(first.health.status).toBe(200);
-    expect(first.body).toEqual({ status: "ok", database: "reachable" });
+    expect(first.body).toEqual({ status: "ok" });
     expect(first.started.slack).toContain("SLACK_BOT_TOKEN");
     expect(first.started.discord).toContain("DISCORD_TOKEN");
     expect(first.started.questions.added).toBeGreaterThan(0);
@@ -98,6 +108,112 @@ describe("npm start", () => {
       app.child.kill("SIGINT");
       expect((await app.exit()).code).toBe(0);
       for (const secret of [botToken, signingSecret, discordToken]) expect(app.output()).not.toContain(secret);
+    } finally {
+      await Promise.all([slack.close(), discord.close()]);
+    }
+  });
+
+  it("passes SIGTERM through npm start: the app stops and its port is closed within 5 s", async () => {
+    const app = startWithNpm({ ...baseEnv(path.join(workDir, "npm-sigterm")), LOG_FORMAT: "json" });
+    const started = JSON.parse(await app.waitForLine((l) => l.includes("Cohort Coach started"))) as { port: number };
+    expect(await portClosed(started.port)).toBe(false);
+    const signalledAt = Date.now();
+    app.child.kill("SIGTERM");
+    await app.exit();
+    while (!(await portClosed(started.port)) && Date.now() - signalledAt < 5_000) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await portClosed(started.port)).toBe(true);
+    expect(Date.now() - signalledAt).toBeLessThan(5_000);
+    expect(app.output()).toContain('"msg":"stopped"');
+  });
+
+  it("reports a port in use at once, naming PORT, before touching the database", async () => {
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, "0.0.0.0", resolve));
+    const port = (squatter.address() as { port: number }).port;
+    try {
+      const dataDir = path.join(workDir, "port-in-use");
+      const app = startApp({ ...baseEnv(dataDir), PORT: String(port) });
+      expect((await app.exit()).code).toBe(1);
+      expect(app.output()).toContain(`PORT ${port} is already in use`);
+      expect(existsSync(dataDir)).toBe(false);
+    } finally {
+      squatter.close();
+    }
+  });
+
+  it("names DATA_DIR when it cannot hold the embedded database", async () => {
+    const file = path.join(workDir, "a-file");
+    writeFileSync(file, "not a directory");
+    const app = startApp({ ...baseEnv(path.join(file, "data")) });
+    expect((await app.exit()).code).toBe(1);
+    expect(app.output()).toContain(`DATA_DIR=${path.join(file, "data")} cannot be used for the embedded database (ENOTDIR): point DATA_DIR at a writable directory`);
+    expect(app.output()).not.toMatch(/\n\s+at /);
+  });
+
+  it("prints progress with timings, serves /readyz and /metrics, and answers HEAD", async () => {
+    const app = startApp({ ...baseEnv(path.join(workDir, "progress")), LOG_FORMAT: "json" });
+    const started = JSON.parse(await app.waitForLine((l) => l.includes("Cohort Coach started"))) as { port: number };
+    const progress = app
+      .output()
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { msg: string; ms?: number });
+    for (const step of ["listening on port", "database opened", "migrations applied", "questions synced", "Cohort Coach started"]) {
+      expect(progress.find((p) => p.msg.startsWith(step))?.ms, step).toEqual(expect.any(Number));
+    }
+    const base = `http://127.0.0.1:${started.port}`;
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: "ready", database: "ok" });
+    for (const route of ["/healthz", "/readyz"]) {
+      const head = await fetch(`${base}${route}`, { method: "HEAD" });
+      expect(head.status, route).toBe(200);
+      expect(await head.text(), route).toBe("");
+    }
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    for (const name of ["coach_ticks_total", "coach_tick_duration_seconds", "coach_answers_recorded_total", "coach_platform_calls_total", "process_resident_memory_bytes"]) {
+      expect(metrics, name).toContain(name);
+    }
+  });
+
+  it("prints readable lines with LOG_FORMAT=pretty", async () => {
+    const app = startApp({ ...baseEnv(path.join(workDir, "progress")), LOG_FORMAT: "pretty" });
+    await app.waitForLine((l) => l.includes("Cohort Coach started"));
+    expect(app.output()).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: database opened \(embedded, DATA_DIR=.*\) \{"ms":\d+\}$/m);
+  });
+
+  it("says in one line each that the Slack and Discord tokens were refused, stays up not ready, and never blames the ack", async () => {
+    const signingSecret = "startup-signing-secret-0002";
+    const [slack, discord] = await Promise.all([startFakeSlack(), startFakeDiscord({ token: "the-right-discord-token-0000" })]);
+    try {
+      for (let i = 0; i < 5; i++) slack.failNext("auth.test", { status: 200, error: "invalid_auth" });
+      slack.channels.addChannel({ id: "C0START", name: "practice", members: [slack.botUserId] });
+      const app = startApp({
+        ...baseEnv(path.join(workDir, "bad-tokens")),
+        SLACK_BOT_TOKEN: "xoxb-revoked-0001",
+        SLACK_SIGNING_SECRET: signingSecret,
+        SLACK_API_URL: slack.url,
+        DISCORD_TOKEN: "a-wrong-discord-token-0000",
+        DISCORD_APPLICATION_ID: discord.applicationId,
+        DISCORD_API_URL: discord.apiUrl,
+      });
+      const started = JSON.parse(await app.waitForLine((l) => l.includes("Cohort Coach started"))) as { port: number; ready: boolean };
+      expect(started.ready).toBe(false);
+      const lines = app.output().trim().split("\n").map((l) => JSON.parse(l) as { msg: string; level: number });
+      expect(lines.filter((l) => l.msg.startsWith("Slack rejected SLACK_BOT_TOKEN (invalid_auth). Copy the Bot User OAuth Token"))).toHaveLength(1);
+      expect(lines.filter((l) => l.msg.startsWith("Discord rejected DISCORD_TOKEN (invalid or reset token). Reset the token"))).toHaveLength(1);
+
+      const ready = await fetch(`http://127.0.0.1:${started.port}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ status: "not ready", database: "ok", slack: "Slack rejected SLACK_BOT_TOKEN (invalid_auth)", discord: expect.stringContaining("DISCORD_TOKEN") });
+      expect((await fetch(`http://127.0.0.1:${started.port}/healthz`)).status).toBe(200);
+
+      const help = slashCommandPayload({ text: "help", channel_id: "C0START", response_url: slack.responseUrl() });
+      expect((await postToBolt(`http://127.0.0.1:${started.port}/slack/events`, signingSecret, "command", help)).status).toBe(503);
+      app.child.kill("SIGTERM");
+      expect((await app.exit()).code).toBe(0);
+      expect(app.output()).not.toContain("not acknowledged");
+      expect(app.output()).not.toMatch(/\n\s+at /);
     } finally {
       await Promise.all([slack.close(), discord.close()]);
     }

@@ -12,6 +12,8 @@ export interface Route {
 
 export interface HttpServer {
   readonly port: number;
+  /** Adds routes once their handlers exist: the port is taken before the database work. */
+  mount(routes: readonly Route[]): void;
   close(): Promise<void>;
 }
 
@@ -24,11 +26,14 @@ export async function startHttpServer(options: {
   readonly routes: readonly Route[];
   readonly log: Logger;
 }): Promise<HttpServer> {
+  const routes = [...options.routes];
   const server: Server = createServer((req, res) => {
     const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
-    const route = options.routes.find((r) => r.path === pathname);
+    const route = routes.find((r) => r.path === pathname);
     if (!route) return sendJson(res, 404, { error: "not found" });
-    if (req.method !== route.method) return sendJson(res, 405, { error: "method not allowed" });
+    // HEAD runs the GET handler; node leaves the body out for a HEAD request.
+    const method = req.method === "HEAD" && route.method === "GET" ? "GET" : req.method;
+    if (method !== route.method) return sendJson(res, 405, { error: "method not allowed" });
     Promise.resolve(route.handler(req, res)).catch((error: unknown) => {
       options.log.error({ err: error, path: pathname }, "http handler failed");
       if (!res.headersSent) sendJson(res, 500, { error: "internal error" });
@@ -43,6 +48,7 @@ export async function startHttpServer(options: {
   const { port } = server.address() as AddressInfo;
   return {
     port,
+    mount: (more) => void routes.push(...more),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -54,15 +60,4 @@ export async function startHttpServer(options: {
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json" });
   res.end(JSON.stringify(body));
-}
-
-export function healthRoute(ping: () => Promise<boolean>): Route {
-  return {
-    method: "GET",
-    path: "/healthz",
-    handler: async (_req, res) => {
-      const database = await ping();
-      sendJson(res, database ? 200 : 503, { status: database ? "ok" : "degraded", database: database ? "reachable" : "unreachable" });
-    },
-  };
 }

@@ -1,13 +1,16 @@
-import { App, HTTPReceiver, LogLevel, webApi } from "@slack/bolt";
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi } from "@slack/bolt";
 import type { Coach } from "../core/coach.ts";
 import type { SlackConfig } from "../config.ts";
 import type { Route } from "../http/server.ts";
 import type { Logger } from "../logger.ts";
+import { noPlatformMetrics, type PlatformCallMetrics } from "../metrics.ts";
+import { ConnectionState } from "../platform-connection.ts";
 import type { PlatformAdapter } from "../platforms.ts";
 import { actionHandlers } from "./actions/index.ts";
 import { registerAction } from "./actions/types.ts";
 import { boltLogger } from "./bolt-logger.ts";
 import { commandRegistrations } from "./commands/index.ts";
+import { badToken, describeSlackFailure, instrumentedFetch } from "./connection.ts";
 import { eventRegistrations } from "./events/index.ts";
 import { SlackMessenger } from "./messenger.ts";
 import { ChannelPace } from "./pace.ts";
@@ -24,7 +27,12 @@ export interface SlackAdapterOptions {
   readonly retryConfig?: webApi.RetryOptions;
   /** Minimum gap between posts to one channel; Slack allows about one per second. */
   readonly channelPaceMs?: number;
+  readonly metrics?: PlatformCallMetrics;
+  /** How often a failed token check or connection is retried; 30 s in production. */
+  readonly reconnectMs?: number;
 }
+
+const SLACK_API_URL = "https://slack.com/api/";
 
 /**
  * Slack over Bolt. HTTP mode mounts Bolt's request listener at POST /slack/events on
@@ -33,18 +41,65 @@ export interface SlackAdapterOptions {
  */
 export function createSlackAdapter(options: SlackAdapterOptions): PlatformAdapter {
   const { config, coach, log } = options;
+  const apiUrl = config.apiUrl ?? SLACK_API_URL;
+  const state = new ConnectionState(log, "slack", options.reconnectMs ?? 30_000);
+  const fetchWithMetrics = instrumentedFetch(options.metrics ?? noPlatformMetrics, (token, code) => {
+    state.failed(badToken(token, code));
+    state.retryLater(connect);
+  });
   const clientOptions: webApi.WebClientOptions = {
     ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
     retryConfig: options.retryConfig ?? webApi.retryPolicies.fiveRetriesInFiveMinutes,
+    fetch: fetchWithMetrics,
   };
+  // Our own token check fails fast and says why; Bolt's would retry for minutes and then
+  // blame every request with "not acknowledged within 3 seconds".
+  const checkClient = new webApi.WebClient(config.botToken, {
+    ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
+    retryConfig: { retries: 0 },
+    timeout: 10_000,
+    fetch: fetchWithMetrics,
+    logLevel: webApi.LogLevel.ERROR,
+  });
   const logger = boltLogger(log);
   let receiver: HTTPReceiver | undefined;
+  let socket: SocketModeReceiver | undefined;
+  // Bolt initialises (its own auth.test) only once our check has passed.
+  const common = { token: config.botToken, logger, logLevel: LogLevel.WARN, clientOptions, deferInitialization: true } as const;
   let app: App;
   if (config.mode.kind === "http") {
     receiver = new HTTPReceiver({ signingSecret: config.mode.signingSecret, endpoints: EVENTS_PATH, logger, logLevel: LogLevel.WARN });
-    app = new App({ token: config.botToken, receiver, logger, logLevel: LogLevel.WARN, clientOptions });
+    app = new App({ ...common, receiver });
   } else {
-    app = new App({ token: config.botToken, appToken: config.mode.appToken, socketMode: true, logger, logLevel: LogLevel.WARN, clientOptions });
+    socket = new SocketModeReceiver({ appToken: config.mode.appToken, logger, logLevel: LogLevel.WARN, installerOptions: { clientOptions } });
+    app = new App({ ...common, receiver: socket });
+    socket.client.on("connected", () => state.connected({ mode: "socket" }));
+    socket.client.on("reconnecting", () =>
+      state.failed({ cause: "Slack Socket Mode connection lost", fix: "Reconnecting by itself; check the network if this repeats", transient: true }),
+    );
+  }
+  let initialized = false;
+  let socketStarted = false;
+
+  async function connect(): Promise<void> {
+    if (state.isStopped) return;
+    let step: "SLACK_BOT_TOKEN" | "SLACK_APP_TOKEN" = "SLACK_BOT_TOKEN";
+    try {
+      const auth = await checkClient.auth.test();
+      if (!initialized) {
+        await app.init();
+        initialized = true;
+      }
+      if (socket && !socketStarted) {
+        step = "SLACK_APP_TOKEN";
+        await app.start();
+        socketStarted = true;
+      }
+      state.connected({ mode: config.mode.kind, team: auth.team, user: auth.user });
+    } catch (error) {
+      state.failed(describeSlackFailure(error, step, apiUrl));
+      state.retryLater(connect);
+    }
   }
 
   const rt = new SlackRuntime(app, coach, log, new ChannelPace(options.channelPaceMs ?? 1_000));
@@ -76,8 +131,9 @@ export function createSlackAdapter(options: SlackAdapterOptions): PlatformAdapte
           method: "POST",
           path: EVENTS_PATH,
           handler: (req, res) => {
-            if (stopping) {
-              // Slack retries a 503 later, by which time another replica or this one after restart answers.
+            if (stopping || !state.ready) {
+              // Slack retries a 503 later, by which time another replica, or this one once
+              // stopped or reconnected, answers. Without a working token Bolt could not act anyway.
               res.writeHead(503).end();
               return;
             }
@@ -91,12 +147,12 @@ export function createSlackAdapter(options: SlackAdapterOptions): PlatformAdapte
     platform: "slack",
     messenger: new SlackMessenger(() => rt),
     routes,
-    async start() {
-      if (config.mode.kind === "socket") await app.start();
-    },
+    start: connect,
+    health: () => state.health(),
     async stop() {
       stopping = true;
-      if (config.mode.kind === "socket") await app.stop();
+      state.stop();
+      if (socketStarted) await app.stop();
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
   };

@@ -8,6 +8,8 @@ import type { Prompt, PromptStep } from "../prompts/types.ts";
 export interface TickReport {
   readonly ran: readonly { promptId: number; step: string }[];
   readonly skipped: readonly { promptId: number; step: string }[];
+  /** Steps that threw; their claim's lease expires and a later tick retries them. */
+  readonly failed: readonly { promptId: number; step: string }[];
 }
 
 /**
@@ -35,6 +37,7 @@ export async function runTick(deps: CoachDeps): Promise<TickReport> {
 
   const ran: { promptId: number; step: string }[] = [];
   const skipped: { promptId: number; step: string }[] = [];
+  const failed: { promptId: number; step: string }[] = [];
   for (const prompt of await deps.repos.prompts.unfinished()) {
     const cohort = byId.get(prompt.cohortId);
     if (!cohort) continue;
@@ -42,20 +45,38 @@ export async function runTick(deps: CoachDeps): Promise<TickReport> {
       const result = await advancePrompt(deps, cohort, prompt, now);
       if (result.ran) ran.push({ promptId: prompt.id, step: result.ran });
       skipped.push(...result.skipped.map((step) => ({ promptId: prompt.id, step })));
+      if (result.failed) {
+        failed.push({ promptId: prompt.id, step: result.failed.step });
+        deps.log.error({ err: result.failed.error, promptId: prompt.id, cohortId: cohort.id, step: result.failed.step }, "prompt step failed");
+      }
     } catch (error) {
-      // The claim's lease expires and a later tick retries the step.
       deps.log.error({ err: error, promptId: prompt.id, cohortId: cohort.id }, "prompt step failed");
     }
   }
-  return { ran, skipped };
+  return { ran, skipped, failed };
 }
 
-async function advancePrompt(deps: CoachDeps, cohort: Cohort, prompt: Prompt, now: Date): Promise<{ ran?: string; skipped: string[] }> {
+interface Advanced {
+  readonly ran?: string;
+  readonly skipped: string[];
+  readonly failed?: { readonly step: PromptStep; readonly error: unknown };
+}
+
+/** Runs one step, keeping which step failed so the tick can report it by kind. */
+async function attempt(deps: CoachDeps, cohort: Cohort, prompt: Prompt, step: PromptStep, skipped: string[]): Promise<Advanced> {
+  try {
+    return { ran: (await runStep(deps, cohort, prompt, step)) ? step : undefined, skipped };
+  } catch (error) {
+    return { skipped, failed: { step, error } };
+  }
+}
+
+async function advancePrompt(deps: CoachDeps, cohort: Cohort, prompt: Prompt, now: Date): Promise<Advanced> {
   const statuses = await deps.repos.prompts.steps(prompt.id);
   const timeline = stepTimeline(cohort, prompt);
   if (statuses.get("post") !== "done") {
     if (now < prompt.answersCloseAt) {
-      return { ran: (await runStep(deps, cohort, prompt, "post")) ? "post" : undefined, skipped: [] };
+      return attempt(deps, cohort, prompt, "post", []);
     }
     // Never posted and its answer window is over: nothing sensible is left to do.
     const skipped = timeline.filter((t) => !statuses.has(t.step)).map((t) => t.step);
@@ -69,5 +90,5 @@ async function advancePrompt(deps: CoachDeps, cohort: Cohort, prompt: Prompt, no
   if (!newest) return { skipped: [] };
   const skipped = due.slice(0, -1).map((t) => t.step);
   for (const step of skipped) await deps.repos.prompts.finishStep(prompt.id, step, "skipped", now);
-  return { ran: (await runStep(deps, cohort, prompt, newest.step)) ? newest.step : undefined, skipped };
+  return attempt(deps, cohort, prompt, newest.step, skipped);
 }
