@@ -1,3 +1,4 @@
+import { IANAZone } from "luxon";
 import { CoachingError } from "../errors.ts";
 
 const dayIndex: Record<string, number> = { mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6, sun: 7 };
@@ -14,15 +15,14 @@ export function parseTime(value: string): string {
   return `${match[1]!.padStart(2, "0")}:${match[2]}`;
 }
 
+/**
+ * Accepts any IANA name the runtime knows, current ones included (Asia/Kolkata, Europe/Kyiv),
+ * and keeps it as typed: Intl would answer Asia/Calcutta for Asia/Kolkata, which surprises
+ * the organizer who typed the current name. Offsets and abbreviations are refused.
+ */
 export function parseTimeZone(value: string): string {
   const zone = value.trim();
-  try {
-    // Intl canonicalises case and rejects unknown names, including offsets we do not want.
-    const resolved = new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone;
-    if (zone.includes("/") || zone.toUpperCase() === "UTC") return resolved;
-  } catch {
-    // fall through to the friendly error
-  }
+  if ((zone.includes("/") || zone.toUpperCase() === "UTC") && IANAZone.isValidZone(zone)) return zone.toUpperCase() === "UTC" ? "UTC" : zone;
   throw new CoachingError("bad-zone", `"${value}" is not a time zone. Use an Area/City name such as America/New_York or Europe/London.`);
 }
 

@@ -1,5 +1,5 @@
 import { requireAdmin } from "../cohorts/manage-cohort.ts";
-import { localDateOf, windowsFor } from "../cohorts/schedule.ts";
+import { addDays, atLocal, localDateOf, windowsFor } from "../cohorts/schedule.ts";
 import type { Actor, Cohort, CohortAddress } from "../cohorts/types.ts";
 import type { CoachDeps } from "../deps.ts";
 import { CoachingError } from "../errors.ts";
@@ -12,16 +12,19 @@ const HOUR = 3_600_000;
 export type ManualStepOutcome = "done" | "already-done";
 
 /**
- * Posts today's question now. On a day with no scheduled post, or after the usual
- * window, the answer window still gets at least eight hours.
+ * Posts today's question now. When less than two hours of today's usual answer window
+ * are left, answers close at the cohort's usual closing time on the next day rather than
+ * at some hour of the night, and reviews close a full window after that.
  */
 export async function postNow(deps: CoachDeps, address: CohortAddress, actor: Actor): Promise<ManualStepOutcome> {
   const cohort = await requireAdmin(deps, address, actor);
   const now = deps.clock.now();
   const today = localDateOf(now, cohort.timeZone);
   const usual = windowsFor(cohort, today);
-  const answersCloseAt = usual.answersCloseAt.getTime() - now.getTime() >= 2 * HOUR ? usual.answersCloseAt : new Date(now.getTime() + 8 * HOUR);
-  const reviewsCloseAt = usual.reviewsCloseAt.getTime() - answersCloseAt.getTime() >= 2 * HOUR ? usual.reviewsCloseAt : new Date(answersCloseAt.getTime() + 16 * HOUR);
+  const rolled = usual.answersCloseAt.getTime() - now.getTime() < 2 * HOUR;
+  const answersCloseAt = rolled ? atLocal(addDays(localDateOf(usual.answersCloseAt, cohort.timeZone), 1), cohort.answerCloseTime, cohort.timeZone) : usual.answersCloseAt;
+  const laterReviews = rolled ? windowsFor(cohort, localDateOf(answersCloseAt, cohort.timeZone)).reviewsCloseAt : usual.reviewsCloseAt;
+  const reviewsCloseAt = laterReviews.getTime() - answersCloseAt.getTime() >= 2 * HOUR ? laterReviews : new Date(answersCloseAt.getTime() + 16 * HOUR);
   const prompt = await ensurePrompt(deps, cohort, today, { postAt: now < usual.postAt ? now : usual.postAt, answersCloseAt, reviewsCloseAt });
   return (await runStep(deps, cohort, prompt, "post")) ? "done" : "already-done";
 }

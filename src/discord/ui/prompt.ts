@@ -1,8 +1,7 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, type BaseMessageOptions } from "discord.js";
-import { formatLocal } from "../../core/cohorts/schedule.ts";
 import type { CoachMessage } from "../../core/messages.ts";
 import { customIds } from "../custom-ids.ts";
-import { clip, difficultyLabel, limits } from "./text.ts";
+import { clip, difficultyLabel, limits, localTime } from "./text.ts";
 
 type PromptMessage = Extract<CoachMessage, { kind: "prompt" }>;
 
@@ -15,7 +14,7 @@ export function promptPost(message: PromptMessage): BaseMessageOptions {
       { name: "Round", value: clip(message.round, limits.fieldValue), inline: true },
       { name: "Difficulty", value: difficultyLabel(q.difficulty, q.level), inline: true },
       { name: "Time box", value: `${q.minutes} min`, inline: true },
-      { name: "Answers close", value: `${formatLocal(message.answersCloseAt, message.timeZone)} (${message.timeZone})` },
+      { name: "Answers close", value: localTime(message.answersCloseAt) },
     )
     .setFooter({ text: "Press Answer, or reply in the thread. One answer each; sending again replaces it." });
   if (q.hint) embed.addFields({ name: "Hint", value: clip(`||${q.hint}||`, limits.fieldValue) });

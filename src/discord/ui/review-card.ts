@@ -1,9 +1,8 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, type BaseMessageOptions } from "discord.js";
-import { formatLocal } from "../../core/cohorts/schedule.ts";
 import type { ReviewCard } from "../../core/messages.ts";
 import { customIds } from "../custom-ids.ts";
 import { PUSHBACK } from "./follow-ups.ts";
-import { clip, limits } from "./text.ts";
+import { clip, limits, localTime } from "./text.ts";
 
 /**
  * One assignment as an ephemeral card: a row of 1-5 buttons per criterion (rubrics
@@ -20,8 +19,10 @@ export function reviewCardMessage(card: ReviewCard, progress?: { remaining: numb
       })),
     )
     .setFooter({
-      text: `${card.submitted ? "Submitted." : "Score every row, then Submit."}${progress ? ` ${progress.total - progress.remaining + (card.submitted ? 0 : 1)} of ${progress.total}.` : ""} Reviews close ${formatLocal(card.reviewsCloseAt, card.timeZone)} (${card.timeZone}).`,
+      text: `${card.submitted ? "Submitted." : "Score every row, then Submit."}${progress ? ` ${progress.total - progress.remaining + (card.submitted ? 0 : 1)} of ${progress.total}.` : ""}`,
     });
+  // Footers show timestamps as raw text, so the deadline is a field.
+  embed.addFields({ name: "Reviews close", value: localTime(card.reviewsCloseAt) });
   if (card.comment) embed.addFields({ name: "Your comment", value: clip(card.comment, limits.fieldValue) });
   const rows = card.criteria.map((c) =>
     new ActionRowBuilder<ButtonBuilder>().addComponents(

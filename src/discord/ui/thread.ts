@@ -1,8 +1,8 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, type BaseMessageOptions } from "discord.js";
-import { formatLocal } from "../../core/cohorts/schedule.ts";
 import type { CoachMessage } from "../../core/messages.ts";
 import { customIds } from "../custom-ids.ts";
 import { userIdOf } from "../refs.ts";
+import { localTime } from "./text.ts";
 
 type Of<K extends CoachMessage["kind"]> = Extract<CoachMessage, { kind: K }>;
 
@@ -10,7 +10,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 export function answerReminder(m: Of<"answer-reminder">): BaseMessageOptions {
   return {
-    content: `One hour left to answer: ${plural(m.answerCount, "answer")} so far. Answers close ${formatLocal(m.answersCloseAt, m.timeZone)} (${m.timeZone}).`,
+    content: `One hour left to answer: ${plural(m.answerCount, "answer")} so far. Answers close ${localTime(m.answersCloseAt)}.`,
   };
 }
 
@@ -20,7 +20,7 @@ export function reviewsOpen(m: Of<"reviews-open">): BaseMessageOptions {
     .setDescription(
       `${plural(m.answerCount, "answer")} to review by ${plural(m.reviewerCount, "reviewer")}. Press **Review** to score your assigned answers privately; authors stay anonymous.`,
     )
-    .addFields({ name: "Reviews close", value: `${formatLocal(m.reviewsCloseAt, m.timeZone)} (${m.timeZone})` });
+    .addFields({ name: "Reviews close", value: localTime(m.reviewsCloseAt) });
   const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
     new ButtonBuilder().setCustomId(customIds.review(m.promptId)).setLabel("Review").setStyle(ButtonStyle.Primary),
   );
@@ -39,7 +39,7 @@ export function results(m: Of<"results">): BaseMessageOptions {
     .addFields(
       { name: "Answers", value: `${m.answerCount} of ${m.memberCount} members`, inline: true },
       { name: "Reviews", value: `${m.reviewsSubmitted} of ${m.reviewsAssigned} submitted`, inline: true },
-      { name: "Next question", value: m.nextPostAt ? `${formatLocal(m.nextPostAt, m.timeZone)} (${m.timeZone})` : "Not scheduled" },
+      { name: "Next question", value: m.nextPostAt ? localTime(m.nextPostAt) : "Not scheduled" },
     );
   const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
     new ButtonBuilder().setCustomId(customIds.feedback(m.promptId)).setLabel("My feedback").setStyle(ButtonStyle.Secondary),
@@ -50,6 +50,6 @@ export function results(m: Of<"results">): BaseMessageOptions {
 
 export function reviewerReminder(m: Of<"reviewer-reminder">): BaseMessageOptions {
   return {
-    content: `Reminder: ${plural(m.pending, "review")} still waiting for you. Reviews close ${formatLocal(m.reviewsCloseAt, m.timeZone)} (${m.timeZone}); press **Review** in the question's thread.`,
+    content: `Reminder: ${plural(m.pending, "review")} still waiting for you. Reviews close ${localTime(m.reviewsCloseAt)}; press **Review** in the question's thread.`,
   };
 }

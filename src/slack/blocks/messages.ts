@@ -1,6 +1,5 @@
-import { formatLocal } from "../../core/cohorts/schedule.ts";
 import type { AuthorFeedback, CoachMessage, ReviewCard } from "../../core/messages.ts";
-import { actions, button, context, difficultyLabel, divider, escape, header, plural, section, sections, type Block, type Reply } from "./text.ts";
+import { actions, button, context, difficultyLabel, divider, escape, header, localTime, plural, section, sections, type Block, type Reply } from "./text.ts";
 import { ActionIds } from "../ids.ts";
 import { reviewFollowUpBlocks } from "./follow-ups.ts";
 
@@ -9,7 +8,7 @@ export function renderMessage(message: CoachMessage): Reply {
   switch (message.kind) {
     case "prompt": {
       const q = message.question;
-      const closes = formatLocal(message.answersCloseAt, message.timeZone);
+      const closes = localTime(message.answersCloseAt, message.timeZone);
       return {
         text: `Today's question (${q.company}, ${q.role}): ${q.prompt}`,
         blocks: [
@@ -26,18 +25,18 @@ export function renderMessage(message: CoachMessage): Reply {
           },
           section(`*${escape(q.prompt)}*`),
           ...(q.hint ? [context(`Hint: ${escape(q.hint)}`)] : []),
-          context(`:speech_balloon: *Reply in this thread* with your answer by ${closes} (${message.timeZone}). Edit it as often as you like until then. Rather not answer in public? Use *Answer privately*: only your reviewers see it, without your name.`),
+          context(`:speech_balloon: *Reply in this thread* with your answer by ${closes}. Edit it as often as you like until then. Rather not answer in public? Use *Answer privately*: only your reviewers see it, without your name.`),
           actions("answer", [button(ActionIds.answerPrivately, "Answer privately", String(message.promptId))]),
         ],
       };
     }
     case "answer-reminder":
       return plainBlocks(
-        `:hourglass_flowing_sand: One hour left: answers close at ${formatLocal(message.answersCloseAt, message.timeZone)} (${message.timeZone}). ${message.answerCount} ${plural(message.answerCount, "answer")} so far; reply in this thread to add yours.`,
+        `:hourglass_flowing_sand: One hour left: answers close at ${localTime(message.answersCloseAt, message.timeZone)}. ${message.answerCount} ${plural(message.answerCount, "answer")} so far; reply in this thread to add yours.`,
       );
     case "reviews-open":
       return plainBlocks(
-        `:mag: Answers are closed: ${message.answerCount} ${plural(message.answerCount, "answer")}, ${message.reviewerCount} ${plural(message.reviewerCount, "reviewer")}. Reviewers, check your DMs; reviews close ${formatLocal(message.reviewsCloseAt, message.timeZone)} (${message.timeZone}).`,
+        `:mag: Answers are closed: ${message.answerCount} ${plural(message.answerCount, "answer")}, ${message.reviewerCount} ${plural(message.reviewerCount, "reviewer")}. Reviewers, check your DMs; reviews close ${localTime(message.reviewsCloseAt, message.timeZone)}.`,
       );
     case "no-reviews":
       return plainBlocks(
@@ -47,11 +46,11 @@ export function renderMessage(message: CoachMessage): Reply {
       return renderReviewCard(message.card);
     case "reviewer-reminder":
       return plainBlocks(
-        `:bell: You have ${message.pending} ${plural(message.pending, "review")} left; reviews close ${formatLocal(message.reviewsCloseAt, message.timeZone)} (${message.timeZone}).`,
+        `:bell: You have ${message.pending} ${plural(message.pending, "review")} left; reviews close ${localTime(message.reviewsCloseAt, message.timeZone)}.`,
       );
     case "results": {
       const lines = message.top.map((t) => `${t.rank}. ${t.userRef ? `<@${t.userRef.split(":").at(-1)}>` : (t.displayName ?? "A member who prefers not to be named")}: ${t.score.toFixed(2)}`);
-      const next = message.nextPostAt ? `Next question ${formatLocal(message.nextPostAt, message.timeZone)} (${message.timeZone}).` : "No question scheduled yet.";
+      const next = message.nextPostAt ? `Next question ${localTime(message.nextPostAt, message.timeZone)}.` : "No question scheduled yet.";
       return {
         text: `Results: ${message.answerCount} answers, ${message.reviewsSubmitted}/${message.reviewsAssigned} reviews.`,
         blocks: [
@@ -72,7 +71,7 @@ const scoreValue = (assignmentId: number, criterionId: string, score: number) =>
 
 /** A reviewer's DM: the blind answer, one row of 1-5 per criterion, comment and submit. */
 export function renderReviewCard(card: ReviewCard): Reply {
-  const closes = formatLocal(card.reviewsCloseAt, card.timeZone);
+  const closes = localTime(card.reviewsCloseAt, card.timeZone);
   const blocks: Block[] = [
     header(`Review: ${card.company}`),
     section(`*Question*\n${escape(card.questionPrompt)}`),
@@ -107,7 +106,7 @@ export function renderReviewCard(card: ReviewCard): Reply {
         button(ActionIds.reviewSubmit, "Submit review", String(card.assignmentId), "primary"),
         button(ActionIds.reviewComment, card.comment ? "Edit comment" : "Add comment", String(card.assignmentId)),
       ]),
-      context(`Reviews close ${closes} (${card.timeZone}).`),
+      context(`Reviews close ${closes}.`),
     );
   }
   return { text: card.submitted ? `Review submitted: ${card.company}` : `Please review an answer to: ${card.questionPrompt}`, blocks };

@@ -1,4 +1,5 @@
 import type { webApi } from "@slack/bolt";
+import { formatLocal } from "../../core/cohorts/schedule.ts";
 
 export type Block = webApi.KnownBlock;
 export type Button = webApi.Button;
@@ -36,3 +37,10 @@ export interface Reply {
 }
 
 export const plain = (text: string): Reply => ({ text, blocks: [section(escape(text))] });
+
+/**
+ * A time every member reads in their own zone: Slack renders `<!date^...>` in the
+ * viewer's local time; clients that cannot fall back to the cohort's zone, named.
+ */
+export const localTime = (instant: Date, timeZone: string): string =>
+  `<!date^${Math.floor(instant.getTime() / 1000)}^{date_short_pretty} {time}|${formatLocal(instant, timeZone)} (${timeZone})>`;
