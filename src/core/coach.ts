@@ -18,7 +18,8 @@ import { drillCriteria, rateDrill, startDrill } from "./drills/drill.ts";
 import { answerFollowUp, showFollowUp } from "./follow-ups/answer-follow-up.ts";
 import { answerDrillFollowUp, answerDrillWithFollowUp, drillRatingStep } from "./follow-ups/drill-follow-up.ts";
 import { answerWithFollowUp, withdrawWithFollowUp } from "./follow-ups/offer-follow-up.ts";
-import { exportCohort, forgetMe, myStats, setReviewOptIn, setShowInResults } from "./members/member-ops.ts";
+import { exportCohort } from "./members/export.ts";
+import { forgetMe, myStats, setReviewOptIn, setShowInResults } from "./members/member-ops.ts";
 import { leaderboard, type LeaderboardPeriod } from "./points/leaderboard.ts";
 import { closeNow, openReviewsNow, postNow } from "./prompts/admin-steps.ts";
 import { commentReview, nextReview, scoreCriterion, showReview, submitReview } from "./reviews/score-review.ts";
@@ -40,7 +41,7 @@ export class Coach {
   cohort = (address: CohortAddress) => this.deps.repos.cohorts.find(address);
   requireCohort = (address: CohortAddress) => requireCohort(this.deps, address);
 
-  parseSchedule = (tokens: readonly string[]): ScheduleArgs => parseScheduleArgs(tokens);
+  parseSchedule = (tokens: readonly string[], currentTrack?: string): ScheduleArgs => parseScheduleArgs(tokens, currentTrack);
   setup = (address: CohortAddress, actor: Actor, args: ScheduleArgs) => setupCohort(this.deps, address, actor, args, this.defaults);
   schedule = (address: CohortAddress, actor: Actor, args: ScheduleArgs) => changeSchedule(this.deps, address, actor, args, this.defaults);
   pause = (address: CohortAddress, actor: Actor) => setPaused(this.deps, address, actor, true);

@@ -326,13 +326,12 @@ describe.each(testDatabases())("Discord daily loop on $name", (target) => {
     const callback = await handle.reply();
     expect(callback.ephemeral).toBe(true);
     const upload = callback.type === 5 ? await handle.waitForOriginalEdit() : callback.call;
-    const file = upload.files[0]!;
-    expect(file.filename).toBe(`cohort-discord-${h.channelId}-export.csv`);
-    const csv = file.bytes.toString("utf8");
-    expect(csv.split("\n")[0]).toBe("record,date,prompt_id,question_id,user,display_name,criterion,score,points,kind,text");
-    const answerRows = csv.split("\n").filter((l) => l.startsWith("answer,"));
-    expect(answerRows).toHaveLength(4);
-    expect(csv).toContain(ref(m1));
+    const [answers, points] = upload.files;
+    expect(answers!.filename).toMatch(new RegExp(`^cohort-.*-discord-${h.channelId}-\\d{4}-\\d{2}-\\d{2}-answers\\.csv$`));
+    expect(points!.filename).toMatch(/-points\.csv$/);
+    const csv = answers!.bytes.toString("utf8");
+    expect(csv.split("\r\n")[0]).toMatch(/^\uFEFFDate,Question,Member,Answer,.*,Overall score,Reviews received$/);
+    expect(csv.trimEnd().split("\r\n")).toHaveLength(5);
 
     const refused = await answerOf(coach(m2, "export"));
     expect(String(refused.data?.content)).toContain("Only this cohort's admins");

@@ -419,12 +419,13 @@ describe.each(testDatabases())("Slack app end to end over HTTP on $name", (targe
   it("exports a CSV privately to the admin's DM", async () => {
     expect(readable(await drive.command(BOB, "export"))).toContain("Only this cohort's admins");
     expect(readable(await drive.command(ADMIN, "export"))).toContain("Export sent to you privately");
-    const file = fake.files.at(-1)!;
-    expect(file).toMatchObject({ completed: true, channelId: "D0ADMIN" });
-    const csv = file.text();
-    expect(csv.split("\n")[0]).toBe("record,date,prompt_id,question_id,user,display_name,criterion,score,points,kind,text");
-    expect(csv).toContain(`answer,2026-10-29,${promptId}`);
-    expect(csv).toContain(ref(BOB));
+    const [answers, points] = fake.files.slice(-2);
+    expect(answers).toMatchObject({ completed: true, channelId: "D0ADMIN", filename: expect.stringMatching(/^cohort-.*-\d{4}-\d{2}-\d{2}-answers\.csv$/) });
+    expect(points).toMatchObject({ completed: true, channelId: "D0ADMIN", filename: expect.stringMatching(/-points\.csv$/) });
+    const csv = answers!.text();
+    expect(csv.split("\r\n")[0]).toMatch(/^\uFEFFDate,Question,Member,Answer,.*,Overall score,Reviews received$/);
+    expect(csv).toContain("2026-10-29,");
+    expect(points!.text().split("\r\n")[0]).toBe("\uFEFFDate,Member,Points,For,Season");
   });
 
   it("runs a drill: private question, Answer modal, check and outline, self-rating, Save", async () => {

@@ -1,4 +1,4 @@
-import { requireAdmin, requireCohort } from "../cohorts/manage-cohort.ts";
+import { requireCohort } from "../cohorts/manage-cohort.ts";
 import type { Actor, CohortAddress } from "../cohorts/types.ts";
 import type { CoachDeps } from "../deps.ts";
 import { awardQuality, reverseQuality, streakAt } from "../points/awards.ts";
@@ -60,36 +60,6 @@ export async function setShowInResults(deps: CoachDeps, address: CohortAddress, 
   const cohort = await requireCohort(deps, address);
   await deps.repos.members.touch(cohort.id, actor.userRef, actor.displayName, deps.clock.now());
   await deps.repos.members.setShowInResults(cohort.id, actor.userRef, show);
-}
-
-const csvCell = (value: unknown): string => {
-  const text = value === null || value === undefined ? "" : value instanceof Date ? value.toISOString() : String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-};
-const csvRow = (cells: readonly unknown[]) => cells.map(csvCell).join(",");
-
-/** One CSV of prompts, answers, scores and points: one record per line, typed by its first column. */
-export async function exportCohort(deps: CoachDeps, address: CohortAddress, actor: Actor): Promise<{ filename: string; csv: string }> {
-  const cohort = await requireAdmin(deps, address, actor);
-  const names = new Map((await deps.repos.members.list(cohort.id)).map((m) => [m.userRef, m.displayName]));
-  const lines = [csvRow(["record", "date", "prompt_id", "question_id", "user", "display_name", "criterion", "score", "points", "kind", "text"])];
-  for (const prompt of await deps.repos.prompts.forCohort(cohort.id)) {
-    lines.push(csvRow(["prompt", prompt.localDate, prompt.id, prompt.questionId, "", "", "", "", "", "", ""]));
-    const answers = await deps.repos.answers.active(prompt.id);
-    const followUps = await deps.repos.followUps.answered(answers.map((a) => a.id));
-    for (const answer of answers) {
-      lines.push(csvRow(["answer", prompt.localDate, prompt.id, prompt.questionId, answer.userRef, names.get(answer.userRef) ?? "", "", "", "", "", answer.body]));
-      const followUp = followUps.get(answer.id);
-      if (followUp) lines.push(csvRow(["follow_up", prompt.localDate, prompt.id, prompt.questionId, answer.userRef, names.get(answer.userRef) ?? "", "", "", "", "", followUp.body]));
-      for (const result of await deps.repos.reviews.results(answer.id)) {
-        lines.push(csvRow(["score", prompt.localDate, prompt.id, prompt.questionId, answer.userRef, names.get(answer.userRef) ?? "", result.criterionId, result.score.toFixed(2), "", "", ""]));
-      }
-    }
-  }
-  for (const entry of await deps.repos.points.all(cohort.id)) {
-    lines.push(csvRow(["points", entry.localDate, "", "", entry.userRef, names.get(entry.userRef) ?? "", "", "", entry.points, entry.kind, entry.source]));
-  }
-  return { filename: `cohort-${cohort.platform}-${cohort.channelId}-export.csv`, csv: `${lines.join("\n")}\n` };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { parse } from "csv-parse/sync";
 import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Coach } from "../../../src/core/coach.ts";
@@ -90,9 +91,9 @@ describe.each(testDatabases())("interviewer follow-ups on $name", (target) => {
     expect((await answer(dan, "Dan again.")).followUp).toBeUndefined();
     await refused(coach.answerFollowUp({ answerId: caras.answer.id + 99, userRef: cara.userRef, text: "no such answer" }), "no-answer");
 
-    const { csv } = await coach.export(slackCohort, admin);
-    const followUpRows = csv.split("\n").filter((l) => l.startsWith("follow_up,"));
-    expect(followUpRows).toEqual([expect.stringContaining(`${bob.userRef},Member 2,,,,,Holdout of 4k members for 90 days.`)]);
+    const { files } = await coach.export(slackCohort, admin);
+    const rows = parse(files[0]!.content, { bom: true, columns: true }) as Record<string, string>[];
+    expect(rows.filter((r) => r["Follow-up answer"] !== "").map((r) => [r["Member"], r["Follow-up answer"]])).toEqual([["Member 2", "Holdout of 4k members for 90 days."]]);
 
     expect(await coach.openReviews(slackCohort, admin)).toBe("done");
     const cards = messenger.take().flatMap((s) => (s.message.kind === "review-request" ? [s.message.card] : []));

@@ -1,9 +1,12 @@
 import { AttachmentBuilder } from "discord.js";
 import { actorOf, addressOf, replyWith, type SubcommandHandler } from "../../context.ts";
 
-/** The CSV goes only to the admin who asked, as an ephemeral attachment. */
+/** The CSVs go only to the admin who asked, as ephemeral attachments. */
 export const exportCsv: SubcommandHandler = (interaction, { coach }) =>
   replyWith(interaction, async () => {
-    const { filename, csv } = await coach.export(addressOf(interaction), actorOf(interaction));
-    return { content: "Here is the cohort's export: one record per line, typed by its first column.", files: [new AttachmentBuilder(Buffer.from(csv, "utf8"), { name: filename })] };
+    const { files } = await coach.export(addressOf(interaction), actorOf(interaction));
+    return {
+      content: "Here is the cohort's export: one row per answer with its scores, and the points ledger.",
+      files: files.map((file) => new AttachmentBuilder(Buffer.from(file.content, "utf8"), { name: file.filename })),
+    };
   });
