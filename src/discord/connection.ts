@@ -38,7 +38,7 @@ export function describeDiscordFailure(error: unknown, apiUrl: string): Connecti
 export function deniedProblem(method: string, route: string): ConnectionProblem {
   return {
     cause: `Discord denied ${method} ${route} (403: missing access or permission)`,
-    fix: "Give the bot's role View Channel, Send Messages, Embed Links, Attach Files, Create Public Threads, Send Messages in Threads and Read Message History in that channel",
+    fix: "Give the bot's role View Channel, Send Messages, Embed Links, Create Public Threads, Send Messages in Threads, Read Message History and Add Reactions in that channel",
     transient: true,
   };
 }

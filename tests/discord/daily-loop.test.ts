@@ -183,7 +183,7 @@ describe.each(testDatabases())("Discord daily loop on $name", (target) => {
     expect(h.fake.connected).toBe(false);
     const missed = h.fake.messageCreate({ channelId: threadId, author: m5, content: "Sent during the outage: ER visits down 10% in 60 days" });
     await h.fake.waitForReconnect();
-    await vi.waitFor(async () => expect(await h.repos.answers.find(prompt.id, ref(m5))).toMatchObject({ sourceRef: `discord:msg:${String(missed.id)}` }), { timeout: 8_000 });
+    await vi.waitFor(async () => expect(await h.repos.answers.find(prompt.id, ref(m5))).toMatchObject({ sourceRef: `discord:msg:${String(missed.id)}` }), { timeout: 60_000 });
     expect(await h.repos.answers.active(prompt.id)).toHaveLength(4);
   });
 

@@ -38,7 +38,31 @@ describe.each(testDatabases())("Discord failure paths on $name", (target) => {
     const reply = await h.fake
       .chatInput({ channelId: h.channelId, user: h.adminId, name: "coach", subcommand: "setup", options: { track: "humana/ai-pm" }, appPermissions: "ViewChannel" })
       .reply();
-    expect(String(reply.data?.content)).toContain("Send Messages, Create Public Threads, Send Messages in Threads");
+    expect(String(reply.data?.content)).toContain("Send Messages, Embed Links, Create Public Threads, Send Messages in Threads, Read Message History, Add Reactions");
+    const oneMissing = await h.fake
+      .chatInput({
+        channelId: h.channelId,
+        user: h.adminId,
+        name: "coach",
+        subcommand: "setup",
+        options: { track: "humana/ai-pm" },
+        appPermissions: ["ViewChannel", "SendMessages", "EmbedLinks", "CreatePublicThreads", "SendMessagesInThreads", "ReadMessageHistory"],
+      })
+      .reply();
+    expect(String(oneMissing.data?.content)).toContain("I am missing Add Reactions in this channel");
+  });
+
+  it("turns reminders off and on for admins only, and lists every subcommand in help from the definitions", async () => {
+    const cohort = () => h.coach.cohort({ platform: "discord", workspaceId: h.guildId, channelId: h.channelId });
+    const run = (user: string, state: string) =>
+      h.fake.chatInput({ channelId: h.channelId, user, name: "coach", subcommand: "reminders", options: { state } }).reply();
+    expect(String((await run(h.members[0]!, "off")).data?.content)).toContain("Only this cohort's admins");
+    expect(String((await run(h.adminId, "off")).data?.content)).toContain("Reminders off");
+    expect((await cohort())!.remindersEnabled).toBe(false);
+    expect(String((await run(h.adminId, "on")).data?.content)).toContain("Reminders on");
+    expect((await cohort())!.remindersEnabled).toBe(true);
+    const help = JSON.stringify((await h.fake.chatInput({ channelId: h.channelId, user: h.members[0]!, name: "coach", subcommand: "help" }).reply()).data);
+    for (const line of ["**/coach reminders** state", "**/coach schedule** [track] [time] [zone] [days]", "**/coach admin add** user", "**/drill** [track] [category]"]) expect(help).toContain(line);
   });
 
   it("answers a button id it does not know with a private note instead of an error", async () => {

@@ -416,6 +416,26 @@ describe.each(testDatabases())("Slack app end to end over HTTP on $name", (targe
     expect(readable(await drive.command(ADMIN, "admin add nobody"))).toContain("Use `/coach admin add @user`");
   });
 
+  it("turns reminders off and on, and takes schedule arguments in any order with the track optional", async () => {
+    const cohort = () => h.coach.cohort({ platform: "slack", workspaceId: TEAM, channelId: COHORT });
+    const help = readable(await drive.command(DAN, "help"));
+    expect(help).toContain("/coach reminders on|off");
+    expect(help).toContain("/coach schedule [track] [HH:MM] [Area/City] [days]");
+    expect(readable(await drive.command(BOB, "reminders off"))).toContain("Only this cohort's admins");
+    expect(readable(await drive.command(ADMIN, "reminders off"))).toContain("Reminders off");
+    expect((await cohort())!.remindersEnabled).toBe(false);
+    expect(readable(await drive.command(ADMIN, "reminders maybe"))).toContain("Use `/coach reminders on`");
+    expect(readable(await drive.command(ADMIN, "reminders on"))).toContain("Reminders on");
+    expect((await cohort())!.remindersEnabled).toBe(true);
+
+    const before = (await cohort())!;
+    expect(readable(await drive.command(ADMIN, "schedule Asia/Kolkata mon,wed 08:30"))).toContain("Schedule updated");
+    const after = (await cohort())!;
+    expect(after).toMatchObject({ trackId: before.trackId, timeZone: "Asia/Kolkata", postTime: "08:30", weekdays: [1, 3] });
+    expect(readable(await drive.command(ADMIN, `schedule 09:00 ${before.trackId} ${before.timeZone} ${before.weekdays.length === 5 ? "mon-fri" : "daily"}`))).toContain("Schedule updated");
+    expect((await cohort())!).toMatchObject({ postTime: "09:00", timeZone: before.timeZone });
+  });
+
   it("exports a CSV privately to the admin's DM", async () => {
     expect(readable(await drive.command(BOB, "export"))).toContain("Only this cohort's admins");
     expect(readable(await drive.command(ADMIN, "export"))).toContain("Export sent to you privately");

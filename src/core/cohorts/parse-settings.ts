@@ -63,20 +63,28 @@ export interface ScheduleArgs {
   readonly weekdays?: readonly number[];
 }
 
+const zoneAreas = new Set(["africa", "america", "antarctica", "arctic", "asia", "atlantic", "australia", "europe", "indian", "pacific", "etc"]);
+/** Zone-shaped, valid or not, so a misspelt zone gets the zone's error rather than "unknown track". */
+const looksLikeZone = (token: string) => token.toUpperCase() === "UTC" || zoneAreas.has(token.split("/")[0]!.toLowerCase()) || IANAZone.isValidZone(token);
+
 /**
- * Reads `<track> [HH:MM] [Area/City] [days]` in any order after the track, telling
- * each argument apart by its shape so organizers need not remember positions.
+ * Reads `[track] [HH:MM] [Area/City] [days]` in any order, telling each argument apart
+ * by its shape (a track is `company/role` that is no time zone), so organizers need not
+ * remember positions. Without a track in the words, `currentTrack` is kept (schedule);
+ * setup, which has none yet, must be given one.
  */
-export function parseScheduleArgs(tokens: readonly string[]): ScheduleArgs {
-  const [trackId, ...rest] = tokens.filter((t) => t.trim() !== "");
-  if (!trackId) throw new CoachingError("bad-arguments", "Say which track to use, for example: setup humana/ai-pm 09:00 America/New_York mon-fri");
+export function parseScheduleArgs(tokens: readonly string[], currentTrack?: string): ScheduleArgs {
+  let trackId: string | undefined;
   let postTime: string | undefined;
   let timeZone: string | undefined;
   let weekdays: number[] | undefined;
-  for (const token of rest) {
+  for (const token of tokens.map((t) => t.trim()).filter((t) => t !== "")) {
     if (/^\d/.test(token)) postTime = parseTime(token);
-    else if (token.includes("/") || token.toUpperCase() === "UTC") timeZone = parseTimeZone(token);
+    else if (looksLikeZone(token)) timeZone = parseTimeZone(token);
+    else if (token.includes("/")) trackId = token.toLowerCase();
     else weekdays = parseWeekdays(token);
   }
-  return { trackId: trackId.trim().toLowerCase(), postTime, timeZone, weekdays };
+  trackId ??= currentTrack;
+  if (!trackId) throw new CoachingError("bad-arguments", "Say which track to use, for example: setup humana/ai-pm 09:00 America/New_York mon-fri");
+  return { trackId, postTime, timeZone, weekdays };
 }

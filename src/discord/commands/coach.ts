@@ -37,6 +37,7 @@ export const coachCommand = {
     { type: Opt.Subcommand, name: "schedule", description: "Change the cohort's track, time, zone or days", options: scheduleOptions(false) },
     { type: Opt.Subcommand, name: "pause", description: "Stop posting questions until resumed" },
     { type: Opt.Subcommand, name: "resume", description: "Start posting questions again" },
+    { type: Opt.Subcommand, name: "reminders", description: "Turn the answer and reviewer reminders on or off", options: onOff },
     {
       type: Opt.Subcommand,
       name: "skip",
@@ -61,7 +62,7 @@ export const coachCommand = {
       description: "Seasons reset the season leaderboard",
       options: [{ type: Opt.Subcommand, name: "new", description: "Start a new season" }],
     },
-    { type: Opt.Subcommand, name: "export", description: "Download the cohort's answers, scores and points as CSV" },
+    { type: Opt.Subcommand, name: "export", description: "Download the answers with their scores, and the points, as two CSV files" },
     {
       type: Opt.Subcommand,
       name: "leaderboard",

@@ -28,3 +28,25 @@ export function subcommandKeys(command: CommandDefinition): string[] {
     return [];
   });
 }
+
+/** `[name]` for an optional option, `name` for a required one, as help shows them. */
+const usageOf = (options: readonly { readonly name: string; readonly required?: boolean; readonly type: ApplicationCommandOptionType }[] | undefined) =>
+  (options ?? [])
+    .filter((o) => o.type !== ApplicationCommandOptionType.Subcommand && o.type !== ApplicationCommandOptionType.SubcommandGroup)
+    .map((o) => (o.required ? o.name : `[${o.name}]`))
+    .join(" ");
+
+/** One help line per subcommand, generated from the definitions Discord itself shows. */
+export function helpLines(command: CommandDefinition): string[] {
+  const line = (path: string, description: string, usage: string) => `**/${[command.name, path].filter(Boolean).join(" ")}**${usage ? ` ${usage}` : ""}: ${description}`;
+  const options = command.options ?? [];
+  const hasSubcommands = options.some((o) => o.type === ApplicationCommandOptionType.Subcommand || o.type === ApplicationCommandOptionType.SubcommandGroup);
+  if (!hasSubcommands) return [line("", command.description, usageOf(options))];
+  return options.flatMap((option) => {
+    if (option.type === ApplicationCommandOptionType.Subcommand) return [line(option.name, option.description, usageOf(option.options))];
+    if (option.type === ApplicationCommandOptionType.SubcommandGroup) {
+      return (option.options ?? []).map((sub) => line(`${option.name} ${sub.name}`, sub.description, usageOf(sub.options)));
+    }
+    return [];
+  });
+}

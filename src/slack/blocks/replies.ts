@@ -19,28 +19,8 @@ export function answerReceipt(check: AnswerCheck, created: boolean, streak: numb
   return { text: created ? "Answer saved." : "Answer updated.", blocks: renderCheck(check, intro) };
 }
 
-export const HELP: readonly (readonly [string, string])[] = [
-  ["help", "this list"],
-  ["setup <track> [HH:MM] [Area/City] [mon-fri|mon,wed,fri|daily]", "make this channel a cohort (workspace admins)"],
-  ["schedule <track> [HH:MM] [Area/City] [days]", "change the schedule"],
-  ["pause / resume", "stop or restart daily questions"],
-  ["skip YYYY-MM-DD", "no question on that date"],
-  ["post-now", "post today's question now"],
-  ["open-reviews", "close answers and send reviews now"],
-  ["close-now", "close reviews and post results now"],
-  ["admin add @user / admin remove @user", "manage cohort admins"],
-  ["season new", "start a new season (points restart)"],
-  ["export", "a CSV of everything, sent to you privately"],
-  ["leaderboard [week|month|season|all]", "points and quality rankings"],
-  ["me", "your points, streak and weakest criteria"],
-  ["tracks", "question tracks you can use"],
-  ["review on|off", "review answers even on days you do not answer"],
-  ["privacy on|off", "on: results list your top answer without your name"],
-  ["forget-me", "delete all your answers, reviews and points"],
-];
-
-export function helpReply(): Reply {
-  const lines = HELP.map(([usage, what]) => `\`/coach ${usage}\`: ${what}`);
+export function helpReply(subcommands: readonly { readonly name: string; readonly usage: string; readonly summary: string }[]): Reply {
+  const lines = subcommands.map((s) => `\`/coach ${s.name}${s.usage ? ` ${s.usage}` : ""}\`: ${s.summary}`);
   lines.push("`/drill [track] [category]`: a private practice question");
   return { text: "Cohort Coach commands", blocks: [section(`*Cohort Coach commands*\n${lines.join("\n")}`)] };
 }

@@ -1,9 +1,8 @@
 import type { App } from "@slack/bolt";
-import { helpReply } from "../blocks/replies.ts";
 import { escape, section } from "../blocks/text.ts";
 import { cohortAddress } from "../refs.ts";
 import type { SlackRuntime } from "../runtime.ts";
-import { coachSubcommands } from "./coach/index.ts";
+import { coachHelp, coachSubcommands } from "./coach/index.ts";
 
 /** `/coach <subcommand> ...`: acked at once, answered privately through response_url. */
 export function registerCoachCommand(app: App, rt: SlackRuntime): void {
@@ -24,7 +23,7 @@ export function registerCoachCommand(app: App, rt: SlackRuntime): void {
             address: cohortAddress(teamId, command.channel_id),
             actor: () => rt.actor(teamId, command.user_id),
           })
-        : { text: `There is no /coach ${name} command.`, blocks: [section(`There is no \`/coach ${escape(name)}\` command. Here is what there is:`), ...(helpReply().blocks ?? [])] };
+        : { text: `There is no /coach ${name} command.`, blocks: [section(`There is no \`/coach ${escape(name)}\` command. Here is what there is:`), ...(coachHelp().blocks ?? [])] };
     } catch (error) {
       reply = rt.failure(error, { command: "/coach", subcommand: name, channel: command.channel_id, user: command.user_id });
     }

@@ -16,5 +16,9 @@ export interface CommandContext {
 /** One `/coach` subcommand: its name, its line in help, and what it does. */
 export interface CoachSubcommand {
   readonly name: string;
+  /** Arguments after the name, as help shows them. */
+  readonly usage: string;
+  /** Help's one line about it; help is generated from these, so it cannot drift. */
+  readonly summary: string;
   run(ctx: CommandContext): Promise<Reply>;
 }

@@ -9,6 +9,13 @@ export const pause: SubcommandHandler = (interaction, { coach }) =>
 export const resume: SubcommandHandler = (interaction, { coach }) =>
   replyWith(interaction, async () => ({ content: `Resumed. ${await coach.resume(addressOf(interaction), actorOf(interaction))}.` }));
 
+export const reminders: SubcommandHandler = (interaction, { coach }) =>
+  replyWith(interaction, async () => {
+    const on = interaction.options.getString("state", true) === "on";
+    await coach.reminders(addressOf(interaction), actorOf(interaction), on);
+    return { content: on ? "Reminders on: an hour before answers close, and two hours before reviews close." : "Reminders off: no reminder posts or DMs for this cohort." };
+  });
+
 export const skip: SubcommandHandler = (interaction, { coach }) =>
   replyWith(interaction, async () => {
     const date = interaction.options.getString("date", true);

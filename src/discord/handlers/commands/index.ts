@@ -1,6 +1,6 @@
 import type { CoachSubcommand } from "../../commands/index.ts";
 import type { SubcommandHandler } from "../../context.ts";
-import { adminAdd, adminRemove, pause, resume, seasonNew, skip } from "./cohort-admin.ts";
+import { adminAdd, adminRemove, pause, reminders, resume, seasonNew, skip } from "./cohort-admin.ts";
 import { exportCsv } from "./export.ts";
 import { forgetMe, help, leaderboard, me, privacy, review, tracks } from "./member.ts";
 import { schedule, setup } from "./setup.ts";
@@ -15,6 +15,7 @@ export const coachSubcommands: Readonly<Record<CoachSubcommand, SubcommandHandle
   schedule,
   pause,
   resume,
+  reminders,
   skip,
   "post-now": postNow,
   "open-reviews": openReviews,

@@ -1,4 +1,5 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, MessageFlags } from "discord.js";
+import { coachCommand, drillCommand, helpLines } from "../../commands/index.ts";
 import { parsePeriod } from "../../../core/points/leaderboard.ts";
 import { actorOf, addressOf, replyWith, type SubcommandHandler } from "../../context.ts";
 import { customIds } from "../../custom-ids.ts";
@@ -67,21 +68,8 @@ export const forgetMe: SubcommandHandler = async (interaction) => {
 
 export const help: SubcommandHandler = async (interaction) => {
   const lines = [
-    "**/coach setup** track [time] [zone] [days]: make this channel a cohort (Manage Server)",
-    "**/coach schedule** [track] [time] [zone] [days]: change the schedule",
-    "**/coach pause** / **resume**: stop or restart daily questions",
-    "**/coach skip** date: skip one posting day",
-    "**/coach post-now**, **open-reviews**, **close-now**: run today's steps now",
-    "**/coach admin add|remove** user: cohort admins (Manage Server)",
-    "**/coach season new**: start a new season",
-    "**/coach export**: CSV of answers, scores and points (admins)",
-    "**/coach leaderboard** [period]: points and answer quality",
-    "**/coach me**: your points, streak and weakest criteria",
-    "**/coach tracks**: the question tracks",
-    "**/coach review** on|off: take part in peer review",
-    "**/coach privacy** on|off: on keeps your name out of the results",
-    "**/coach forget-me**: delete your data",
-    "**/drill** [track] [category]: practise privately with instant feedback",
+    ...helpLines(coachCommand),
+    ...helpLines(drillCommand),
     "",
     "Answer the daily question with its **Answer** button or by replying in its thread.",
   ];

@@ -5,12 +5,15 @@ import type { CohortAddress } from "../../../core/cohorts/types.ts";
 import { CoachingError } from "../../../core/errors.ts";
 import { actorOf, addressOf, replyWith, type SubcommandHandler } from "../../context.ts";
 
-/** The bot posts the question and starts a thread from it; without these it cannot run the cohort. */
+/** The seven permissions the README's invite link grants, each needed for part of the daily loop. */
 const needed = [
   [PermissionFlagsBits.ViewChannel, "View Channel"],
   [PermissionFlagsBits.SendMessages, "Send Messages"],
+  [PermissionFlagsBits.EmbedLinks, "Embed Links"],
   [PermissionFlagsBits.CreatePublicThreads, "Create Public Threads"],
   [PermissionFlagsBits.SendMessagesInThreads, "Send Messages in Threads"],
+  [PermissionFlagsBits.ReadMessageHistory, "Read Message History"],
+  [PermissionFlagsBits.AddReactions, "Add Reactions"],
 ] as const;
 
 function requireBotPermissions(interaction: ChatInputCommandInteraction): void {

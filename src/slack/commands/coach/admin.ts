@@ -6,7 +6,7 @@ import type { CoachSubcommand } from "../types.ts";
 const USAGE = "Use `/coach admin add @user` or `/coach admin remove @user`.";
 
 export const admin: CoachSubcommand = {
-  name: "admin",
+  name: "admin", usage: "add|remove @user", summary: "manage cohort admins",
   async run(ctx) {
     const [verb, who] = ctx.args;
     const userId = parseMention(who);

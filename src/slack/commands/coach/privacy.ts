@@ -6,7 +6,7 @@ const PRIVACY_ON = "Your name stays out of the results: if your answer is among 
 const PRIVACY_OFF = "The results may name you when your answer is among the top ones.";
 
 export const privacy: CoachSubcommand = {
-  name: "privacy",
+  name: "privacy", usage: "on|off", summary: "on: results list your top answer without your name",
   async run(ctx) {
     const choice = ctx.args[0]?.toLowerCase();
     if (choice !== "on" && choice !== "off") throw new CoachingError("bad-arguments", "Use `/coach privacy on` or `/coach privacy off`.");

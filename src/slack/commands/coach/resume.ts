@@ -2,6 +2,6 @@ import { plain } from "../../blocks/text.ts";
 import type { CoachSubcommand } from "../types.ts";
 
 export const resume: CoachSubcommand = {
-  name: "resume",
+  name: "resume", usage: "", summary: "start daily questions again",
   run: async (ctx) => plain(`Resumed. ${await ctx.rt.coach.resume(ctx.address, await ctx.actor())}.`),
 };

@@ -3,7 +3,7 @@ import { plain } from "../../blocks/text.ts";
 import type { CoachSubcommand } from "../types.ts";
 
 export const review: CoachSubcommand = {
-  name: "review",
+  name: "review", usage: "on|off", summary: "review answers even on days you do not answer",
   async run(ctx) {
     const choice = ctx.args[0]?.toLowerCase();
     if (choice !== "on" && choice !== "off") throw new CoachingError("bad-arguments", "Use `/coach review on` or `/coach review off`.");

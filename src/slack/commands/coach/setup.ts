@@ -17,7 +17,7 @@ export async function requireMembership(ctx: CommandContext): Promise<Reply | un
 }
 
 export const setup: CoachSubcommand = {
-  name: "setup",
+  name: "setup", usage: "<track> [HH:MM] [Area/City] [days]", summary: "make this channel a cohort (workspace admins); days: mon-fri, mon,wed,fri, daily or weekends",
   async run(ctx) {
     const args = ctx.rt.coach.parseSchedule(ctx.args);
     const actor = await ctx.actor();
