@@ -4,6 +4,7 @@ import { Coach } from "../src/core/coach.ts";
 import type { Repositories } from "../src/core/ports.ts";
 import { createDiscordAdapter } from "../src/discord/index.ts";
 import { createLogger } from "../src/logger.ts";
+import { Metrics } from "../src/metrics.ts";
 import { MessengerRouter, type PlatformAdapter } from "../src/platforms.ts";
 import { createSlackAdapter } from "../src/slack/index.ts";
 import { startFakeDiscord } from "./fakes/discord/fake-discord.ts";
@@ -66,8 +67,15 @@ describe("clear platform errors", () => {
     const fake = await startFakeSlack();
     cleanups.push(() => fake.close());
     const { log, errors } = capture();
+    const metrics = new Metrics();
     const adapter = await started(
-      createSlackAdapter({ config: { botToken: "xoxb-test", mode: { kind: "http", signingSecret: "signing-secret-0001" }, apiUrl: fake.url }, coach, log, retryConfig: { retries: 0 } }),
+      createSlackAdapter({
+        config: { botToken: "xoxb-test", mode: { kind: "http", signingSecret: "signing-secret-0001" }, apiUrl: fake.url },
+        coach,
+        log,
+        retryConfig: { retries: 0 },
+        metrics: metrics.platform("slack"),
+      }),
     );
     expect(adapter.health()).toEqual({ ready: true, detail: "connected" });
     for (let i = 0; i < 2; i++) fake.failNext("chat.postMessage", { status: 200, error: "token_revoked" });
@@ -81,6 +89,11 @@ describe("clear platform errors", () => {
     await expect(post("b")).rejects.toThrow();
     await expect.poll(() => adapter.health().ready).toBe(false);
     expect(errors().filter((l) => l.msg.startsWith("Slack rejected SLACK_BOT_TOKEN (token_revoked)"))).toHaveLength(1);
+    // Every call the fake saw was counted, and the two refused ones as errors.
+    const exposed = await metrics.registry.metrics();
+    expect(fake.calls.length).toBeGreaterThanOrEqual(4);
+    expect(exposed).toContain(`coach_platform_calls_total{platform="slack"} ${fake.calls.length}`);
+    expect(exposed).toContain('coach_platform_errors_total{platform="slack"} 2');
   });
 
   it("Discord without the Message Content intent: one line naming the intent and where to turn it on", async () => {
