@@ -64,8 +64,12 @@ export interface ScheduleArgs {
 }
 
 const zoneAreas = new Set(["africa", "america", "antarctica", "arctic", "asia", "atlantic", "australia", "europe", "indian", "pacific", "etc"]);
-/** Zone-shaped, valid or not, so a misspelt zone gets the zone's error rather than "unknown track". */
-const looksLikeZone = (token: string) => token.toUpperCase() === "UTC" || zoneAreas.has(token.split("/")[0]!.toLowerCase()) || IANAZone.isValidZone(token);
+/**
+ * Zone-shaped, valid or not, so a misspelt zone gets the zone's error rather than
+ * "unknown track": track ids are lowercase `company/role`, zone names are capitalised.
+ */
+const looksLikeZone = (token: string) =>
+  token.toUpperCase() === "UTC" || /[A-Z]/.test(token) || zoneAreas.has(token.split("/")[0]!.toLowerCase()) || IANAZone.isValidZone(token);
 
 /**
  * Reads `[track] [HH:MM] [Area/City] [days]` in any order, telling each argument apart
@@ -80,7 +84,7 @@ export function parseScheduleArgs(tokens: readonly string[], currentTrack?: stri
   let weekdays: number[] | undefined;
   for (const token of tokens.map((t) => t.trim()).filter((t) => t !== "")) {
     if (/^\d/.test(token)) postTime = parseTime(token);
-    else if (looksLikeZone(token)) timeZone = parseTimeZone(token);
+    else if (looksLikeZone(token) || (token.includes("/") && trackId !== undefined)) timeZone = parseTimeZone(token);
     else if (token.includes("/")) trackId = token.toLowerCase();
     else weekdays = parseWeekdays(token);
   }
