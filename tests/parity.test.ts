@@ -45,7 +45,7 @@ describe.each(testDatabases())("Slack and Discord parity over a scripted week on
     if (d.status === "rejected") throw d.reason;
     slack = s.value;
     discord = d.value;
-  }, 180_000);
+  }, 900_000);
 
   it("numbers members so that their refs sort alike, which is what the reviewer draw orders by", () => {
     for (const outcome of [slack, discord]) expect([...outcome.refs].sort()).toEqual(outcome.refs);

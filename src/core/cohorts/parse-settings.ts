@@ -15,14 +15,34 @@ export function parseTime(value: string): string {
   return `${match[1]!.padStart(2, "0")}:${match[2]}`;
 }
 
+/** Node 20's zone list still carries these old names; members know the current ones. */
+export const currentZoneNames: ReadonlyMap<string, string> = new Map([
+  ["Asia/Calcutta", "Asia/Kolkata"],
+  ["Europe/Kiev", "Europe/Kyiv"],
+  ["Asia/Saigon", "Asia/Ho_Chi_Minh"],
+  ["Asia/Katmandu", "Asia/Kathmandu"],
+  ["America/Godthab", "America/Nuuk"],
+  ["Pacific/Enderbury", "Pacific/Kanton"],
+  ["Asia/Rangoon", "Asia/Yangon"],
+  ["Atlantic/Faeroe", "Atlantic/Faroe"],
+]);
+
+/** Zone names as they are spelt, old and current, keyed by lower case. */
+let spellings: Map<string, string> | undefined;
+const spelling = (zone: string) => {
+  spellings ??= new Map([...Intl.supportedValuesOf("timeZone"), ...currentZoneNames.values(), "UTC"].map((name) => [name.toLowerCase(), name]));
+  return spellings.get(zone.toLowerCase());
+};
+
 /**
  * Accepts any IANA name the runtime knows, current ones included (Asia/Kolkata, Europe/Kyiv),
- * and keeps it as typed: Intl would answer Asia/Calcutta for Asia/Kolkata, which surprises
- * the organizer who typed the current name. Offsets and abbreviations are refused.
+ * and keeps the name the organizer chose: Intl would turn Asia/Kolkata into Asia/Calcutta.
+ * Only the letter case is fixed (america/new_york reads back as America/New_York).
+ * Offsets and abbreviations are refused.
  */
 export function parseTimeZone(value: string): string {
   const zone = value.trim();
-  if ((zone.includes("/") || zone.toUpperCase() === "UTC") && IANAZone.isValidZone(zone)) return zone.toUpperCase() === "UTC" ? "UTC" : zone;
+  if ((zone.includes("/") || zone.toUpperCase() === "UTC") && IANAZone.isValidZone(zone)) return spelling(zone) ?? zone;
   throw new CoachingError("bad-zone", `"${value}" is not a time zone. Use an Area/City name such as America/New_York or Europe/London.`);
 }
 

@@ -1,19 +1,9 @@
 import type { AutocompleteInteraction } from "discord.js";
+import { currentZoneNames } from "../../core/cohorts/parse-settings.ts";
 import type { HandlerContext } from "../context.ts";
 
 const MAX_CHOICES = 25;
-/** Node 20's list still carries these old names; members know the current ones, which we accept. */
-const currentNames = new Map([
-  ["Asia/Calcutta", "Asia/Kolkata"],
-  ["Europe/Kiev", "Europe/Kyiv"],
-  ["Asia/Saigon", "Asia/Ho_Chi_Minh"],
-  ["Asia/Katmandu", "Asia/Kathmandu"],
-  ["America/Godthab", "America/Nuuk"],
-  ["Pacific/Enderbury", "Pacific/Kanton"],
-  ["Asia/Rangoon", "Asia/Yangon"],
-  ["Atlantic/Faeroe", "Atlantic/Faroe"],
-]);
-const zones = [...Intl.supportedValuesOf("timeZone").map((zone) => currentNames.get(zone) ?? zone), "UTC"];
+const zones = [...Intl.supportedValuesOf("timeZone").map((zone) => currentZoneNames.get(zone) ?? zone), "UTC"];
 
 const matches = (query: string) => (text: string) => text.toLowerCase().includes(query.trim().toLowerCase());
 

@@ -22,6 +22,7 @@ describe("time zone names", () => {
 
   it("still accepts the old names and UTC, and refuses offsets, abbreviations and nonsense in plain words", () => {
     expect(parseTimeZone("Asia/Calcutta")).toBe("Asia/Calcutta");
+    expect(parseTimeZone("asia/kolkata")).toBe("Asia/Kolkata");
     expect(parseTimeZone("utc")).toBe("UTC");
     for (const bad of ["+05:30", "IST", "Mars/Olympus_Mons"]) expect(() => parseTimeZone(bad)).toThrow(/is not a time zone/);
     expect(() => loadConfig({ DEFAULT_TIME_ZONE: "Mars/Olympus_Mons" })).toThrow(/DEFAULT_TIME_ZONE/);

@@ -55,7 +55,7 @@ export interface FakeDiscordOptions {
   replayWhileDisconnected?: boolean;
   /** Interaction callbacks later than this are answered 404 Unknown interaction. Default 3000 ms like Discord; Infinity disables. */
   interactionDeadlineMs?: number;
-  /** Default timeout of waitFor* helpers. Default 5000 ms. */
+  /** Default timeout of waitFor* helpers. Default 30 s: they resolve on the event, the limit only stops a hung test on a busy machine. */
   waitTimeoutMs?: number;
 }
 
@@ -209,7 +209,7 @@ export class FakeDiscord {
     });
     this.botPermissions = resolvePermissions(options.botPermissions ?? DEFAULT_BOT_PERMISSIONS);
     this.deadlineMs = options.interactionDeadlineMs ?? 3000;
-    this.waitTimeoutMs = options.waitTimeoutMs ?? 5000;
+    this.waitTimeoutMs = options.waitTimeoutMs ?? 30_000;
     this.allowMessageContent = options.allowMessageContent ?? true;
     this.gateway = new FakeGateway(
       {

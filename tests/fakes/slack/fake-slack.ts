@@ -224,7 +224,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const appId = options.appId ?? FAKE_APP_ID;
   const botUserId = options.botUserId ?? FAKE_BOT_USER_ID;
   const botId = options.botId ?? FAKE_BOT_ID;
-  const defaultTimeoutMs = options.defaultTimeoutMs ?? 3_000;
+  const defaultTimeoutMs = options.defaultTimeoutMs ?? 30_000;
 
   const calls: RecordedCall[] = [];
   const unknownCalls: UnknownCall[] = [];
