@@ -42,16 +42,17 @@ describe.each(testDatabases())("cohort export on $name", (target) => {
     }
     const [header, ...rows] = parse(files[0]!.content, { bom: true }) as string[][];
     const criteria = prompt.question.rubric.criteria;
-    expect(header).toEqual(["Date", "Question", "Member", "Answer", ...criteria.map((c) => `${c.label} (corrected)`), "Overall score", "Reviews received"]);
+    expect(header).toEqual(["Date", "Question", "Member", "Answer", "Follow-up answer", ...criteria.map((c) => `${c.label} (corrected)`), "Overall score", "Reviews received"]);
     expect(rows).toHaveLength(3);
     const byMember = new Map(rows.map((r) => [r[2], r]));
     expect([...byMember.keys()].sort()).toEqual(["(private)", "Member 2", "Member 3"]);
     for (const row of rows) {
       expect(row[0]).toBe("2026-10-28");
       expect(row[1]).toBe(prompt.question.prompt);
-      for (let i = 0; i < criteria.length; i++) expect(Number(row[4 + i])).toBeGreaterThan(0);
-      expect(Number(row[4 + criteria.length])).toBeGreaterThan(0);
+      expect(row[4]).toBe("");
+      for (let i = 0; i < criteria.length; i++) expect(Number(row[5 + i])).toBeGreaterThan(0);
       expect(Number(row[5 + criteria.length])).toBeGreaterThan(0);
+      expect(Number(row[6 + criteria.length])).toBeGreaterThan(0);
     }
     // A formula character at the start is defused with a leading quote; the text is otherwise intact.
     expect(byMember.get("Member 2")![3]).toBe(`'${texts[2]}`);

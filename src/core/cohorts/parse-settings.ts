@@ -85,15 +85,15 @@ export interface ScheduleArgs {
 
 const zoneAreas = new Set(["africa", "america", "antarctica", "arctic", "asia", "atlantic", "australia", "europe", "indian", "pacific", "etc"]);
 /**
- * Zone-shaped, valid or not, so a misspelt zone gets the zone's error rather than
- * "unknown track": track ids are lowercase `company/role`, zone names are capitalised.
+ * Zone-shaped, valid or not (a known area such as Europe/...), so a misspelt zone gets the
+ * zone's error rather than "unknown track".
  */
 const looksLikeZone = (token: string) =>
-  token.toUpperCase() === "UTC" || /[A-Z]/.test(token) || zoneAreas.has(token.split("/")[0]!.toLowerCase()) || IANAZone.isValidZone(token);
+  token.toUpperCase() === "UTC" || zoneAreas.has(token.split("/")[0]!.toLowerCase()) || IANAZone.isValidZone(token);
 
 /**
  * Reads `[track] [HH:MM] [Area/City] [days]` in any order, telling each argument apart
- * by its shape (a track is `company/role` that is no time zone), so organizers need not
+ * by its shape (a track is `company/role` that is no time zone; a second one is taken for a zone), so organizers need not
  * remember positions. Without a track in the words, `currentTrack` is kept (schedule);
  * setup, which has none yet, must be given one.
  */
