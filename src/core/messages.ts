@@ -34,17 +34,29 @@ export interface ReviewCard {
   readonly timeZone: string;
 }
 
-export interface SignalCheck {
+export interface CueCheck {
   readonly criterionId: string;
   readonly criterionLabel: string;
   readonly label: string;
   readonly present: boolean;
+  /** A negative cue: present means the answer shows a weakness. */
+  readonly against: boolean;
+  /** The answer's sentence that shows the cue, when present. */
+  readonly evidence: string | undefined;
   readonly missing: string;
 }
 
 export interface AnswerCheck {
-  readonly shown: readonly SignalCheck[];
-  readonly missing: readonly SignalCheck[];
+  /** False when the answer is about something else (off-topic, or another question's answer). */
+  readonly addressesQuestion: boolean;
+  /** True when most of the answer is a list of terms rather than sentences. */
+  readonly readsAsList: boolean;
+  /** Positive cues the answer shows, each with the sentence that shows it. */
+  readonly shown: readonly CueCheck[];
+  /** Positive cues it does not show: each carries a one-line nudge. */
+  readonly missing: readonly CueCheck[];
+  /** Negative cues it does show (they count against). */
+  readonly against: readonly CueCheck[];
 }
 
 export interface TopAnswer {

@@ -9,28 +9,33 @@ import { z } from "zod";
 const kebabId = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "expected a kebab-case id such as product-sense");
 const text = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
 
-const signalSchema = z.strictObject({
+/** Letters, digits, spaces and the few marks a phrase may use; anything regex-like is refused. */
+const phraseSchema = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(60, "must be at most 60 characters")
+  .regex(/^[\p{L}\p{N}\s#*'’&$%+\-/.,_=×~():^]+$/u, "a phrase is plain words: letters, digits, spaces, hyphens, # for a number, word* for a prefix")
+  .refine((phrase) => !/\*\S/.test(phrase) && phrase !== "*", "* goes at the end of a word (word* means any word starting with word)");
+
+export const cueSchema = z.strictObject({
   label: text(80),
-  pattern: z.string().min(1, "must not be empty").superRefine((source, ctx) => {
-    try {
-      new RegExp(source, "iu");
-    } catch (error) {
-      ctx.addIssue({ code: "custom", message: `not a valid regular expression: ${(error as Error).message}` });
-    }
-  }),
+  any: z.array(phraseSchema).min(1, "needs at least one phrase").max(60, "at most 60 phrases"),
   missing: text(200),
+  against: z.boolean().default(false),
 });
 
 const criterionSchema = z.strictObject({
   id: kebabId,
   label: text(40),
   levels: z.strictObject({ "1": text(400), "3": text(400), "5": text(400) }),
-  signals: z.array(signalSchema).min(1, "needs at least one signal").max(4, "at most 4 signals"),
+  cues: z.array(cueSchema).min(1, "needs at least one cue").max(4, "at most 4 cues"),
 });
 
-const rubricSchema = z.strictObject({
+export const rubricSchema = z.strictObject({
   id: kebabId,
   label: text(80),
+  personal: z.boolean().default(false),
   // Discord allows five rows of buttons per message: one per criterion plus Submit.
   criteria: z
     .array(criterionSchema)
@@ -58,6 +63,10 @@ const questionSchema = z.strictObject({
   outline: z.array(text(400)).min(4, "needs 4-8 outline bullets").max(8, "needs 4-8 outline bullets"),
   rubric: kebabId,
   level: levelSchema.optional(),
+  /** Cues this question adds to a criterion of its rubric. */
+  cues: z.array(cueSchema.extend({ criterion: kebabId })).max(8, "at most 8 cues of its own").default([]),
+  /** Criteria the instant check skips for this question. */
+  not_applicable: z.array(kebabId).max(2, "at most 2 criteria can be not applicable").default([]),
 });
 
 export const trackFileSchema = z
@@ -70,7 +79,8 @@ export const trackFileSchema = z
       .array(z.strictObject({ round: text(80), minutes: z.number().int().min(5).max(480), tests: text(300) }))
       .min(1, "describe at least one interview round"),
     categories: z.array(z.strictObject({ id: kebabId, label: text(60), round: text(80) })).min(1),
-    rubrics: z.array(rubricSchema).min(1),
+    /** Rubrics only this track uses; kinds every track uses live in questions/rubrics/. */
+    rubrics: z.array(rubricSchema).default([]),
     questions: z.array(questionSchema).min(1, "a track needs questions"),
   })
   .superRefine((track, ctx) => {
@@ -99,9 +109,6 @@ export const trackFileSchema = z
     track.questions.forEach((question, i) => {
       if (ids.has(question.id)) ctx.addIssue({ code: "custom", path: ["questions", i, "id"], message: `duplicate id "${question.id}"` });
       ids.add(question.id);
-      if (!rubrics.has(question.rubric)) {
-        ctx.addIssue({ code: "custom", path: ["questions", i, "rubric"], message: `unknown rubric "${question.rubric}"; expected one of ${[...rubrics].join(", ")}` });
-      }
       if (!categories.has(question.category)) {
         ctx.addIssue({ code: "custom", path: ["questions", i, "category"], message: `unknown category "${question.category}"; expected one of ${[...categories].join(", ")}` });
       }
@@ -109,3 +116,4 @@ export const trackFileSchema = z
   });
 
 export type TrackFile = z.output<typeof trackFileSchema>;
+export type RubricFile = z.output<typeof rubricSchema>;

@@ -5,7 +5,7 @@ import { CoachingError } from "../errors.ts";
 import type { AnswerCheck } from "../messages.ts";
 import { awardAnswer, reverseAnswer } from "../points/awards.ts";
 import type { Answer, Prompt } from "../prompts/types.ts";
-import { checkAnswer } from "./check-answer.ts";
+import { checkAnswer, NO_CHECK } from "./check-answer.ts";
 
 export const MAX_ANSWER_LENGTH = 4_000;
 
@@ -60,7 +60,7 @@ export async function submitAnswer(
   const { answer, created } = await deps.repos.answers.upsert(prompt.id, input.actor.userRef, text, input.sourceRef, now);
   const streak = await awardAnswer(deps, cohort, prompt, input.actor.userRef, now);
   const question = await deps.repos.questions.get(prompt.questionId);
-  const check = question ? checkAnswer(question.rubric, text) : { shown: [], missing: [] };
+  const check = question ? checkAnswer(question, text) : NO_CHECK;
   return { answer, created, check, streak };
 }
 

@@ -97,7 +97,7 @@ export async function answerDrill(deps: CoachDeps, input: { readonly attemptId: 
   if (text.length > MAX_ANSWER_LENGTH) throw new CoachingError("answer-too-long", `Your answer is ${text.length} characters; the limit is ${MAX_ANSWER_LENGTH}. Nothing was saved.`);
   const { question } = await ownAttempt(deps, input.attemptId, input.userRef);
   await deps.repos.drills.saveAnswer(input.attemptId, text);
-  return { attemptId: input.attemptId, question, check: checkAnswer(question.rubric, text) };
+  return { attemptId: input.attemptId, question, check: checkAnswer(question, text) };
 }
 
 /** Criterion ids of a drill attempt's rubric, in display order; only its owner may ask. */

@@ -1,23 +1,39 @@
 /** The question bank as the engine sees it, independent of how it was loaded. */
 
-export interface Signal {
+/**
+ * One observable thing the instant check looks for. A phrase matches whole words,
+ * case-insensitively, with space and hyphen interchangeable; `#` stands for a number
+ * in digits or words and `word*` for any word starting with "word" (questions/FORMAT.md).
+ */
+export interface Cue {
   readonly label: string;
-  /** A regular-expression source, matched case-insensitively. */
-  readonly pattern: string;
-  /** What to tell the author when the cue is absent. */
+  readonly any: readonly string[];
+  /** The one-line nudge shown when the cue is absent (or, for a negative cue, present). */
   readonly missing: string;
+  /** A negative cue: showing it counts against the answer (e.g. "AUROC alone" on a rare outcome). */
+  readonly against: boolean;
+}
+
+/** A cue a question adds to one criterion of its rubric. */
+export interface QuestionCue extends Cue {
+  readonly criterion: string;
 }
 
 export interface Criterion {
   readonly id: string;
   readonly label: string;
   readonly levels: { readonly 1: string; readonly 3: string; readonly 5: string };
-  readonly signals: readonly Signal[];
+  readonly cues: readonly Cue[];
 }
 
 export interface Rubric {
   readonly id: string;
   readonly label: string;
+  /**
+   * Answers are the candidate's own story (behavioural, why this company): they share
+   * the track's domain words, not the prompt's, and are told in the first person.
+   */
+  readonly personal: boolean;
   readonly criteria: readonly Criterion[];
 }
 
@@ -49,6 +65,15 @@ export interface Question {
   readonly outline: readonly string[];
   /** A copy, not a reference: a stored prompt keeps the rubric it was scored with. */
   readonly rubric: Rubric;
+  /** Cues this question adds to its rubric's criteria. */
+  readonly cues: readonly QuestionCue[];
+  /** Rubric criteria the instant check skips for this question (peers still score them). */
+  readonly notApplicable: readonly string[];
+  /**
+   * The stemmed words an answer about this question uses: its prompt, hint, outline and
+   * follow-ups; for a personal rubric, the whole track's (see Rubric.personal). Set by the loader.
+   */
+  readonly vocabulary: readonly string[];
 }
 
 export interface Track {

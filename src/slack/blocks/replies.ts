@@ -1,5 +1,6 @@
 import type { DrillCard, DrillFeedback } from "../../core/drills/drill.ts";
 import type { MyStats } from "../../core/members/member-ops.ts";
+import { checkVerdict, quote } from "../../core/answers/check-answer.ts";
 import type { AnswerCheck } from "../../core/messages.ts";
 import type { Leaderboard } from "../../core/points/leaderboard.ts";
 import type { Criterion, Track } from "../../core/questions/types.ts";
@@ -7,9 +8,17 @@ import { ActionIds } from "../ids.ts";
 import { actions, button, context, difficultyLabel, escape, header, plural, section, type Block, type Reply } from "./text.ts";
 
 export function renderCheck(check: AnswerCheck, intro: string): Block[] {
-  const shown = check.shown.map((s) => `:white_check_mark: ${escape(s.criterionLabel)}: ${escape(s.label)}`);
+  const verdict = checkVerdict(check);
+  if (verdict) return [section(intro), section(`:grey_question: ${escape(verdict)}`)];
+  const shown = check.shown.map((s) => `:white_check_mark: ${escape(s.criterionLabel)}: ${escape(s.label)}\n>${escape(quote(s.evidence))}`);
+  const against = check.against.map((s) => `:warning: ${escape(s.criterionLabel)}: ${escape(s.missing)}\n>${escape(quote(s.evidence))}`);
   const missing = check.missing.map((s) => `:small_orange_diamond: ${escape(s.criterionLabel)}: ${escape(s.missing)}`);
-  return [section(intro), ...(shown.length > 0 ? [section(shown.join("\n"))] : []), ...(missing.length > 0 ? [section(`*Worth adding*\n${missing.join("\n")}`)] : [])];
+  return [
+    section(intro),
+    ...(shown.length > 0 ? [section(shown.join("\n"))] : []),
+    ...(against.length > 0 ? [section(`*Counts against*\n${against.join("\n")}`)] : []),
+    ...(missing.length > 0 ? [section(`*Worth adding*\n${missing.join("\n")}`)] : []),
+  ];
 }
 
 export function answerReceipt(check: AnswerCheck, created: boolean, streak: number): Reply {
