@@ -134,3 +134,22 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         : undefined,
   };
 }
+
+/**
+ * For command-line scripts: reads `.env` when present (as start-up does) and parses the
+ * environment, or prints the problem naming the variable and exits 1.
+ */
+export function loadScriptConfig(): Config {
+  try {
+    process.loadEnvFile(".env");
+  } catch {
+    // No .env: the environment alone is fine.
+  }
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`Invalid configuration: ${error.message.replaceAll("\n", "; ")}`);
+    process.exit(1);
+  }
+}

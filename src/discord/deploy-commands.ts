@@ -1,6 +1,6 @@
 import { pathToFileURL } from "node:url";
 import { REST, Routes, type RESTPutAPIApplicationCommandsResult } from "discord.js";
-import { ConfigError, loadConfig, type DiscordConfig } from "../config.ts";
+import { loadScriptConfig, type DiscordConfig } from "../config.ts";
 import { commandDefinitions, subcommandKeys } from "./commands/index.ts";
 
 export interface DeployedCommand {
@@ -25,21 +25,7 @@ export async function deployCommands(config: DiscordConfig): Promise<{ scope: st
 }
 
 async function main(): Promise<void> {
-  try {
-    process.loadEnvFile(".env");
-  } catch {
-    // No .env: the environment alone is fine.
-  }
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`Invalid configuration: ${error.message.replaceAll("\n", "; ")}`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadScriptConfig();
   if (!config.discord) {
     console.error("Discord is not configured: set DISCORD_TOKEN and DISCORD_APPLICATION_ID.");
     process.exit(1);

@@ -82,9 +82,12 @@ describe.each(testDatabases())("the daily loop on $name", (target) => {
     messenger.take();
 
     for (const n of [1, 2, 3, 4, 5, 6]) expect((await answerAs(n, day1)).created).toBe(true);
-    const edited = await answerAs(2, day1, "Edited: baseline 20% abandonment, target 15% in one quarter, compliance signs off.");
+    // The edit is a real answer to the posted question (its strong-answer outline), so the check re-runs and finds cues.
+    const day1Question = (day1Post.message as Extract<CoachMessage, { kind: "prompt" }>).question;
+    const edited = await answerAs(2, day1, `Edited: ${day1Question.outline.join(". ")}.`);
     expect(edited.created).toBe(false);
     expect((await repos.answers.find(day1, "slack:T1:U2"))?.body).toMatch(/^Edited:/);
+    expect(edited.check.addressesQuestion).toBe(true);
     expect(edited.check.shown.length).toBeGreaterThan(0);
     await coach.withdraw({ sourceRef: `slack:T1:C1:ans-${day1}-5` });
     await expectCoachingError(answerAs(6, day1, "x".repeat(4_001)), "answer-too-long");

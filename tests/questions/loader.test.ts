@@ -1,7 +1,8 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
 import { loadQuestionBank, parseTrackFile, QuestionBankError } from "../../src/questions/loader.ts";
 
 const fixture = path.resolve(import.meta.dirname, "../fixtures/questions/acme-ai-pm.yaml");
@@ -82,9 +83,32 @@ describe("question file validation", () => {
     expect(problemsFor("q.yaml", "id: [unclosed")[0]).toMatch(/^q\.yaml: /);
   });
 
-  it("rejects a signal pattern that is not a regular expression", () => {
-    const broken = source.replace("pattern: 'monitor|drift", "pattern: '(monitor|drift");
-    expect(problemsFor("q.yaml", broken).join("\n")).toContain("rubrics[0].criteria[1].signals[0].pattern: not a valid regular expression");
+  it("rejects a cue phrase written as a regular expression", () => {
+    const broken = source.replace('any: [monitor*, drift,', 'any: ["monitor|drift", drift,');
+    expect(problemsFor("q.yaml", broken).join("\n")).toContain("rubrics[0].criteria[1].cues[0].any[0]: a phrase is plain words");
+  });
+
+  it("names a question cue or not-applicable criterion that its rubric does not have", () => {
+    const broken = source.replace(
+      "    rubric: pm-case\n",
+      '    rubric: pm-case\n    not_applicable: [latency]\n    cues:\n      - { criterion: impact, label: a refill metric, any: [PDC], missing: name the refill metric }\n      - { criterion: reach, label: reach, any: [members], missing: say who }\n',
+    );
+    const problems = problemsFor("q.yaml", broken);
+    expect(problems).toContain('q.yaml: questions[0].not_applicable[0]: "latency" is not a criterion of pm-case; expected one of impact, risk, stakeholders');
+    expect(problems).toContain('q.yaml: questions[0].cues[1].criterion: "reach" is not a criterion of pm-case; expected one of impact, risk, stakeholders');
+    expect(problems).toHaveLength(2);
+  });
+
+  it("lets a question use a shared rubric kind from questions/rubrics/", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "bank-"));
+    dirs.push(dir);
+    mkdirSync(path.join(dir, "rubrics"));
+    const rubric = { ...(parse(source) as { rubrics: object[] }).rubrics[0], id: "shared-case" };
+    writeFileSync(path.join(dir, "rubrics", "shared-case.yaml"), stringify(rubric));
+    writeFileSync(path.join(dir, "acme.yaml"), source.replace("rubric: pm-case\n", "rubric: shared-case\n"));
+    const question = loadQuestionBank(dir).tracks[0]!.questions[0]!;
+    expect(question.rubric.id).toBe("shared-case");
+    expect(question.rubric.criteria.map((c) => c.id)).toEqual(["impact", "risk", "stakeholders"]);
   });
 
   it("rejects a question id used in two files, naming both", () => {

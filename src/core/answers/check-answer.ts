@@ -1,6 +1,6 @@
 import type { AnswerCheck, CueCheck } from "../messages.ts";
 import type { Cue, Question } from "../questions/types.ts";
-import { cueMatcher } from "./cue-pattern.ts";
+import { cueMatcher, normalizeNumbers } from "./cue-pattern.ts";
 import { firstPersonAccounts, relevance } from "./relevance.ts";
 import { isTermList, sentences, words } from "./text.ts";
 
@@ -48,12 +48,13 @@ export function checkAnswer(question: Question, text: string): AnswerCheck {
   const readsAsList = totalWords > 0 && listWords / totalWords > LIST_SHARE;
   const prose = parts.filter((p) => !p.list).map((p) => p.sentence);
   const addressesQuestion = !readsAsList && addresses(question, prose.join(" "));
-  const counted = addressesQuestion ? prose : [];
+  // Cues match number-normalized text; evidence quotes the sentence as written.
+  const counted = addressesQuestion ? prose.map((sentence) => ({ sentence, normalized: normalizeNumbers(sentence) })) : [];
 
   const results: CueCheck[] = applicableCues(question).map(({ criterionId, criterionLabel, cue }) => {
     const matcher = cueMatcher(cue.any);
     const shows = cue.against ? (sentence: string) => affirms(sentence, matcher) : (sentence: string) => matcher.test(sentence);
-    const evidence = counted.find(shows);
+    const evidence = counted.find(({ normalized }) => shows(normalized))?.sentence;
     return { criterionId, criterionLabel, label: cue.label, present: evidence !== undefined, against: cue.against, evidence, missing: cue.missing };
   });
   return {
