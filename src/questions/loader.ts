@@ -90,11 +90,11 @@ function aboutText(question: Question): string {
   return [question.prompt, question.hint ?? "", ...question.outline, ...question.followUps].join("\n");
 }
 
-/** Sets every question's relevance vocabulary; a personal rubric's questions get the whole track's. */
+/** Sets every question's relevance vocabulary; a personal rubric's questions also get the whole track's. */
 function withVocabulary(track: Track): Track {
   const own = buildVocabularies(new Map(track.questions.map((q) => [q.id, aboutText(q)] as const)));
   const domain = [...new Set([...own.values()].flat())].sort();
-  return { ...track, questions: track.questions.map((q) => ({ ...q, vocabulary: q.rubric.personal ? domain : own.get(q.id)! })) };
+  return { ...track, questions: track.questions.map((q) => ({ ...q, vocabulary: own.get(q.id)!, domainVocabulary: q.rubric.personal ? domain : [] })) };
 }
 
 function toTrack(file: TrackFile, rubrics: ReadonlyMap<string, Rubric>): Track {
@@ -117,6 +117,7 @@ function toTrack(file: TrackFile, rubrics: ReadonlyMap<string, Rubric>): Track {
     cues: q.cues,
     notApplicable: q.not_applicable,
     vocabulary: [],
+    domainVocabulary: [],
   }));
   return {
     id: file.id,

@@ -20,7 +20,7 @@ const phraseSchema = z
 
 export const cueSchema = z.strictObject({
   label: text(80),
-  any: z.array(phraseSchema).min(1, "needs at least one phrase").max(60, "at most 60 phrases"),
+  any: z.array(phraseSchema).min(1, "needs at least one phrase").max(80, "at most 80 phrases"),
   missing: text(200),
   against: z.boolean().default(false),
 });

@@ -80,8 +80,9 @@ function affirms(sentence: string, matcher: RegExp): boolean {
 function addresses(question: Question, prose: string): boolean {
   // A prompt stored before vocabularies existed has none: it is given the benefit of the doubt.
   if (!question.vocabulary) return true;
-  if (question.rubric.personal) return relevance(question.vocabulary, prose) >= PERSONAL_RELEVANCE_THRESHOLD && firstPersonAccounts(prose) >= 2;
-  return relevance(question.vocabulary, prose) >= RELEVANCE_THRESHOLD;
+  if (relevance(question.vocabulary, prose) >= RELEVANCE_THRESHOLD) return true;
+  // A story answer uses its own words: it must stay in the track's domain and be told as the candidate's own.
+  return question.rubric.personal && relevance(question.domainVocabulary ?? [], prose) >= PERSONAL_RELEVANCE_THRESHOLD && firstPersonAccounts(prose) >= 2;
 }
 
 /** The rubric's cues plus the question's own, minus criteria the question marks not applicable. */

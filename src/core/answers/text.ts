@@ -89,6 +89,6 @@ export function isTermList(sentence: string): boolean {
   const items = body.split(/\s*(?:[,;/|•·]|\s-\s|\band\b|\bor\b)\s*/).map((item) => words(item).length).filter((n) => n > 0);
   const shortItems = items.filter((n) => n <= 3).length;
   if (items.length >= 4 && shortItems / items.length >= 0.75 && functionShare < 0.2) return true;
-  if (items.length >= 5 && shortItems / items.length >= 0.8) return true;
+  if (items.length >= 5 && shortItems / items.length >= 0.8 && functionShare < 0.25) return true;
   return all.length >= 6 && functionShare < 0.08;
 }

@@ -69,11 +69,10 @@ export interface Question {
   readonly cues: readonly QuestionCue[];
   /** Rubric criteria the instant check skips for this question (peers still score them). */
   readonly notApplicable: readonly string[];
-  /**
-   * The stemmed words an answer about this question uses: its prompt, hint, outline and
-   * follow-ups; for a personal rubric, the whole track's (see Rubric.personal). Set by the loader.
-   */
+  /** The stemmed words of its prompt, hint, outline and follow-ups. Set by the loader. */
   readonly vocabulary: readonly string[];
+  /** For a personal rubric (Rubric.personal), the stemmed words of the whole track; otherwise empty. */
+  readonly domainVocabulary: readonly string[];
 }
 
 export interface Track {
