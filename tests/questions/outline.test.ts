@@ -15,7 +15,6 @@ const outlineAsProse = (outline: readonly string[]) => outline.map((bullet) => (
  */
 const KNOWN_GAPS = [
   "cerner-pm-006",
-  "cerner-pm-009",
   "cerner-pm-018",
   "cvs-mle-003",
   "cvs-mle-004",
@@ -28,7 +27,6 @@ const KNOWN_GAPS = [
   "cvs-pm-033",
   "cvs-pm-036",
   "humana-pm-008",
-  "humana-pm-016",
   "humana-pm-028",
   "humana-pm-031",
   "humana-pm-033",
@@ -39,9 +37,6 @@ const KNOWN_GAPS = [
   "oscar-pm-010",
   "oscar-pm-011",
   "oscar-pm-012",
-  "oscar-pm-013",
-  "oscar-pm-016",
-  "oscar-pm-017",
   "oscar-pm-038",
 ];
 
