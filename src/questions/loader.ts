@@ -90,10 +90,20 @@ function aboutText(question: Question): string {
   return [question.prompt, question.hint ?? "", ...question.outline, ...question.followUps].join("\n");
 }
 
+const DOMAIN_VOCABULARY_SIZE = 400;
+
 /** Sets every question's relevance vocabulary; a personal rubric's questions also get the whole track's. */
 function withVocabulary(track: Track): Track {
   const own = buildVocabularies(new Map(track.questions.map((q) => [q.id, aboutText(q)] as const)));
-  const domain = [...new Set([...own.values()].flat())].sort();
+  // The track's domain: the words most of its questions share (member, claim, nurse...),
+  // capped so the copy stored with each personal question stays small.
+  const questionsUsing = new Map<string, number>();
+  for (const terms of own.values()) for (const term of terms) questionsUsing.set(term, (questionsUsing.get(term) ?? 0) + 1);
+  const domain = [...questionsUsing]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, DOMAIN_VOCABULARY_SIZE)
+    .map(([term]) => term)
+    .sort();
   return { ...track, questions: track.questions.map((q) => ({ ...q, vocabulary: own.get(q.id)!, domainVocabulary: q.rubric.personal ? domain : [] })) };
 }
 

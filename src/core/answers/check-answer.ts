@@ -10,8 +10,8 @@ import { isTermList, sentences, words } from "./text.ts";
  * answers use 0.5-0.85, off-topic text and other questions' strong answers 0.04-0.25.
  */
 export const RELEVANCE_THRESHOLD = 0.28;
-/** A personal answer shares only the track's domain words, so it needs fewer, plus a first-person account. */
-export const PERSONAL_RELEVANCE_THRESHOLD = 0.65;
+/** A personal answer is held to the track's domain words instead (half of its words), plus a first-person account. */
+export const PERSONAL_RELEVANCE_THRESHOLD = 0.5;
 /** More than this share of the answer's words in term lists and it reads as a keyword list. */
 const LIST_SHARE = 0.5;
 
