@@ -132,7 +132,7 @@ describe.each(testDatabases())("Discord daily loop on $name", (target) => {
     const saved = await answerOf(h.fake.modalSubmit({ channelId: h.channelId, user: m1, customId: `cc:follow-up-modal:${answer.id}`, fields: { answer: FOLLOW_UP_ANSWER } }));
     expect(saved.ephemeral).toBe(true);
     expect(embedText(saved.data)).toContain("Follow-up answer recorded");
-    expect(embedText(saved.data)).toMatch(/Covered|Worth adding/);
+    expect(embedText(saved.data)).toMatch(/Covered|Worth adding|Not counted/);
     expect((await h.repos.followUps.get(answer.id))?.body).toBe(FOLLOW_UP_ANSWER);
     // Reopening the form shows the saved answer to edit.
     const again = await press(m1, `cc:follow-up:${answer.id}`, postId, h.channelId).reply();

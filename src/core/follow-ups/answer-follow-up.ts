@@ -1,4 +1,4 @@
-import { checkAnswer } from "../answers/check-answer.ts";
+import { checkAnswer, NO_CHECK } from "../answers/check-answer.ts";
 import { MAX_ANSWER_LENGTH, promptContext, requireAnswersOpen } from "../answers/submit-answer.ts";
 import type { CoachDeps } from "../deps.ts";
 import { CoachingError } from "../errors.ts";
@@ -7,7 +7,7 @@ import type { Answer } from "../prompts/types.ts";
 import type { Question } from "../questions/types.ts";
 
 /** The one call into the check engine for follow-up answers, daily and drill alike. */
-export const checkFollowUp = (question: Question, text: string): AnswerCheck => checkAnswer(question.rubric, text);
+export const checkFollowUp = (question: Question, text: string): AnswerCheck => checkAnswer(question, text);
 
 export interface FollowUpReceipt {
   readonly answerId: number;
@@ -59,6 +59,6 @@ export async function answerFollowUp(deps: CoachDeps, input: { readonly answerId
     question: offer.question,
     answer: text,
     created: offer.body === null,
-    check: question ? checkFollowUp(question, text) : { shown: [], missing: [] },
+    check: question ? checkFollowUp(question, text) : NO_CHECK,
   };
 }
