@@ -9,6 +9,7 @@ import type { PlatformAdapter } from "../platforms.ts";
 import { actionHandlers } from "./actions/index.ts";
 import { registerAction } from "./actions/types.ts";
 import { boltLogger } from "./bolt-logger.ts";
+import { guardSlackBody } from "./body-guard.ts";
 import { commandRegistrations } from "./commands/index.ts";
 import { badToken, describeSlackFailure, instrumentedFetch } from "./connection.ts";
 import { eventRegistrations } from "./events/index.ts";
@@ -130,14 +131,15 @@ export function createSlackAdapter(options: SlackAdapterOptions): PlatformAdapte
         {
           method: "POST",
           path: EVENTS_PATH,
-          handler: (req, res) => {
+          handler: async (req, res) => {
             if (stopping || !state.ready) {
               // Slack retries a 503 later, by which time another replica, or this one once
               // stopped or reconnected, answers. Without a working token Bolt could not act anyway.
               res.writeHead(503).end();
               return;
             }
-            receiver.requestListener(req, res);
+            const checked = await guardSlackBody(req, res, log);
+            if (checked) receiver.requestListener(checked, res);
           },
         },
       ]
