@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postToBolt, signedRequest, slashCommandPayload, startFakeSlack, type FakeSlack } from "../fakes/slack/index.ts";
+import { signedRequest, slashCommandPayload, startFakeSlack, type FakeSlack } from "../fakes/slack/index.ts";
 import { testDatabases } from "../support/databases.ts";
 import { Driver, SIGNING_SECRET, startHarness, type Harness } from "../slack/harness.ts";
 
