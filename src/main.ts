@@ -65,13 +65,17 @@ async function main(): Promise<void> {
   const where = config.database.kind === "postgres" ? "PostgreSQL (DATABASE_URL)" : `embedded, DATA_DIR=${config.database.dataDir}`;
   const database = await openDatabase(config.database).catch((error: unknown) => exitOnDatabaseError(config, error));
   log.info({ ms: msSince(at) }, `database opened (${where})`);
-  at = performance.now();
-  await database.migrate();
-  log.info({ ms: msSince(at) }, "migrations applied");
-  at = performance.now();
   const repos = createRepositories(database.db);
-  const sync = await repos.questions.sync(bank, systemClock.now());
-  log.info({ ms: msSince(at), tracks: bank.tracks.length, ...sync }, "questions synced");
+  // Replicas starting together on a fresh server take turns here (an advisory lock).
+  const sync = await database.whileStarting(async () => {
+    at = performance.now();
+    await database.migrate();
+    log.info({ ms: msSince(at) }, "migrations applied");
+    at = performance.now();
+    const report = await repos.questions.sync(bank, systemClock.now());
+    log.info({ ms: msSince(at), tracks: bank.tracks.length, ...report }, "questions synced");
+    return report;
+  });
   readiness.ping = database.ping;
 
   const messenger = new MessengerRouter();

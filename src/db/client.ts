@@ -9,6 +9,7 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
+import { lockDataDir, type DataDirLock } from "./data-dir-lock.ts";
 import * as schema from "./schema.ts";
 
 /** Both drivers satisfy this type, so repositories never know which one they run on. */
@@ -20,9 +21,18 @@ export interface Database {
   readonly db: Db;
   readonly kind: DatabaseTarget["kind"];
   migrate(): Promise<void>;
+  /**
+   * Runs start-up work (migrations, the question sync) while holding a database-wide
+   * lock, so replicas starting together on a fresh database take turns instead of
+   * racing on CREATE TABLE.
+   */
+  whileStarting<T>(work: () => Promise<T>): Promise<T>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
+
+/** Arbitrary, fixed: every replica must ask for the same advisory lock. */
+const STARTUP_LOCK_KEY = 727_001;
 
 export const migrationsFolder = fileURLToPath(new URL("../../migrations", import.meta.url));
 
@@ -36,19 +46,51 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       db,
       kind: "postgres",
       migrate: () => migratePostgres(db, { migrationsFolder }),
+      whileStarting: async (work) => {
+        // A session lock lives on one connection: reserve it so the unlock runs where the lock was taken.
+        const session = await client.reserve();
+        try {
+          await session`select pg_advisory_lock(${STARTUP_LOCK_KEY})`;
+          try {
+            return await work();
+          } finally {
+            await session`select pg_advisory_unlock(${STARTUP_LOCK_KEY})`;
+          }
+        } finally {
+          session.release();
+        }
+      },
       ping: () => ping(db),
       close: () => client.end({ timeout: 5 }),
     };
   }
-  if (target.dataDir !== undefined) mkdirSync(path.resolve(target.dataDir), { recursive: true });
-  const client = await PGlite.create(target.dataDir === undefined ? undefined : path.resolve(target.dataDir, "pglite"));
+  let lock: DataDirLock | undefined;
+  if (target.dataDir !== undefined) {
+    mkdirSync(path.resolve(target.dataDir), { recursive: true });
+    lock = lockDataDir(path.resolve(target.dataDir));
+  }
+  let client: PGlite;
+  try {
+    client = await PGlite.create(target.dataDir === undefined ? undefined : path.resolve(target.dataDir, "pglite"));
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const db = drizzlePglite(client, { schema });
   return {
     db,
     kind: "pglite",
     migrate: () => migratePglite(db, { migrationsFolder }),
+    // One process per data directory (the directory lock sees to that): nobody to take turns with.
+    whileStarting: (work) => work(),
     ping: () => ping(db),
-    close: () => client.close(),
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        lock?.release();
+      }
+    },
   };
 }
 
