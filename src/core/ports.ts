@@ -158,7 +158,11 @@ export interface ReviewRepository {
   forPrompt(promptId: number): Promise<readonly ReviewAssignment[]>;
   forReviewer(reviewerRef: string, promptId?: number): Promise<readonly ReviewAssignment[]>;
   /** Last write wins per (assignment, criterion); refused once the review is submitted. */
-  recordScore(assignmentId: number, criterionId: string, score: number, now: Date): Promise<boolean>;
+  /**
+   * Stores a click unless a newer one (by `actionAt`, the platform's click time) is
+   * already stored ("superseded") or the review was submitted ("closed").
+   */
+  recordScore(assignmentId: number, criterionId: string, score: number, actionAt: Date, now: Date): Promise<"stored" | "superseded" | "closed">;
   scores(assignmentId: number): Promise<ReadonlyMap<string, number>>;
   setComment(assignmentId: number, comment: string): Promise<boolean>;
   /** True only for the call that submitted it. */

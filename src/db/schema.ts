@@ -172,6 +172,8 @@ export const reviewScores = pgTable(
     criterionId: text("criterion_id").notNull(),
     score: integer("score").notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
+    /** When the reviewer clicked, by the platform's clock: orders clicks that reach different replicas. */
+    actionAt: timestamp("action_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.assignmentId, t.criterionId] })],
 );

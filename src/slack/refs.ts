@@ -25,3 +25,13 @@ export function parseMention(text: string | undefined): string | undefined {
   const match = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(text?.trim() ?? "") ?? /^([UW][A-Z0-9]{2,})$/.exec(text?.trim() ?? "");
   return match?.[1];
 }
+
+/**
+ * A Slack timestamp ("1700000000.123456": seconds and microseconds) as a Date, to the
+ * millisecond; undefined for anything else, so a malformed payload falls back to our clock.
+ */
+export function slackTsToDate(ts: string | undefined): Date | undefined {
+  const match = /^(\d{1,12})\.(\d{1,6})$/.exec(ts ?? "");
+  if (!match) return undefined;
+  return new Date(Number(match[1]) * 1000 + Math.floor(Number(match[2]!.padEnd(6, "0")) / 1000));
+}

@@ -5,7 +5,7 @@ import { parse } from "yaml";
 import { Coach } from "../../src/core/coach.ts";
 import { MessengerRouter } from "../../src/platforms.ts";
 import { createSlackAdapter } from "../../src/slack/index.ts";
-import { eventCallbackPayload, postToBolt, slackTs, startFakeSlack, type FakeSlack, type RecordedCall } from "../fakes/slack/index.ts";
+import { blockActionsPayload, eventCallbackPayload, postToBolt, slackTs, startFakeSlack, type FakeSlack, type RecordedCall } from "../fakes/slack/index.ts";
 import { FixedClock } from "../fakes/core.ts";
 import { testDatabases } from "../support/databases.ts";
 import { bank, buttons, Driver, log, readable, SIGNING_SECRET, START, startHarness, waitForResponse, type Harness } from "./harness.ts";
@@ -53,6 +53,9 @@ describe.each(testDatabases())("Slack app end to end over HTTP on $name", (targe
     await h?.close();
     await fake?.close();
   });
+
+  /** The criterion of the first DM that the double click above scored 5. */
+  const twiceCriterion = (dm: { call: RecordedCall }) => buttons(dm.call.args["blocks"]).find((b) => b.action_id.endsWith(":5"))!.action_id.split(":")[1]!;
 
   const rowCounts = async () => {
     const prompts = h.database ? await h.repos.prompts.forCohort((await h.coach.cohort({ platform: "slack", workspaceId: TEAM, channelId: COHORT }))?.id ?? -1) : [];
@@ -335,6 +338,31 @@ describe.each(testDatabases())("Slack app end to end over HTTP on $name", (targe
       expect(buttons(shown.blocks).filter((b) => b.style === "primary" && b.action_id.startsWith("review_score:"))).toHaveLength(criteria);
     });
     await vi.waitFor(() => expect(fake.callsTo("chat.update").length).toBeGreaterThanOrEqual(dms.length * criteria));
+  });
+
+  it("keeps the newest click by Slack's action_ts when an older click is stored after it, and the DM shows the stored score", async () => {
+    const first = dms[0]!;
+    const row = buttons(first.call.args["blocks"]).filter((b) => b.action_id.startsWith("review_score:") && b.action_id.split(":")[1] === twiceCriterion(first));
+    const [two, five] = [row.find((b) => b.text.text === "2")!, row.find((b) => b.text.text === "5")!];
+    const clickedAt = Math.floor(Date.now() / 1000);
+    const clickAt = (button: typeof two, actionTs: string) =>
+      postToBolt(
+        h.url,
+        SIGNING_SECRET,
+        "action",
+        blockActionsPayload(
+          { actionId: button.action_id, value: button.value, userId: first.reviewer, channelId: first.channel, message: { type: "message", ts: first.ts, text: "", bot_id: fake.botId } },
+          { actions: [{ type: "button", action_id: button.action_id, block_id: "block", value: button.value, text: { type: "plain_text", text: "x" }, action_ts: actionTs }] },
+        ),
+      );
+    // The reviewer clicked 2, then 5 a moment later; the replica holding the 2 was slow and stores it last.
+    expect((await clickAt(five, `${clickedAt}.500000`)).status).toBe(200);
+    await vi.waitFor(async () => expect((await h.repos.reviews.scores(first.assignmentId)).get(twiceCriterion(first))).toBe(5));
+    const updates = fake.callsTo("chat.update").length;
+    expect((await clickAt(two, `${clickedAt}.100000`)).status).toBe(200);
+    await vi.waitFor(() => expect(fake.callsTo("chat.update").length).toBeGreaterThan(updates));
+    expect((await h.repos.reviews.scores(first.assignmentId)).get(twiceCriterion(first))).toBe(5);
+    expect(readable(fake.messages(first.channel).find((m) => m.ts === first.ts)!)).toContain("your score: *5*");
   });
 
   it("adds a comment through a modal, then Submit locks each review", async () => {

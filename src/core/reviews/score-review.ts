@@ -41,17 +41,22 @@ export async function nextReview(deps: CoachDeps, promptId: number, reviewerRef:
   return { card: first ? await card(deps, first.id) : undefined, remaining: open.length, total: mine.length };
 }
 
-/** One click on a 1-5 button. Repeating it, or clicking twice at once, leaves one score. */
+/**
+ * One click on a 1-5 button. Repeating it, or clicking twice at once, leaves one score:
+ * the newest click by `actionAt` (the platform's click time; the clock when absent), even
+ * when an older click is stored after it. The card always shows what is stored.
+ */
 export async function scoreCriterion(
   deps: CoachDeps,
-  input: { readonly assignmentId: number; readonly reviewerRef: string; readonly criterionId: string; readonly score: number },
+  input: { readonly assignmentId: number; readonly reviewerRef: string; readonly criterionId: string; readonly score: number; readonly actionAt?: Date | undefined },
 ): Promise<ReviewCard> {
   if (!Number.isInteger(input.score) || input.score < 1 || input.score > 5) throw new CoachingError("bad-score", "Scores go from 1 to 5.");
   const assignment = await requireOwnOpenReview(deps, input.assignmentId, input.reviewerRef);
   const prompt = await deps.repos.prompts.get(assignment.promptId);
   const question = prompt && (await deps.repos.questions.get(prompt.questionId));
   if (!question?.rubric.criteria.some((c) => c.id === input.criterionId)) throw new CoachingError("bad-score", "That criterion is not part of this rubric.");
-  if (!(await deps.repos.reviews.recordScore(input.assignmentId, input.criterionId, input.score, deps.clock.now()))) {
+  const now = deps.clock.now();
+  if ((await deps.repos.reviews.recordScore(input.assignmentId, input.criterionId, input.score, input.actionAt ?? now, now)) === "closed") {
     throw new CoachingError("review-submitted", "You already submitted this review; it can no longer change.");
   }
   return card(deps, input.assignmentId);

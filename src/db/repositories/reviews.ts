@@ -91,15 +91,19 @@ export class DrizzleReviewRepository implements ReviewRepository {
     return rows.map(toAssignment);
   }
 
-  async recordScore(assignmentId: number, criterionId: string, score: number, now: Date) {
-    // The insert only happens while the assignment is unsubmitted, checked in the same statement.
+  async recordScore(assignmentId: number, criterionId: string, score: number, actionAt: Date, now: Date) {
+    // One statement: stored only while the assignment is unsubmitted, and only over an older click,
+    // so whichever replica writes last, the newest click is what stays.
     const rows = await this.db.execute<{ assignment_id: number }>(sql`
-      insert into ${reviewScores} (assignment_id, criterion_id, score, updated_at)
-      select ${assignmentId}, ${criterionId}, ${score}, ${now.toISOString()}::timestamptz
+      insert into ${reviewScores} (assignment_id, criterion_id, score, updated_at, action_at)
+      select ${assignmentId}, ${criterionId}, ${score}, ${now.toISOString()}::timestamptz, ${actionAt.toISOString()}::timestamptz
       where exists (select 1 from ${reviewAssignments} where id = ${assignmentId} and submitted_at is null)
-      on conflict (assignment_id, criterion_id) do update set score = excluded.score, updated_at = excluded.updated_at
+      on conflict (assignment_id, criterion_id) do update set score = excluded.score, updated_at = excluded.updated_at, action_at = excluded.action_at
+        where excluded.action_at >= ${reviewScores}.action_at
       returning assignment_id`);
-    return rowsOf(rows).length > 0;
+    if (rowsOf(rows).length > 0) return "stored";
+    const [assignment] = await this.db.select({ submittedAt: reviewAssignments.submittedAt }).from(reviewAssignments).where(eq(reviewAssignments.id, assignmentId));
+    return assignment && assignment.submittedAt === null ? "superseded" : "closed";
   }
 
   async scores(assignmentId: number) {

@@ -1,6 +1,6 @@
 import { CoachingError } from "../../core/errors.ts";
 import { ActionIds } from "../ids.ts";
-import { userRef } from "../refs.ts";
+import { slackTsToDate, userRef } from "../refs.ts";
 import { refreshReviewCard } from "./review-card-update.ts";
 import { teamOf, type ActionHandler } from "./types.ts";
 
@@ -12,7 +12,7 @@ export const reviewScore: ActionHandler = {
     if (!match) throw new CoachingError("bad-score", "That button is out of date; open the latest review message.");
     const reviewerRef = userRef(teamOf(args), args.body.user.id);
     const assignmentId = Number(match[1]);
-    await rt.coach.score({ assignmentId, reviewerRef, criterionId: match[2]!, score: Number(match[3]) });
+    await rt.coach.score({ assignmentId, reviewerRef, criterionId: match[2]!, score: Number(match[3]), actionAt: slackTsToDate(args.action.action_ts) });
     await refreshReviewCard(args, rt, assignmentId, reviewerRef);
   },
 };

@@ -20,6 +20,8 @@ export const scoreButton: ButtonHandler = (interaction, { coach }, [assignmentId
       reviewerRef: actorOf(interaction).userRef,
       criterionId: criterionId ?? "",
       score: numericArg(score),
+      // The interaction id is a snowflake holding Discord's own receipt time: it orders clicks across replicas.
+      actionAt: interaction.createdAt,
     });
     return reviewCardMessage(card);
   });

@@ -1,0 +1,1 @@
+ALTER TABLE "review_scores" ADD COLUMN "action_at" timestamp with time zone DEFAULT now() NOT NULL;
