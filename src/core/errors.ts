@@ -25,7 +25,8 @@ export type CoachingErrorCode =
   | "feedback-not-ready"
   | "bad-score"
   | "no-questions"
-  | "unknown-drill";
+  | "unknown-drill"
+  | "bad-text";
 
 export class CoachingError extends Error {
   override readonly name = "CoachingError";

@@ -86,7 +86,8 @@ export interface PromptRepository {
 
 export interface AnswerRepository {
   /** One answer per member per prompt: a second submission replaces the text. */
-  upsert(promptId: number, userRef: string, body: string, sourceRef: string | null, now: Date): Promise<{ answer: Answer; created: boolean }>;
+  /** `changed` is false when exactly this answer was already stored (a redelivery): nothing was written. */
+  upsert(promptId: number, userRef: string, body: string, sourceRef: string | null, now: Date): Promise<{ answer: Answer; created: boolean; changed: boolean }>;
   get(id: number): Promise<Answer | undefined>;
   findBySource(sourceRef: string): Promise<Answer | undefined>;
   find(promptId: number, userRef: string): Promise<Answer | undefined>;

@@ -5,6 +5,7 @@ import { CoachingError } from "../errors.ts";
 import type { AnswerCheck } from "../messages.ts";
 import { awardAnswer, reverseAnswer } from "../points/awards.ts";
 import type { Answer, Prompt } from "../prompts/types.ts";
+import { requireStorable, storableName } from "../text.ts";
 import { checkAnswer, NO_CHECK } from "./check-answer.ts";
 
 export const MAX_ANSWER_LENGTH = 4_000;
@@ -13,6 +14,8 @@ export interface AnswerReceipt {
   readonly answer: Answer;
   /** False when this replaced the member's earlier answer. */
   readonly created: boolean;
+  /** False when this exact answer was already stored: a redelivery, which deserves no second receipt. */
+  readonly changed: boolean;
   readonly check: AnswerCheck;
   readonly streak: number;
 }
@@ -46,7 +49,7 @@ export async function submitAnswer(
   input: { readonly prompt: string | number; readonly actor: Actor; readonly text: string; readonly sourceRef: string | null },
 ): Promise<AnswerReceipt> {
   const { prompt, cohort } = await promptContext(deps, input.prompt);
-  const text = input.text.trim();
+  const text = requireStorable(input.text, "answer").trim();
   if (text.length === 0) throw new CoachingError("answer-empty", "That answer is empty. Write your answer and send it again.");
   if (text.length > MAX_ANSWER_LENGTH) {
     throw new CoachingError(
@@ -56,12 +59,12 @@ export async function submitAnswer(
   }
   await requireAnswersOpen(deps, cohort, prompt);
   const now = deps.clock.now();
-  await deps.repos.members.touch(cohort.id, input.actor.userRef, input.actor.displayName, now);
-  const { answer, created } = await deps.repos.answers.upsert(prompt.id, input.actor.userRef, text, input.sourceRef, now);
+  await deps.repos.members.touch(cohort.id, input.actor.userRef, storableName(input.actor.displayName), now);
+  const { answer, created, changed } = await deps.repos.answers.upsert(prompt.id, input.actor.userRef, text, input.sourceRef, now);
   const streak = await awardAnswer(deps, cohort, prompt, input.actor.userRef, now);
   const question = await deps.repos.questions.get(prompt.questionId);
   const check = question ? checkAnswer(question, text) : NO_CHECK;
-  return { answer, created, check, streak };
+  return { answer, created, changed, check, streak };
 }
 
 /** Withdraws the answer behind a deleted message; its points are reversed. */

@@ -1,13 +1,15 @@
 import { IANAZone } from "luxon";
 import { CoachingError } from "../errors.ts";
+import { requireStorable } from "../text.ts";
 
-const dayIndex: Record<string, number> = { mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6, sun: 7 };
-const dayAliases: Record<string, readonly number[]> = {
-  weekdays: [1, 2, 3, 4, 5],
-  daily: [1, 2, 3, 4, 5, 6, 7],
-  everyday: [1, 2, 3, 4, 5, 6, 7],
-  weekends: [6, 7],
-};
+// Maps, not object literals: the keys come from what organizers type, and "constructor" must not find Object's.
+const dayIndex = new Map<string, number>([["mon", 1], ["tue", 2], ["wed", 3], ["thu", 4], ["fri", 5], ["sat", 6], ["sun", 7]]);
+const dayAliases = new Map<string, readonly number[]>([
+  ["weekdays", [1, 2, 3, 4, 5]],
+  ["daily", [1, 2, 3, 4, 5, 6, 7]],
+  ["everyday", [1, 2, 3, 4, 5, 6, 7]],
+  ["weekends", [6, 7]],
+]);
 
 export function parseTime(value: string): string {
   const match = /^([01]?\d|2[0-3])[:.h]([0-5]\d)$/i.exec(value.trim());
@@ -49,13 +51,13 @@ export function parseTimeZone(value: string): string {
 /** "mon-fri", "mon,wed,fri", "daily", "weekdays", "weekends", "sat-sun". */
 export function parseWeekdays(value: string): number[] {
   const text = value.trim().toLowerCase();
-  const alias = dayAliases[text];
+  const alias = dayAliases.get(text);
   if (alias) return [...alias];
   const days = new Set<number>();
   for (const part of text.split(",")) {
     const range = /^([a-z]{3})(?:-([a-z]{3}))?$/.exec(part.trim());
-    const from = range ? dayIndex[range[1]!] : undefined;
-    const to = range?.[2] ? dayIndex[range[2]] : from;
+    const from = range ? dayIndex.get(range[1]!) : undefined;
+    const to = range?.[2] ? dayIndex.get(range[2]) : from;
     if (from === undefined || to === undefined) {
       throw new CoachingError("bad-days", `"${value}" is not a set of days. Use mon-fri, mon,wed,fri or daily.`);
     }
@@ -102,7 +104,7 @@ export function parseScheduleArgs(tokens: readonly string[], currentTrack?: stri
   let postTime: string | undefined;
   let timeZone: string | undefined;
   let weekdays: number[] | undefined;
-  for (const token of tokens.map((t) => t.trim()).filter((t) => t !== "")) {
+  for (const token of tokens.map((t) => t.trim()).filter((t) => t !== "").map((t) => requireStorable(t, "command"))) {
     if (/^\d/.test(token)) postTime = parseTime(token);
     else if (looksLikeZone(token) || (token.includes("/") && trackId !== undefined)) timeZone = parseTimeZone(token);
     else if (token.includes("/")) trackId = token.toLowerCase();

@@ -2,6 +2,7 @@ import { createEmptyCard, fsrs, Rating, TypeConvert, type Grade } from "ts-fsrs"
 import { localDateOf } from "../cohorts/schedule.ts";
 import type { CoachDeps } from "../deps.ts";
 import { CoachingError } from "../errors.ts";
+import { requireStorable } from "../text.ts";
 import type { AnswerCheck } from "../messages.ts";
 import { checkAnswer } from "../answers/check-answer.ts";
 import { MAX_ANSWER_LENGTH } from "../answers/submit-answer.ts";
@@ -92,7 +93,7 @@ async function ownAttempt(deps: CoachDeps, attemptId: number, userRef: string) {
 }
 
 export async function answerDrill(deps: CoachDeps, input: { readonly attemptId: number; readonly userRef: string; readonly text: string }): Promise<DrillFeedback> {
-  const text = input.text.trim();
+  const text = requireStorable(input.text, "answer").trim();
   if (text.length === 0) throw new CoachingError("answer-empty", "That answer is empty. Write your answer and send it again.");
   if (text.length > MAX_ANSWER_LENGTH) throw new CoachingError("answer-too-long", `Your answer is ${text.length} characters; the limit is ${MAX_ANSWER_LENGTH}. Nothing was saved.`);
   const { question } = await ownAttempt(deps, input.attemptId, input.userRef);
@@ -123,7 +124,8 @@ export async function rateDrill(
 ): Promise<{ nextDueAt: Date; pointsAwarded: number }> {
   const { attempt, question } = await ownAttempt(deps, input.attemptId, input.userRef);
   const criteria = question.rubric.criteria.map((c) => c.id);
-  const values = criteria.map((id) => input.ratings[id]);
+  // The ratings come back from a button payload: only its own keys count, never inherited ones.
+  const values = criteria.map((id) => (Object.hasOwn(input.ratings, id) ? input.ratings[id] : undefined));
   if (values.some((v) => v === undefined || !Number.isInteger(v) || v < 1 || v > 5)) {
     throw new CoachingError("bad-score", `Rate every criterion from 1 to 5: ${question.rubric.criteria.map((c) => c.label).join(", ")}.`);
   }

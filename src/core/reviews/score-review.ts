@@ -1,5 +1,6 @@
 import type { CoachDeps } from "../deps.ts";
 import { CoachingError } from "../errors.ts";
+import { requireStorable } from "../text.ts";
 import type { ReviewCard } from "../messages.ts";
 import { awardReview } from "../points/awards.ts";
 import type { ReviewAssignment } from "../prompts/types.ts";
@@ -63,7 +64,7 @@ export async function scoreCriterion(
 }
 
 export async function commentReview(deps: CoachDeps, input: { readonly assignmentId: number; readonly reviewerRef: string; readonly comment: string }): Promise<ReviewCard> {
-  const comment = input.comment.trim();
+  const comment = requireStorable(input.comment, "comment").trim();
   if (comment.length > MAX_COMMENT_LENGTH) throw new CoachingError("answer-too-long", `Comments are limited to ${MAX_COMMENT_LENGTH} characters; yours has ${comment.length}.`);
   await requireOwnOpenReview(deps, input.assignmentId, input.reviewerRef);
   await deps.repos.reviews.setComment(input.assignmentId, comment);

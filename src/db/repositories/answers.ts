@@ -25,11 +25,15 @@ export class DrizzleAnswerRepository implements AnswerRepository {
       .onConflictDoUpdate({
         target: [answers.promptId, answers.userRef],
         set: { body, sourceRef: sql`coalesce(excluded.source_ref, ${answers.sourceRef})`, updatedAt: now, withdrawnAt: null },
+        // A redelivery of what is already stored writes nothing, so the caller can stay quiet about it.
+        setWhere: sql`${answers.body} is distinct from excluded.body or ${answers.withdrawnAt} is not null
+          or ${answers.sourceRef} is distinct from coalesce(excluded.source_ref, ${answers.sourceRef})`,
       })
       // xmax is 0 only for a freshly inserted tuple: tells a new answer from a replacement in one round trip.
       .returning({ ...getTableColumns(answers), inserted: sql<boolean>`(xmax = 0)` });
-    const { inserted, ...stored } = row!;
-    return { answer: toAnswer(stored), created: inserted };
+    if (!row) return { answer: (await this.find(promptId, userRef))!, created: false, changed: false };
+    const { inserted, ...stored } = row;
+    return { answer: toAnswer(stored), created: inserted, changed: true };
   }
 
   async get(id: number) {

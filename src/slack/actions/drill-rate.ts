@@ -7,7 +7,7 @@ import { replaceWith, type ActionHandler } from "./types.ts";
 export function parseRatingState(value: string | undefined): RatingState {
   try {
     const state = JSON.parse(value ?? "") as RatingState;
-    if (typeof state.a === "number" && typeof state.q === "string" && typeof state.r === "object") return state;
+    if (typeof state.a === "number" && typeof state.q === "string" && typeof state.r === "object" && state.r !== null && !Array.isArray(state.r)) return state;
   } catch {
     // fall through to the friendly error
   }

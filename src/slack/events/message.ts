@@ -56,6 +56,8 @@ async function answer(rt: SlackRuntime, teamId: string, channel: string, message
   try {
     const actor = await rt.actor(teamId, message.user);
     receipt = await rt.coach.answer({ prompt: prompt.id, actor, text: message.text ?? "", sourceRef: messageRef(teamId, channel, message.ts) });
+    // Slack redelivers an event it thinks we missed; the member already has their check and reaction.
+    if (!receipt.changed) return;
     reply = withFollowUp(answerReceipt(receipt.check, receipt.created, receipt.streak), receipt.followUp);
   } catch (error) {
     reply = rt.failure(error, { event: "message", channel, ts: message.ts, user: message.user });
