@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const readiness: Readiness = { ping: undefined, adapters: [] };
 
   // The port is taken before any database work, so "in use" is said at once.
-  const http = await listen(config.port, [livenessRoute(), readinessRoute(readiness), metricsRoute(metrics)], log);
+  const http = await listen(config.port, [livenessRoute(readiness), readinessRoute(readiness), metricsRoute(metrics)], log);
   log.info({ port: http.port, ms: msSince() }, `listening on port ${http.port} (/healthz, /readyz, /metrics)`);
 
   const { loadQuestionBank, QuestionBankError } = await import("./questions/loader.ts");
@@ -81,15 +81,20 @@ async function main(): Promise<void> {
   const messenger = new MessengerRouter();
   const coach = new Coach({ repos, messenger, clock: systemClock, log }, config.defaults);
   observeCoach(coach, metrics);
+  const { resilientCoach, Retrier } = await import("./resilience.ts");
+  const retrier = new Retrier(log);
+  readiness.retrying = () => ({ pending: retrier.pending, degraded: retrier.degraded });
+  // Adapters reach the engine through the retrier: work already acknowledged to a platform is never silently dropped.
+  const platformCoach = resilientCoach(coach, retrier);
   // Each SDK loads only when its platform is configured.
   const adapters: PlatformAdapter[] = [];
   if (config.slack) {
     const { createSlackAdapter } = await import("./slack/index.ts");
-    adapters.push(createSlackAdapter({ config: config.slack, coach, log: log.child({ platform: "slack" }), metrics: metrics.platform("slack") }));
+    adapters.push(createSlackAdapter({ config: config.slack, coach: platformCoach, log: log.child({ platform: "slack" }), metrics: metrics.platform("slack") }));
   }
   if (config.discord) {
     const { createDiscordAdapter } = await import("./discord/index.ts");
-    adapters.push(createDiscordAdapter({ config: config.discord, coach, log: log.child({ platform: "discord" }), metrics: metrics.platform("discord") }));
+    adapters.push(createDiscordAdapter({ config: config.discord, coach: platformCoach, log: log.child({ platform: "discord" }), metrics: metrics.platform("discord") }));
   }
   for (const adapter of adapters) messenger.register(adapter.platform, adapter.messenger);
   readiness.adapters = adapters;

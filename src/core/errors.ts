@@ -26,7 +26,8 @@ export type CoachingErrorCode =
   | "bad-score"
   | "no-questions"
   | "unknown-drill"
-  | "bad-text";
+  | "bad-text"
+  | "not-recorded";
 
 export class CoachingError extends Error {
   override readonly name = "CoachingError";

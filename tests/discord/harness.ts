@@ -30,12 +30,15 @@ export interface Harness {
 }
 
 /** The real adapter, wired as main.ts wires it, against the fake Discord and a fresh database. */
-export async function startHarness(target: TestDatabase, options: { memberCount?: number; logLines?: string[] } = {}): Promise<Harness> {
+export async function startHarness(
+  target: TestDatabase,
+  options: { memberCount?: number; logLines?: string[]; wrapRepos?: (repos: Repositories) => Repositories; wrapCoach?: (coach: Coach) => Coach } = {},
+): Promise<Harness> {
   const memberCount = options.memberCount ?? 5;
   // No 3 s interaction deadline here: on a busy machine a correct handler can be slower
   // than Discord allows, and these tests are about what it answers, not how fast.
   const [database, fake] = await Promise.all([target.open(), startFakeDiscord({ waitTimeoutMs: 60_000, interactionDeadlineMs: Infinity })]);
-  const repos = createRepositories(database.db);
+  const repos = (options.wrapRepos ?? ((r) => r))(createRepositories(database.db));
   // Wednesday 10:00 in New York: inside a posting day.
   const clock = new FixedClock(new Date("2026-10-28T14:00:00Z"));
   await repos.questions.sync(bank, clock.now());
@@ -49,7 +52,7 @@ export async function startHarness(target: TestDatabase, options: { memberCount?
 
   const config = { token: "fake-bot-token-0123456789", applicationId: fake.applicationId, apiUrl: fake.apiUrl, guildId: guild.id };
   await deployCommands(config);
-  const adapter = createDiscordAdapter({ config, coach, log: options.logLines
+  const adapter = createDiscordAdapter({ config, coach: options.wrapCoach ? options.wrapCoach(coach) : coach, log: options.logLines
       ? createLogger("info", { write: (line: string) => void options.logLines!.push(line) })
       : createLogger(process.env.TEST_LOG_LEVEL ?? "silent") });
   router.register(adapter.platform, adapter.messenger);

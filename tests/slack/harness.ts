@@ -32,17 +32,24 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(target: TestDatabase, fake?: FakeSlack): Promise<Harness> {
+export interface HarnessOptions {
+  /** Stands between the engine and the database (an outage switch, a query counter). */
+  readonly wrapRepos?: (repos: Repositories) => Repositories;
+  /** What the adapter sees of the engine (main.ts gives it the retrying one). */
+  readonly wrapCoach?: (coach: Coach) => Coach;
+}
+
+export async function startHarness(target: TestDatabase, fake?: FakeSlack, options: HarnessOptions = {}): Promise<Harness> {
   const ownFake = fake ?? (await startFakeSlack());
   const database = await target.open();
-  const repos = createRepositories(database.db);
+  const repos = (options.wrapRepos ?? ((r) => r))(createRepositories(database.db));
   const clock = new FixedClock(new Date(START));
   await repos.questions.sync(bank, clock.now());
   const router = new MessengerRouter();
   const coach = new Coach({ repos, messenger: router, clock, log }, { timeZone: "America/New_York", postTime: "09:00" });
   const adapter = createSlackAdapter({
     config: { botToken: "xoxb-test", mode: { kind: "http", signingSecret: SIGNING_SECRET }, apiUrl: ownFake.url },
-    coach,
+    coach: options.wrapCoach ? options.wrapCoach(coach) : coach,
     log,
     retryConfig: { retries: 2, factor: 1, minTimeout: 10, maxTimeout: 50 },
     channelPaceMs: 20,

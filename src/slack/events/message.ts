@@ -49,11 +49,11 @@ export function registerMessageEvents(app: App, rt: SlackRuntime): void {
 }
 
 async function answer(rt: SlackRuntime, teamId: string, channel: string, message: MessageLike & { thread_ts: string; user: string }, isNew: boolean): Promise<void> {
-  const prompt = await rt.coach.findPrompt(messageRef(teamId, channel, message.thread_ts));
-  if (!prompt) return;
   let reply: Reply;
   let receipt: AnsweredWithFollowUp | undefined;
   try {
+    const prompt = await rt.coach.findPrompt(messageRef(teamId, channel, message.thread_ts));
+    if (!prompt) return;
     const actor = await rt.actor(teamId, message.user);
     receipt = await rt.coach.answer({ prompt: prompt.id, actor, text: message.text ?? "", sourceRef: messageRef(teamId, channel, message.ts) });
     // Slack redelivers an event it thinks we missed; the member already has their check and reaction.

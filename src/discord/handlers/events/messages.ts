@@ -30,7 +30,15 @@ export class ThreadAnswers {
   /** `quiet` (catch-up) logs refusals instead of telling the member about an old message. */
   async onMessage(message: OmitPartialGroupDMChannel<Message>, quiet = false): Promise<void> {
     if (message.author.bot || message.system || message.webhookId || !message.guildId) return;
-    const promptId = await this.promptOf(message.channelId);
+    let promptId: number | undefined;
+    try {
+      promptId = await this.promptOf(message.channelId);
+    } catch (error) {
+      // The database stayed away: a reply in a thread may have been an answer, so its author hears it was not recorded.
+      if (!isCoachingError(error) || !message.channel.isThread()) throw error;
+      if (!quiet) await this.tellAuthor(message, error.message);
+      return;
+    }
     if (promptId === undefined) return;
     this.noteSeen(message.channelId, message.id);
     if (message.content.trim() === "") {
