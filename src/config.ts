@@ -41,6 +41,7 @@ const envSchema = z
     SLACK_APP_TOKEN: optional(z.string().startsWith("xapp-", "expected an app-level token starting with xapp-")),
     SLACK_SIGNING_SECRET: optional(z.string().min(8, "expected the app's signing secret")),
     SLACK_API_URL: optional(httpUrl),
+    SLACK_HISTORY_READS_PER_MINUTE: withDefault(z.coerce.number().int().min(1).max(1_000), "50"),
     DISCORD_TOKEN: optional(z.string().min(20, "expected a bot token")),
     DISCORD_APPLICATION_ID: optional(z.string().regex(/^\d{5,25}$/, "expected a numeric application id")),
     DISCORD_API_URL: optional(httpUrl),
@@ -71,6 +72,12 @@ export interface SlackConfig {
   readonly botToken: string;
   readonly mode: { readonly kind: "socket"; readonly appToken: string } | { readonly kind: "http"; readonly signingSecret: string };
   readonly apiUrl: string | undefined;
+  /**
+   * conversations.history + conversations.replies calls allowed per workspace per minute:
+   * 50 fits Tier 3 (an app a workspace builds for itself); use 1 for a commercially
+   * distributed app outside the Slack Marketplace.
+   */
+  readonly historyReadsPerMinute?: number;
 }
 
 export interface DiscordConfig {
@@ -121,6 +128,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
             ? { kind: "socket", appToken: env.SLACK_APP_TOKEN }
             : { kind: "http", signingSecret: env.SLACK_SIGNING_SECRET ?? "" },
           apiUrl: env.SLACK_API_URL,
+          historyReadsPerMinute: env.SLACK_HISTORY_READS_PER_MINUTE,
         }
       : undefined,
     discord:

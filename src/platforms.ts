@@ -1,5 +1,5 @@
 import type { Platform } from "./core/cohorts/types.ts";
-import type { CoachMessage, Destination, Messenger, PostedMessage } from "./core/messages.ts";
+import type { CoachMessage, Destination, Messenger, PostedMessage, SendOptions } from "./core/messages.ts";
 import type { Route } from "./http/server.ts";
 
 /** What each chat platform plugs into the composition root. */
@@ -39,9 +39,9 @@ export class MessengerRouter implements Messenger {
     this.byPlatform.set(platform, messenger);
   }
 
-  send(to: Destination, message: CoachMessage, idempotencyKey: string): Promise<PostedMessage> {
+  send(to: Destination, message: CoachMessage, idempotencyKey: string, options?: SendOptions): Promise<PostedMessage> {
     const messenger = this.byPlatform.get(to.cohort.platform);
     if (!messenger) return Promise.reject(new Error(`${to.cohort.platform} is not configured; cannot deliver ${message.kind}`));
-    return messenger.send(to, message, idempotencyKey);
+    return messenger.send(to, message, idempotencyKey, options);
   }
 }

@@ -107,11 +107,20 @@ export interface PostedMessage {
   readonly threadRef: string | null;
 }
 
+export interface SendOptions {
+  /**
+   * True when this send retakes a step whose earlier worker died after claiming it, so
+   * that attempt may already have posted: only then is it worth searching the platform
+   * for an earlier copy (Slack's history reads are scarce).
+   */
+  readonly mayHavePosted?: boolean;
+}
+
 export interface Messenger {
   /**
    * Sends one message. `idempotencyKey` is stable per logical message, so an adapter
    * can refuse a duplicate after a crash between sending and recording (Discord nonce,
    * Slack metadata lookup).
    */
-  send(to: Destination, message: CoachMessage, idempotencyKey: string): Promise<PostedMessage>;
+  send(to: Destination, message: CoachMessage, idempotencyKey: string, options?: SendOptions): Promise<PostedMessage>;
 }

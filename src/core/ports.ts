@@ -79,7 +79,7 @@ export interface PromptRepository {
    * Claims a step for this worker. True for exactly one caller until the lease
    * runs out; a claim whose worker died (lease passed, not finished) can be retaken.
    */
-  claimStep(promptId: number, step: PromptStep, now: Date, leaseMs: number): Promise<boolean>;
+  claimStep(promptId: number, step: PromptStep, now: Date, leaseMs: number): Promise<"fresh" | "retaken" | false>;
   finishStep(promptId: number, step: PromptStep, status: "done" | "skipped", now: Date): Promise<void>;
   steps(promptId: number): Promise<ReadonlyMap<PromptStep, StepStatus>>;
 }

@@ -15,10 +15,14 @@ import { badToken, describeSlackFailure, instrumentedFetch } from "./connection.
 import { eventRegistrations } from "./events/index.ts";
 import { SlackMessenger } from "./messenger.ts";
 import { ChannelPace } from "./pace.ts";
+import { catchUpSlack } from "./catch-up.ts";
+import { HistoryBudget } from "./history-budget.ts";
 import { SlackRuntime } from "./runtime.ts";
 import { registerView, viewHandlers } from "./views/index.ts";
 
 export const EVENTS_PATH = "/slack/events";
+/** Tier 3's allowance for conversations.history / conversations.replies per workspace. */
+export const DEFAULT_HISTORY_READS_PER_MINUTE = 50;
 
 export interface SlackAdapterOptions {
   readonly config: SlackConfig;
@@ -74,7 +78,11 @@ export function createSlackAdapter(options: SlackAdapterOptions): PlatformAdapte
   } else {
     socket = new SocketModeReceiver({ appToken: config.mode.appToken, logger, logLevel: LogLevel.WARN, installerOptions: { clientOptions } });
     app = new App({ ...common, receiver: socket });
-    socket.client.on("connected", () => state.connected({ mode: "socket" }));
+    socket.client.on("connected", () => {
+      state.connected({ mode: "socket" });
+      // Replies sent while the socket was down are read back from the open threads.
+      catchUp("socket connected");
+    });
     socket.client.on("reconnecting", () =>
       state.failed({ cause: "Slack Socket Mode connection lost", fix: "Reconnecting by itself; check the network if this repeats", transient: true }),
     );
@@ -97,13 +105,14 @@ export function createSlackAdapter(options: SlackAdapterOptions): PlatformAdapte
         socketStarted = true;
       }
       state.connected({ mode: config.mode.kind, team: auth.team, user: auth.user });
+      if (!socket) catchUp("start");
     } catch (error) {
       state.failed(describeSlackFailure(error, step, apiUrl));
       state.retryLater(connect);
     }
   }
 
-  const rt = new SlackRuntime(app, coach, log, new ChannelPace(options.channelPaceMs ?? 1_000));
+  const rt = new SlackRuntime(app, coach, log, new ChannelPace(options.channelPaceMs ?? 1_000), new HistoryBudget(config.historyReadsPerMinute ?? DEFAULT_HISTORY_READS_PER_MINUTE));
 
   // Tracks listeners still running after their ack, so stop() can wait for them.
   const inFlight = new Set<Promise<unknown>>();
@@ -145,6 +154,21 @@ export function createSlackAdapter(options: SlackAdapterOptions): PlatformAdapte
       ]
     : [];
 
+  // Reads threads missed while down; runs again a minute later while the history budget leaves some unread.
+  let nextPass: NodeJS.Timeout | undefined;
+  const catchUp = (reason: string) => {
+    if (stopping) return;
+    const pass = catchUpSlack(rt).then(
+      (report) => {
+        log.info({ reason, ...report }, "caught up on open question threads");
+        if (report.deferred > 0 && !stopping) nextPass = setTimeout(() => catchUp("history budget"), 60_000);
+      },
+      (error: unknown) => log.error({ err: error, reason }, "slack catch-up failed"),
+    );
+    inFlight.add(pass);
+    void pass.finally(() => inFlight.delete(pass));
+  };
+
   return {
     platform: "slack",
     messenger: new SlackMessenger(() => rt),
@@ -154,6 +178,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): PlatformAdapte
     async stop() {
       stopping = true;
       state.stop();
+      clearTimeout(nextPass);
       if (socketStarted) await app.stop();
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },

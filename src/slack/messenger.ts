@@ -1,5 +1,5 @@
 import type { webApi } from "@slack/bolt";
-import type { CoachMessage, Destination, Messenger, PostedMessage } from "../core/messages.ts";
+import type { CoachMessage, Destination, Messenger, PostedMessage, SendOptions } from "../core/messages.ts";
 import { renderMessage } from "./blocks/messages.ts";
 import { messageRef, parseMessageRef, parseUserRef } from "./refs.ts";
 import type { SlackRuntime } from "./runtime.ts";
@@ -14,13 +14,15 @@ const hasKey = (key: string) => (m: Message) => m.metadata?.event_type === POST_
 
 /**
  * Renders the engine's messages. Each post carries its idempotency key in message
- * metadata; channel and thread posts first look for a message with that key, so a
- * retry after a crash between posting and recording finds the earlier post.
+ * metadata; when a step is retaken after its worker died (the only time an earlier
+ * attempt may have posted), channel and thread posts first look for a message with
+ * that key, within the workspace's history budget, so the retry finds the earlier post.
+ * The happy path reads no history at all.
  */
 export class SlackMessenger implements Messenger {
   constructor(private readonly runtime: () => SlackRuntime) {}
 
-  async send(to: Destination, message: CoachMessage, idempotencyKey: string): Promise<PostedMessage> {
+  async send(to: Destination, message: CoachMessage, idempotencyKey: string, options: SendOptions = {}): Promise<PostedMessage> {
     const rt = this.runtime();
     const teamId = to.cohort.workspaceId;
     const metadata = { event_type: POST_EVENT_TYPE, event_payload: { key: idempotencyKey } };
@@ -29,16 +31,22 @@ export class SlackMessenger implements Messenger {
     let threadTs: string | undefined;
     if (to.kind === "channel") {
       channel = to.cohort.channelId;
-      const history = await rt.client.conversations.history({ channel, include_all_metadata: true, limit: LOOKBACK });
-      const earlier = (history.messages as Message[] | undefined)?.find(hasKey(idempotencyKey));
-      if (earlier?.ts) return { messageRef: messageRef(teamId, channel, earlier.ts), threadRef: null };
+      if (options.mayHavePosted) {
+        await rt.history.take(teamId);
+        const history = await rt.client.conversations.history({ channel, include_all_metadata: true, limit: LOOKBACK });
+        const earlier = (history.messages as Message[] | undefined)?.find(hasKey(idempotencyKey));
+        if (earlier?.ts) return { messageRef: messageRef(teamId, channel, earlier.ts), threadRef: null };
+      }
     } else if (to.kind === "thread") {
       const parent = parseMessageRef(to.messageRef);
       channel = parent.channelId;
       threadTs = parent.ts;
-      const replies = await rt.client.conversations.replies({ channel, ts: threadTs, include_all_metadata: true, limit: 200 });
-      const earlier = (replies.messages as Message[] | undefined)?.find(hasKey(idempotencyKey));
-      if (earlier?.ts) return { messageRef: messageRef(teamId, channel, earlier.ts), threadRef: null };
+      if (options.mayHavePosted) {
+        await rt.history.take(teamId);
+        const replies = await rt.client.conversations.replies({ channel, ts: threadTs, include_all_metadata: true, limit: 200 });
+        const earlier = (replies.messages as Message[] | undefined)?.find(hasKey(idempotencyKey));
+        if (earlier?.ts) return { messageRef: messageRef(teamId, channel, earlier.ts), threadRef: null };
+      }
     } else {
       // Posting to a user id lands in the app's DM with them (chat:write, no im:write needed).
       channel = parseUserRef(to.userRef).userId;

@@ -4,6 +4,7 @@ import type { Actor } from "../core/cohorts/types.ts";
 import { isCoachingError } from "../core/errors.ts";
 import type { Logger } from "../logger.ts";
 import { plain, type Reply } from "./blocks/text.ts";
+import type { HistoryBudget } from "./history-budget.ts";
 import { ChannelPace } from "./pace.ts";
 import { userRef } from "./refs.ts";
 
@@ -23,6 +24,7 @@ export class SlackRuntime {
     readonly coach: Coach,
     readonly log: Logger,
     readonly pace: ChannelPace,
+    readonly history: HistoryBudget,
   ) {}
 
   get client(): webApi.WebClient {

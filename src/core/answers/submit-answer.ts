@@ -28,8 +28,8 @@ export async function promptContext(deps: CoachDeps, promptRefOrId: string | num
   return { prompt, cohort };
 }
 
-export async function requireAnswersOpen(deps: CoachDeps, cohort: Cohort, prompt: Prompt): Promise<void> {
-  const now = deps.clock.now();
+export async function requireAnswersOpen(deps: CoachDeps, cohort: Cohort, prompt: Prompt, at: Date = deps.clock.now()): Promise<void> {
+  const now = at;
   const steps = await deps.repos.prompts.steps(prompt.id);
   if (now >= prompt.answersCloseAt || steps.has("open-reviews") || steps.has("close")) {
     throw new CoachingError(
@@ -46,7 +46,18 @@ export async function requireAnswersOpen(deps: CoachDeps, cohort: Cohort, prompt
  */
 export async function submitAnswer(
   deps: CoachDeps,
-  input: { readonly prompt: string | number; readonly actor: Actor; readonly text: string; readonly sourceRef: string | null },
+  input: {
+    readonly prompt: string | number;
+    readonly actor: Actor;
+    readonly text: string;
+    readonly sourceRef: string | null;
+    /**
+     * When the member sent it, by the platform's clock, for a message read back after an
+     * outage: it is judged against the window as of then (never later than now), and
+     * stored with that time. Answers close for good once reviews have opened.
+     */
+    readonly sentAt?: Date | undefined;
+  },
 ): Promise<AnswerReceipt> {
   const { prompt, cohort } = await promptContext(deps, input.prompt);
   const text = requireStorable(input.text, "answer").trim();
@@ -57,8 +68,9 @@ export async function submitAnswer(
       `Your answer is ${text.length.toLocaleString("en-US")} characters; the limit is ${MAX_ANSWER_LENGTH.toLocaleString("en-US")}. Tighten it and send it again (nothing was saved).`,
     );
   }
-  await requireAnswersOpen(deps, cohort, prompt);
-  const now = deps.clock.now();
+  const clockNow = deps.clock.now();
+  const now = input.sentAt && input.sentAt < clockNow ? input.sentAt : clockNow;
+  await requireAnswersOpen(deps, cohort, prompt, now);
   await deps.repos.members.touch(cohort.id, input.actor.userRef, storableName(input.actor.displayName), now);
   const { answer, created, changed } = await deps.repos.answers.upsert(prompt.id, input.actor.userRef, text, input.sourceRef, now);
   const streak = await awardAnswer(deps, cohort, prompt, input.actor.userRef, now);

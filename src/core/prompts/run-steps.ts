@@ -2,7 +2,7 @@ import { assignReviewers } from "../reviews/assign-reviewers.ts";
 import { nextPostAt } from "../cohorts/schedule.ts";
 import type { Cohort, CohortAddress } from "../cohorts/types.ts";
 import type { CoachDeps } from "../deps.ts";
-import type { CoachMessage, Destination } from "../messages.ts";
+import type { CoachMessage, Destination, Messenger } from "../messages.ts";
 import { closePrompt } from "../scores/close-prompt.ts";
 import { buildReviewCard } from "../reviews/review-card.ts";
 import type { Prompt, PromptStep } from "./types.ts";
@@ -42,8 +42,11 @@ export function stepTimeline(cohort: Cohort, prompt: Prompt): { step: PromptStep
  */
 export async function runStep(deps: CoachDeps, cohort: Cohort, prompt: Prompt, step: PromptStep): Promise<boolean> {
   const now = deps.clock.now();
-  if (!(await deps.repos.prompts.claimStep(prompt.id, step, now, STEP_LEASE_MS))) return false;
-  await stepHandlers[step](deps, cohort, prompt);
+  const claim = await deps.repos.prompts.claimStep(prompt.id, step, now, STEP_LEASE_MS);
+  if (!claim) return false;
+  // Only a retaken step can have posted already; a fresh one tells the messenger not to search for an earlier copy.
+  const messenger: Messenger = { send: (to, message, key) => deps.messenger.send(to, message, key, { mayHavePosted: claim === "retaken" }) };
+  await stepHandlers[step]({ ...deps, messenger }, cohort, prompt);
   await deps.repos.prompts.finishStep(prompt.id, step, "done", deps.clock.now());
   return true;
 }

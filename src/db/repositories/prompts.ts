@@ -66,14 +66,14 @@ export class DrizzlePromptRepository implements PromptRepository {
   async claimStep(promptId: number, step: PromptStep, now: Date, leaseMs: number) {
     const leaseUntil = new Date(now.getTime() + leaseMs);
     const claimed = await this.db.insert(promptSteps).values({ promptId, step, status: "running", leaseUntil }).onConflictDoNothing().returning({ step: promptSteps.step });
-    if (claimed.length > 0) return true;
+    if (claimed.length > 0) return "fresh" as const;
     // The row's own lock serialises competing retakes: only one sees the expired lease.
     const retaken = await this.db
       .update(promptSteps)
       .set({ leaseUntil, attempts: sql`${promptSteps.attempts} + 1` })
       .where(and(eq(promptSteps.promptId, promptId), eq(promptSteps.step, step), eq(promptSteps.status, "running"), lt(promptSteps.leaseUntil, now)))
       .returning({ step: promptSteps.step });
-    return retaken.length > 0;
+    return retaken.length > 0 ? ("retaken" as const) : false;
   }
 
   async finishStep(promptId: number, step: PromptStep, status: "done" | "skipped", now: Date) {

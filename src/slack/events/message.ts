@@ -3,12 +3,14 @@ import type { AnsweredWithFollowUp } from "../../core/follow-ups/offer-follow-up
 import { withFollowUp } from "../blocks/follow-ups.ts";
 import { answerReceipt } from "../blocks/replies.ts";
 import type { Reply } from "../blocks/text.ts";
-import { messageRef } from "../refs.ts";
+import { isCoachingError } from "../../core/errors.ts";
+import { messageRef, slackTsToDate } from "../refs.ts";
 import { slackErrorCode, type SlackRuntime } from "../runtime.ts";
 
 /** The fields of message events this app reads; Bolt's union is wider than we need. */
-interface MessageLike {
+export interface MessageLike {
   readonly subtype?: string;
+  readonly edited?: { readonly ts?: string };
   readonly user?: string;
   readonly bot_id?: string;
   readonly text?: string;
@@ -23,7 +25,7 @@ interface MessageEventLike extends MessageLike {
   readonly deleted_ts?: string;
 }
 
-const isThreadReply = (m: MessageLike | undefined): m is MessageLike & { thread_ts: string; user: string } =>
+export const isThreadReply = (m: MessageLike | undefined): m is MessageLike & { thread_ts: string; user: string } =>
   Boolean(m && m.thread_ts && m.thread_ts !== m.ts && m.user && !m.bot_id && (m.subtype === undefined || m.subtype === "thread_broadcast"));
 
 export const ANSWER_REACTION = "white_check_mark";
@@ -44,22 +46,39 @@ export function registerMessageEvents(app: App, rt: SlackRuntime): void {
     }
     const message = e.subtype === "message_changed" ? e.message : e;
     if (!isThreadReply(message)) return;
-    await answer(rt, teamId, e.channel, message, e.subtype !== "message_changed");
+    const isNew = e.subtype !== "message_changed";
+    // A new message is judged by when it was sent; an edit by now (its ts is the original message's).
+    await answerReply(rt, teamId, e.channel, message, { isNew, sentAt: isNew ? slackTsToDate(message.ts) : undefined });
   });
 }
 
-async function answer(rt: SlackRuntime, teamId: string, channel: string, message: MessageLike & { thread_ts: string; user: string }, isNew: boolean): Promise<void> {
+/**
+ * Records one thread reply as an answer and tells its author privately. `quiet` (the
+ * catch-up) logs a refusal instead of telling the member about an old message.
+ */
+export async function answerReply(
+  rt: SlackRuntime,
+  teamId: string,
+  channel: string,
+  message: MessageLike & { thread_ts: string; user: string },
+  options: { isNew: boolean; sentAt: Date | undefined; quiet?: boolean },
+): Promise<void> {
+  const { isNew } = options;
   let reply: Reply;
   let receipt: AnsweredWithFollowUp | undefined;
   try {
     const prompt = await rt.coach.findPrompt(messageRef(teamId, channel, message.thread_ts));
     if (!prompt) return;
     const actor = await rt.actor(teamId, message.user);
-    receipt = await rt.coach.answer({ prompt: prompt.id, actor, text: message.text ?? "", sourceRef: messageRef(teamId, channel, message.ts) });
+    receipt = await rt.coach.answer({ prompt: prompt.id, actor, text: message.text ?? "", sourceRef: messageRef(teamId, channel, message.ts), sentAt: options.sentAt });
     // Slack redelivers an event it thinks we missed; the member already has their check and reaction.
     if (!receipt.changed) return;
     reply = withFollowUp(answerReceipt(receipt.check, receipt.created, receipt.streak), receipt.followUp);
   } catch (error) {
+    if (options.quiet && isCoachingError(error)) {
+      rt.log.info({ channel, ts: message.ts, code: error.code }, "missed thread reply refused on catch-up");
+      return;
+    }
     reply = rt.failure(error, { event: "message", channel, ts: message.ts, user: message.user });
   }
   if (receipt && isNew) await react(rt, channel, message.ts);
