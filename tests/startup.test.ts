@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { startFakeDiscord } from "./fakes/discord/fake-discord.ts";
-import { postToBolt, slashCommandPayload, startFakeSlack } from "./fakes/slack/index.ts";
+import { postToBolt, signedRequest, slashCommandPayload, startFakeSlack } from "./fakes/slack/index.ts";
 import { waitForResponse } from "./slack/harness.ts";
 import { START_TIMEOUT_MS, startApp, startWithNpm, stopAllApps } from "./support/process.ts";
 
@@ -104,6 +104,14 @@ describe("npm start", { timeout: 3 * START_TIMEOUT_MS }, () => {
       const reply = await waitForResponse(slack, responseUrl);
       expect(JSON.stringify(reply.body)).toContain("/coach leaderboard");
       expect((await postToBolt(url, signingSecret, "command", help, { forge: true })).status).toBe(401);
+      // Hostile and failing requests are logged too, and those lines must not carry secrets either.
+      const nullBody = await fetch(url, { method: "POST", headers: signedRequest(signingSecret, "null", { contentType: "application/json" }), body: "null" });
+      expect(nullBody.status).toBe(400);
+      await vi.waitFor(() => expect(app.output()).toContain("refused a malformed Slack request"), { timeout: 10_000 });
+      slack.failNext("users.info", { status: 200, error: "invalid_auth" });
+      const failing = slashCommandPayload({ text: "pause", channel_id: "C0START", user_id: "U0NEWCOMER", response_url: slack.responseUrl() });
+      expect((await postToBolt(url, signingSecret, "command", failing)).status).toBe(200);
+      await vi.waitFor(() => expect(app.output()).toContain("slack handler failed"), { timeout: 10_000 });
 
       app.child.kill("SIGINT");
       expect((await app.exit()).code).toBe(0);
