@@ -43,7 +43,7 @@ describe("the embedded database's data directory", () => {
   it("admits one process: a second npm start or db:migrate refuses in one line naming the directory and the holder's pid; a killed holder's lock is taken over", async () => {
     const dataDir = path.join(workDir, "data");
     const first = start(dataDir);
-    await first.waitForLine((l) => l.includes("Cohort Coach started"), 60_000);
+    await first.waitForLine((l) => l.includes("Cohort Coach started"), 150_000);
     const holder = first.child.pid!;
 
     const second = start(dataDir);
@@ -65,10 +65,10 @@ describe("the embedded database's data directory", () => {
     first.child.kill("SIGKILL");
     await first.exit();
     const third = start(dataDir);
-    await third.waitForLine((l) => l.includes("Cohort Coach started"), 60_000);
+    await third.waitForLine((l) => l.includes("Cohort Coach started"), 150_000);
     third.child.kill("SIGINT");
     expect((await third.exit()).code).toBe(0);
-  }, 180_000);
+  }, 400_000);
 });
 
 const serverUrl = process.env.TEST_DATABASE_URL;

@@ -1,14 +1,12 @@
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import type { ReviewCard } from "../../src/core/messages.ts";
 import { openDatabase, type Database } from "../../src/db/client.ts";
 import { createRepositories } from "../../src/db/repositories/index.ts";
-import { rowsOf } from "../../src/db/repositories/reviews.ts";
 import { createCoach, FixedClock, member, slackCohort } from "../fakes/core.ts";
-import { testDatabases } from "../support/databases.ts";
+import { everyRow, testDatabases } from "../support/databases.ts";
 import { bank } from "../slack/harness.ts";
 
 const FORGOTTEN = member(3);
@@ -43,17 +41,6 @@ async function runDay(database: Database) {
   await coach.answerDrill({ attemptId: drill.attemptId, userRef: FORGOTTEN.userRef, text: DRILL_ANSWER });
   await coach.rateDrill({ attemptId: drill.attemptId, userRef: FORGOTTEN.userRef, ratings: Object.fromEntries(drill.question.rubric.criteria.map((c) => [c.id, 3])), cohortId: prompt.cohortId });
   return { coach, repos };
-}
-
-/** Every row of every table in the public schema, as JSON text, by table. */
-async function everyRow(database: Database): Promise<Map<string, string[]>> {
-  const tables = rowsOf<{ tablename: string }>(await database.db.execute(sql`select tablename from pg_tables where schemaname = 'public' order by tablename`)).map((r) => r.tablename);
-  const out = new Map<string, string[]>();
-  for (const table of tables) {
-    const rows = rowsOf<{ row: string }>(await database.db.execute(sql.raw(`select row_to_json(t)::text as row from "${table}" t`)));
-    out.set(table, rows.map((r) => r.row));
-  }
-  return out;
 }
 
 describe.each(testDatabases())("forget-me on $name", (target) => {

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { openDatabase, type Database } from "../../src/db/client.ts";
+import { rowsOf } from "../../src/db/repositories/reviews.ts";
 
 export interface TestDatabase {
   readonly name: "pglite" | "postgres";
@@ -52,4 +53,15 @@ export async function truncateAll(database: Database): Promise<void> {
   );
   const tables = (Array.isArray(rows) ? rows : (rows as { rows: { tablename: string }[] }).rows).map((r) => `"${r.tablename}"`);
   if (tables.length > 0) await database.db.execute(sql.raw(`truncate ${tables.join(", ")} restart identity cascade`));
+}
+
+/** Every row of every table in the public schema, as JSON text, by table. */
+export async function everyRow(database: Database): Promise<Map<string, string[]>> {
+  const tables = rowsOf<{ tablename: string }>(await database.db.execute(sql`select tablename from pg_tables where schemaname = 'public' order by tablename`)).map((r) => r.tablename);
+  const out = new Map<string, string[]>();
+  for (const table of tables) {
+    const rows = rowsOf<{ row: string }>(await database.db.execute(sql.raw(`select row_to_json(t)::text as row from "${table}" t`)));
+    out.set(table, rows.map((r) => r.row));
+  }
+  return out;
 }
