@@ -39,7 +39,7 @@ describe("npm start", { timeout: 3 * START_TIMEOUT_MS }, () => {
     const first = await startAndStop(dataDir);
     expect(existsSync(dataDir)).toBe(true);
     expect(first.health.status).toBe(200);
-    expect(first.body).toEqual({ status: "ok" });
+    expect(first.body).toEqual({ status: "ok", database: "reachable" });
     expect(first.started.slack).toContain("SLACK_BOT_TOKEN");
     expect(first.started.discord).toContain("DISCORD_TOKEN");
     expect(first.started.questions.added).toBeGreaterThan(0);
