@@ -39,6 +39,13 @@ export interface CohortSettingsPatch {
   readonly remindersEnabled?: boolean;
 }
 
+/** Moves a cohort's next post check from the instant the tick read to the next one. */
+export interface NextPostMove {
+  readonly cohortId: number;
+  readonly from: Date | null;
+  readonly to: Date | null;
+}
+
 export interface CohortRepository {
   /** Creates the channel's cohort, or updates its schedule when it already exists. */
   upsert(address: CohortAddress, settings: ScheduleSettings, createdBy: string, now: Date): Promise<{ cohort: Cohort; created: boolean }>;
@@ -51,6 +58,10 @@ export interface CohortRepository {
   removeAdmin(id: number, userRef: string): Promise<void>;
   /** Returns the new season number. */
   startSeason(id: number): Promise<number>;
+  /** When the tick must next look at the cohort for a post; null never (paused). */
+  setNextPostAt(id: number, at: Date | null): Promise<void>;
+  /** In one statement; a move whose `from` no longer matches (the schedule changed meanwhile) is dropped. */
+  advanceNextPost(moves: readonly NextPostMove[]): Promise<void>;
 }
 
 export interface MemberRepository {
@@ -65,6 +76,18 @@ export interface MemberRepository {
 }
 
 export type StepStatus = "running" | "done" | "skipped";
+
+export interface StepClaim {
+  readonly promptId: number;
+  readonly step: PromptStep;
+}
+
+/** What a tick has to do: cohorts whose post check is due, and prompts with a step due. */
+export interface DueWork {
+  /** With the check instant as read, which guards moving it on. */
+  readonly posts: readonly { readonly cohort: Cohort; readonly checkAt: Date | null }[];
+  readonly steps: readonly { readonly cohort: Cohort; readonly prompt: Prompt }[];
+}
 
 export interface PromptRepository {
   /** Inserts the day's prompt unless it exists; either way returns the stored one. */
@@ -82,6 +105,15 @@ export interface PromptRepository {
   claimStep(promptId: number, step: PromptStep, now: Date, leaseMs: number): Promise<"fresh" | "retaken" | false>;
   finishStep(promptId: number, step: PromptStep, status: "done" | "skipped", now: Date): Promise<void>;
   steps(promptId: number): Promise<ReadonlyMap<PromptStep, StepStatus>>;
+  /** Due work read by one indexed statement (plus one for the due prompts' rows when there are any). */
+  dueWork(now: Date): Promise<DueWork>;
+  stepsOf(promptIds: readonly number[]): Promise<ReadonlyMap<number, ReadonlyMap<PromptStep, StepStatus>>>;
+  /** Marks steps skipped in one statement, never overriding one that ran or runs. */
+  skipSteps(skips: readonly StepClaim[], now: Date): Promise<void>;
+  /** `claimStep` for many prompts at once (one step each): the prompts this worker won, and how. */
+  claimSteps(claims: readonly StepClaim[], now: Date, leaseMs: number): Promise<ReadonlyMap<number, "fresh" | "retaken">>;
+  /** When the tick must next look at each prompt; null once it is closed. */
+  setNextSteps(moves: readonly { promptId: number; at: Date | null }[]): Promise<void>;
 }
 
 export interface AnswerRepository {

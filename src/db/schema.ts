@@ -47,8 +47,13 @@ export const cohorts = pgTable(
     season: integer("season").notNull().default(1),
     createdBy: text("created_by").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    /**
+     * When the tick must next look at this cohort for a post (null while paused), kept
+     * by every schedule change and by the tick itself, so an idle tick reads one index.
+     */
+    nextPostAt: timestamp("next_post_at", { withTimezone: true }),
   },
-  (t) => [unique("cohorts_channel_unique").on(t.platform, t.workspaceId, t.channelId)],
+  (t) => [unique("cohorts_channel_unique").on(t.platform, t.workspaceId, t.channelId), index("cohorts_next_post_at_idx").on(t.nextPostAt)],
 );
 
 export const cohortAdmins = pgTable(
@@ -98,8 +103,15 @@ export const prompts = pgTable(
     messageRef: text("message_ref"),
     threadRef: text("thread_ref"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    /** When the tick must next look at this prompt's steps; null once it is closed. */
+    nextStepAt: timestamp("next_step_at", { withTimezone: true }),
   },
-  (t) => [unique("prompts_cohort_date_unique").on(t.cohortId, t.localDate), index("prompts_message_ref_idx").on(t.messageRef), index("prompts_thread_ref_idx").on(t.threadRef)],
+  (t) => [
+    unique("prompts_cohort_date_unique").on(t.cohortId, t.localDate),
+    index("prompts_message_ref_idx").on(t.messageRef),
+    index("prompts_thread_ref_idx").on(t.threadRef),
+    index("prompts_next_step_at_idx").on(t.nextStepAt),
+  ],
 );
 
 /** One row per step of a prompt: inserting it is the claim that makes the step run once. */
@@ -128,7 +140,7 @@ export const answers = pgTable(
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
     withdrawnAt: timestamp("withdrawn_at", { withTimezone: true }),
   },
-  (t) => [unique("answers_prompt_user_unique").on(t.promptId, t.userRef), index("answers_source_ref_idx").on(t.sourceRef)],
+  (t) => [unique("answers_prompt_user_unique").on(t.promptId, t.userRef), index("answers_source_ref_idx").on(t.sourceRef), index("answers_user_ref_idx").on(t.userRef)],
 );
 
 /**
@@ -241,7 +253,15 @@ export const pointsLedger = pgTable(
     localDate: text("local_date").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
   },
-  (t) => [unique("points_ledger_kind_source_unique").on(t.kind, t.source), index("points_ledger_cohort_user_idx").on(t.cohortId, t.userRef)],
+  (t) => [
+    unique("points_ledger_kind_source_unique").on(t.kind, t.source),
+    index("points_ledger_cohort_user_idx").on(t.cohortId, t.userRef),
+    // Leaderboards sum one cohort's rows by date range or season from these alone (index-only scans).
+    index("points_ledger_cohort_date_idx").on(t.cohortId, t.localDate, t.userRef, t.points),
+    index("points_ledger_cohort_season_idx").on(t.cohortId, t.season, t.userRef, t.points),
+    // A reversal's generation is found by source prefix, which a plain text index cannot serve outside the C collation.
+    index("points_ledger_kind_source_prefix_idx").on(t.kind, t.source.op("text_pattern_ops")),
+  ],
 );
 
 export const drillCards = pgTable(

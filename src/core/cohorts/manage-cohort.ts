@@ -1,7 +1,7 @@
 import type { CoachDeps } from "../deps.ts";
 import { CoachingError } from "../errors.ts";
 import { parseLocalDate, type ScheduleArgs } from "./parse-settings.ts";
-import { describeWeekdays, formatLocal, nextPostAt } from "./schedule.ts";
+import { describeWeekdays, formatLocal, nextPostAt, nextPostCheck } from "./schedule.ts";
 import type { Actor, Cohort, CohortAddress } from "./types.ts";
 
 export interface CohortDefaults {
@@ -31,6 +31,11 @@ export function describeSchedule(cohort: Cohort, now: Date): string {
   const next = cohort.paused ? undefined : nextPostAt(cohort, now);
   const tail = cohort.paused ? "paused" : next ? `next question ${formatLocal(next, cohort.timeZone, false)}` : "no posting day ahead";
   return `${days} at ${cohort.postTime} ${cohort.timeZone}; ${tail}`;
+}
+
+/** Every change to when a cohort posts re-arms the tick's check, which reads only that instant. */
+async function rearm(deps: CoachDeps, cohort: Cohort, now: Date): Promise<void> {
+  await deps.repos.cohorts.setNextPostAt(cohort.id, nextPostCheck(cohort, now, false));
 }
 
 async function requireTrack(deps: CoachDeps, trackId: string): Promise<void> {
@@ -68,6 +73,7 @@ export async function setupCohort(
     actor.userRef,
     now,
   );
+  await rearm(deps, cohort, now);
   await deps.repos.members.touch(cohort.id, actor.userRef, actor.displayName, now);
   return { cohort, created, schedule: describeSchedule(cohort, now) };
 }
@@ -80,6 +86,7 @@ export async function changeSchedule(deps: CoachDeps, address: CohortAddress, ac
 export async function setPaused(deps: CoachDeps, address: CohortAddress, actor: Actor, paused: boolean): Promise<string> {
   const cohort = await requireAdmin(deps, address, actor);
   const updated = await deps.repos.cohorts.update(cohort.id, { paused });
+  await rearm(deps, updated, deps.clock.now());
   return describeSchedule(updated, deps.clock.now());
 }
 
@@ -93,6 +100,7 @@ export async function skipDate(deps: CoachDeps, address: CohortAddress, actor: A
   const localDate = parseLocalDate(date);
   await deps.repos.cohorts.addSkipDate(cohort.id, localDate);
   const updated = (await deps.repos.cohorts.get(cohort.id))!;
+  await rearm(deps, updated, deps.clock.now());
   return describeSchedule(updated, deps.clock.now());
 }
 

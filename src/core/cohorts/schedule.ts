@@ -66,6 +66,23 @@ export function nextPostAt(cohort: ScheduleView, now: Date): Date | undefined {
   return next ? atLocal(next, cohort.postTime, cohort.timeZone) : undefined;
 }
 
+/**
+ * When the tick must next look at the cohort for a post: today's posting time while
+ * today's answer window is still open and today's prompt is not made yet (a cohort set
+ * up at noon still gets today's question), else the next posting day's. With no posting
+ * day in the next two weeks it looks again in two weeks. Null while paused.
+ */
+export function nextPostCheck(cohort: ScheduleView & Pick<Cohort, "paused">, now: Date, todayDone: boolean): Date | null {
+  if (cohort.paused) return null;
+  const today = localDateOf(now, cohort.timeZone);
+  if (!todayDone && isPostingDay(cohort, today)) {
+    const windows = windowsFor(cohort, today);
+    if (now < windows.answersCloseAt) return windows.postAt;
+  }
+  const next = nextPostingDay(cohort, today);
+  return atLocal(next ?? addDays(today, 14), cohort.postTime, cohort.timeZone);
+}
+
 const dayNames = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] as const;
 
 /** "Weekdays", "Daily", or "Mon, Wed, Fri". */

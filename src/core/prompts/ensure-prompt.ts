@@ -3,14 +3,26 @@ import type { Cohort } from "../cohorts/types.ts";
 import type { CoachDeps } from "../deps.ts";
 import { CoachingError } from "../errors.ts";
 import { pickQuestion } from "../questions/pick-question.ts";
+import type { Track } from "../questions/types.ts";
 import type { Prompt } from "./types.ts";
 
-/** Creates the cohort's prompt for `localDate` once; later calls return the same row. */
-export async function ensurePrompt(deps: CoachDeps, cohort: Cohort, localDate: string, windows: DayWindows = windowsFor(cohort, localDate)): Promise<Prompt> {
+export type TrackLoader = (trackId: string) => Promise<Track | undefined>;
+
+/**
+ * Creates the cohort's prompt for `localDate` once; later calls return the same row.
+ * A tick that makes many prompts passes a memoised `loadTrack` so each track is read once.
+ */
+export async function ensurePrompt(
+  deps: CoachDeps,
+  cohort: Cohort,
+  localDate: string,
+  windows: DayWindows = windowsFor(cohort, localDate),
+  loadTrack: TrackLoader = (id) => deps.repos.questions.activeTrack(id),
+): Promise<Prompt> {
   const history = await deps.repos.prompts.forCohort(cohort.id);
   const existing = history.find((p) => p.localDate === localDate);
   if (existing) return existing;
-  const track = await deps.repos.questions.activeTrack(cohort.trackId);
+  const track = await loadTrack(cohort.trackId);
   const question = track
     ? pickQuestion({ track, questions: track.questions, cohortId: cohort.id, localDate, history: history.map((p) => p.questionId) })
     : undefined;

@@ -41,14 +41,18 @@ export function stepTimeline(cohort: Cohort, prompt: Prompt): { step: PromptStep
  * finished it, which is how two ticks or two replicas never repeat a step.
  */
 export async function runStep(deps: CoachDeps, cohort: Cohort, prompt: Prompt, step: PromptStep): Promise<boolean> {
-  const now = deps.clock.now();
-  const claim = await deps.repos.prompts.claimStep(prompt.id, step, now, STEP_LEASE_MS);
+  const claim = await deps.repos.prompts.claimStep(prompt.id, step, deps.clock.now(), STEP_LEASE_MS);
   if (!claim) return false;
+  await runClaimedStep(deps, cohort, prompt, step, claim);
+  return true;
+}
+
+/** Runs and records a step this worker has already claimed (the tick claims in bulk). */
+export async function runClaimedStep(deps: CoachDeps, cohort: Cohort, prompt: Prompt, step: PromptStep, claim: "fresh" | "retaken"): Promise<void> {
   // Only a retaken step can have posted already; a fresh one tells the messenger not to search for an earlier copy.
   const messenger: Messenger = { send: (to, message, key) => deps.messenger.send(to, message, key, { mayHavePosted: claim === "retaken" }) };
   await stepHandlers[step]({ ...deps, messenger }, cohort, prompt);
   await deps.repos.prompts.finishStep(prompt.id, step, "done", deps.clock.now());
-  return true;
 }
 
 type StepHandler = (deps: CoachDeps, cohort: Cohort, prompt: Prompt) => Promise<void>;

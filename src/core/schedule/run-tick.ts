@@ -1,9 +1,11 @@
-import { isPostingDay, localDateOf, windowsFor } from "../cohorts/schedule.ts";
+import { isPostingDay, localDateOf, nextPostCheck, windowsFor } from "../cohorts/schedule.ts";
 import type { Cohort } from "../cohorts/types.ts";
 import type { CoachDeps } from "../deps.ts";
+import type { NextPostMove, StepClaim, StepStatus } from "../ports.ts";
 import { ensurePrompt } from "../prompts/ensure-prompt.ts";
-import { runStep, stepTimeline } from "../prompts/run-steps.ts";
+import { runClaimedStep, STEP_LEASE_MS, stepTimeline } from "../prompts/run-steps.ts";
 import type { Prompt, PromptStep } from "../prompts/types.ts";
+import type { Track } from "../questions/types.ts";
 
 export interface TickReport {
   readonly ran: readonly { promptId: number; step: string }[];
@@ -13,82 +15,134 @@ export interface TickReport {
 }
 
 /**
- * Called every minute (and safe to call from several replicas at once): posts each
- * cohort's question when it falls due in its own zone, then moves every open prompt
- * to its newest due step. Older due steps are skipped, so a bot that was down for
+ * Steps run side by side: each mostly waits on the platform, whose pacing (per channel,
+ * per workspace) decides the real rate, so a minute with a thousand posts is not a
+ * thousand round trips in a row.
+ */
+const STEP_CONCURRENCY = 32;
+
+/**
+ * Called every minute (and safe to call from several replicas at once). Cohorts and
+ * prompts carry the instant they next need a look, so the tick reads only what is due
+ * (one indexed statement when nothing is), creates the day's prompts, claims every due
+ * step in bulk and runs them. Older due steps are skipped, so a bot that was down for
  * hours catches up with one message rather than a burst of stale ones.
  */
 export async function runTick(deps: CoachDeps): Promise<TickReport> {
   const now = deps.clock.now();
-  const cohorts = await deps.repos.cohorts.all();
-  const byId = new Map(cohorts.map((c) => [c.id, c]));
-  for (const cohort of cohorts) {
-    if (cohort.paused) continue;
+  const due = await deps.repos.prompts.dueWork(now);
+  if (due.posts.length === 0 && due.steps.length === 0) return { ran: [], skipped: [], failed: [] };
+
+  const work = new Map<number, { cohort: Cohort; prompt: Prompt }>(due.steps.map((s) => [s.prompt.id, s]));
+  const moves: NextPostMove[] = [];
+  const tracks = new Map<string, Promise<Track | undefined>>();
+  const loadTrack = (id: string) => tracks.get(id) ?? tracks.set(id, deps.repos.questions.activeTrack(id)).get(id)!;
+  for (const { cohort, checkAt: from } of due.posts) {
     const today = localDateOf(now, cohort.timeZone);
-    if (!isPostingDay(cohort, today)) continue;
     const windows = windowsFor(cohort, today);
-    if (now < windows.postAt || now >= windows.answersCloseAt) continue;
-    try {
-      await ensurePrompt(deps, cohort, today, windows);
-    } catch (error) {
-      deps.log.error({ err: error, cohortId: cohort.id }, "could not create today's prompt");
-    }
-  }
-
-  const ran: { promptId: number; step: string }[] = [];
-  const skipped: { promptId: number; step: string }[] = [];
-  const failed: { promptId: number; step: string }[] = [];
-  for (const prompt of await deps.repos.prompts.unfinished()) {
-    const cohort = byId.get(prompt.cohortId);
-    if (!cohort) continue;
-    try {
-      const result = await advancePrompt(deps, cohort, prompt, now);
-      if (result.ran) ran.push({ promptId: prompt.id, step: result.ran });
-      skipped.push(...result.skipped.map((step) => ({ promptId: prompt.id, step })));
-      if (result.failed) {
-        failed.push({ promptId: prompt.id, step: result.failed.step });
-        deps.log.error({ err: result.failed.error, promptId: prompt.id, cohortId: cohort.id, step: result.failed.step }, "prompt step failed");
+    const open = !cohort.paused && isPostingDay(cohort, today) && now >= windows.postAt && now < windows.answersCloseAt;
+    if (open) {
+      try {
+        const prompt = await ensurePrompt(deps, cohort, today, windows, loadTrack);
+        work.set(prompt.id, { cohort, prompt });
+      } catch (error) {
+        // The check stays due, so the next tick tries again.
+        deps.log.error({ err: error, cohortId: cohort.id }, "could not create today's prompt");
+        continue;
       }
-    } catch (error) {
-      deps.log.error({ err: error, promptId: prompt.id, cohortId: cohort.id }, "prompt step failed");
     }
+    moves.push({ cohortId: cohort.id, from, to: nextPostCheck(cohort, now, open) });
   }
-  return { ran, skipped, failed };
+  await deps.repos.cohorts.advanceNextPost(moves);
+  return advancePrompts(deps, [...work.values()], now);
 }
 
-interface Advanced {
-  readonly ran?: string;
-  readonly skipped: string[];
-  readonly failed?: { readonly step: PromptStep; readonly error: unknown };
+interface Plan {
+  readonly cohort: Cohort;
+  readonly prompt: Prompt;
+  readonly skip: PromptStep[];
+  readonly run: PromptStep | undefined;
 }
 
-/** Runs one step, keeping which step failed so the tick can report it by kind. */
-async function attempt(deps: CoachDeps, cohort: Cohort, prompt: Prompt, step: PromptStep, skipped: string[]): Promise<Advanced> {
-  try {
-    return { ran: (await runStep(deps, cohort, prompt, step)) ? step : undefined, skipped };
-  } catch (error) {
-    return { skipped, failed: { step, error } };
-  }
-}
-
-async function advancePrompt(deps: CoachDeps, cohort: Cohort, prompt: Prompt, now: Date): Promise<Advanced> {
-  const statuses = await deps.repos.prompts.steps(prompt.id);
+/** Which step each prompt runs now and which older ones it skips. */
+function plan(cohort: Cohort, prompt: Prompt, statuses: ReadonlyMap<PromptStep, StepStatus>, now: Date): Plan {
   const timeline = stepTimeline(cohort, prompt);
   if (statuses.get("post") !== "done") {
-    if (now < prompt.answersCloseAt) {
-      return attempt(deps, cohort, prompt, "post", []);
-    }
+    if (now < prompt.answersCloseAt) return { cohort, prompt, skip: [], run: now >= prompt.postAt ? "post" : undefined };
     // Never posted and its answer window is over: nothing sensible is left to do.
-    const skipped = timeline.filter((t) => !statuses.has(t.step)).map((t) => t.step);
-    for (const step of skipped) await deps.repos.prompts.finishStep(prompt.id, step, "skipped", now);
-    return { skipped };
+    return { cohort, prompt, skip: timeline.filter((t) => !statuses.has(t.step)).map((t) => t.step), run: undefined };
   }
-  // A "running" step whose worker died is still pending; runStep retakes it once its lease is over.
-  const finished = (step: PromptStep) => statuses.get(step) === "done" || statuses.get(step) === "skipped";
-  const due = timeline.filter((t) => t.at <= now && !finished(t.step));
-  const newest = due.at(-1);
-  if (!newest) return { skipped: [] };
-  const skipped = due.slice(0, -1).map((t) => t.step);
-  for (const step of skipped) await deps.repos.prompts.finishStep(prompt.id, step, "skipped", now);
-  return attempt(deps, cohort, prompt, newest.step, skipped);
+  // A "running" step whose worker died is still pending; the claim retakes it once its lease is over.
+  const due = timeline.filter((t) => t.at <= now && !finished(statuses, t.step));
+  return { cohort, prompt, skip: due.slice(0, -1).map((t) => t.step), run: due.at(-1)?.step };
+}
+
+const finished = (statuses: ReadonlyMap<PromptStep, StepStatus>, step: PromptStep) => statuses.get(step) === "done" || statuses.get(step) === "skipped";
+
+async function advancePrompts(deps: CoachDeps, work: readonly { cohort: Cohort; prompt: Prompt }[], now: Date): Promise<TickReport> {
+  if (work.length === 0) return { ran: [], skipped: [], failed: [] };
+  const statuses = await deps.repos.prompts.stepsOf(work.map((w) => w.prompt.id));
+  const plans = work.map((w) => plan(w.cohort, w.prompt, statuses.get(w.prompt.id) ?? new Map(), now));
+  const skips: StepClaim[] = plans.flatMap((p) => p.skip.map((step) => ({ promptId: p.prompt.id, step })));
+  await deps.repos.prompts.skipSteps(skips, now);
+  const claims: StepClaim[] = plans.flatMap((p) => (p.run ? [{ promptId: p.prompt.id, step: p.run }] : []));
+  const won = await deps.repos.prompts.claimSteps(claims, now, STEP_LEASE_MS);
+
+  const ran: { promptId: number; step: string }[] = [];
+  const failed = new Map<number, PromptStep>();
+  // One cohort's steps run in prompt order (yesterday's results before today's question); cohorts run side by side.
+  const byCohort = new Map<number, Plan[]>();
+  for (const p of plans.filter((p) => p.run && won.has(p.prompt.id)).sort((a, b) => a.prompt.id - b.prompt.id)) {
+    byCohort.set(p.cohort.id, [...(byCohort.get(p.cohort.id) ?? []), p]);
+  }
+  await eachLimited([...byCohort.values()], STEP_CONCURRENCY, async (cohortPlans) => {
+    for (const { cohort, prompt, run } of cohortPlans) {
+      try {
+        await runClaimedStep(deps, cohort, prompt, run!, won.get(prompt.id)!);
+        ran.push({ promptId: prompt.id, step: run! });
+      } catch (error) {
+        // The claim's lease expires and a later tick retries the step.
+        failed.set(prompt.id, run!);
+        deps.log.error({ err: error, promptId: prompt.id, cohortId: cohort.id }, "prompt step failed");
+      }
+    }
+  });
+
+  await deps.repos.prompts.setNextSteps(
+    plans.map((p) => {
+      const done = new Set([...p.skip, ...(p.run && won.has(p.prompt.id) && !failed.has(p.prompt.id) ? [p.run] : [])]);
+      return { promptId: p.prompt.id, at: nextLook(p, statuses.get(p.prompt.id) ?? new Map(), done, now) };
+    }),
+  );
+  return {
+    ran,
+    skipped: skips.map((s) => ({ promptId: s.promptId, step: s.step })),
+    failed: [...failed].map(([promptId, step]) => ({ promptId, step })),
+  };
+}
+
+/**
+ * The next instant worth a look: the earliest pending step, with reminders counted even
+ * when turned off (turning them back on must not find a look scheduled past them). A
+ * due step still pending (held by another worker, or failed) is looked at again when a
+ * lease would have run out. Null once the prompt is closed.
+ */
+function nextLook(p: Plan, statuses: ReadonlyMap<PromptStep, StepStatus>, doneNow: ReadonlySet<PromptStep>, now: Date): Date | null {
+  const closed = (step: PromptStep) => doneNow.has(step) || finished(statuses, step);
+  if (closed("close")) return null;
+  const pending = stepTimeline({ ...p.cohort, remindersEnabled: true }, p.prompt).filter((t) => !closed(t.step));
+  const retry = new Date(now.getTime() + STEP_LEASE_MS);
+  const future = pending.find((t) => t.at > now)?.at;
+  const stuck = pending.some((t) => t.at <= now && (t.step !== "answer-reminder" && t.step !== "reviewer-reminder" ? true : p.cohort.remindersEnabled));
+  if (stuck) return future && future < retry ? future : retry;
+  return future ?? retry;
+}
+
+/** Runs `task` over `items`, at most `limit` at a time. */
+async function eachLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await task(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

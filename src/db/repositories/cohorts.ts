@@ -1,6 +1,6 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, sql, type SQL } from "drizzle-orm";
 import type { Cohort, CohortAddress, Member, ScheduleSettings } from "../../core/cohorts/types.ts";
-import type { CohortRepository, CohortSettingsPatch, MemberRepository } from "../../core/ports.ts";
+import type { CohortRepository, CohortSettingsPatch, MemberRepository, NextPostMove } from "../../core/ports.ts";
 import type { Db } from "../client.ts";
 import { cohortAdmins, cohorts, members, skipDates } from "../schema.ts";
 
@@ -8,33 +8,41 @@ const DEFAULTS = { answerCloseTime: "17:00", reviewCloseTime: "09:00", reviewers
 
 type CohortRow = typeof cohorts.$inferSelect;
 
+/** A cohort row with its admins and skip dates gathered by the same statement. */
+export const cohortSelection = {
+  ...getTableColumns(cohorts),
+  admins: sql<string[]>`coalesce((select array_agg(${cohortAdmins.userRef} order by ${cohortAdmins.userRef}) from ${cohortAdmins} where ${cohortAdmins.cohortId} = ${cohorts.id}), '{}')`,
+  skipDates: sql<string[]>`coalesce((select array_agg(${skipDates.localDate} order by ${skipDates.localDate}) from ${skipDates} where ${skipDates.cohortId} = ${cohorts.id}), '{}')`,
+};
+
+export function toCohort(row: CohortRow & { admins: readonly string[]; skipDates: readonly string[] }): Cohort {
+  return {
+    id: row.id,
+    platform: row.platform as Cohort["platform"],
+    workspaceId: row.workspaceId,
+    channelId: row.channelId,
+    trackId: row.trackId,
+    postTime: row.postTime,
+    timeZone: row.timeZone,
+    weekdays: row.weekdays,
+    answerCloseTime: row.answerCloseTime,
+    reviewCloseTime: row.reviewCloseTime,
+    reviewersPerAnswer: row.reviewersPerAnswer,
+    remindersEnabled: row.remindersEnabled,
+    paused: row.paused,
+    season: row.season,
+    createdBy: row.createdBy,
+    admins: [...row.admins],
+    skipDates: [...row.skipDates],
+  };
+}
+
 export class DrizzleCohortRepository implements CohortRepository {
   constructor(private readonly db: Db) {}
 
-  private async toCohort(row: CohortRow): Promise<Cohort> {
-    const [admins, skips] = await Promise.all([
-      this.db.select({ userRef: cohortAdmins.userRef }).from(cohortAdmins).where(eq(cohortAdmins.cohortId, row.id)).orderBy(asc(cohortAdmins.userRef)),
-      this.db.select({ localDate: skipDates.localDate }).from(skipDates).where(eq(skipDates.cohortId, row.id)).orderBy(asc(skipDates.localDate)),
-    ]);
-    return {
-      id: row.id,
-      platform: row.platform as Cohort["platform"],
-      workspaceId: row.workspaceId,
-      channelId: row.channelId,
-      trackId: row.trackId,
-      postTime: row.postTime,
-      timeZone: row.timeZone,
-      weekdays: row.weekdays,
-      answerCloseTime: row.answerCloseTime,
-      reviewCloseTime: row.reviewCloseTime,
-      reviewersPerAnswer: row.reviewersPerAnswer,
-      remindersEnabled: row.remindersEnabled,
-      paused: row.paused,
-      season: row.season,
-      createdBy: row.createdBy,
-      admins: admins.map((a) => a.userRef),
-      skipDates: skips.map((s) => s.localDate),
-    };
+  private async selectOne(where: SQL | undefined): Promise<Cohort | undefined> {
+    const [row] = await this.db.select(cohortSelection).from(cohorts).where(where);
+    return row ? toCohort(row) : undefined;
   }
 
   async upsert(address: CohortAddress, settings: ScheduleSettings, createdBy: string, now: Date) {
@@ -45,41 +53,51 @@ export class DrizzleCohortRepository implements CohortRepository {
       .returning();
     if (inserted) {
       await this.db.insert(cohortAdmins).values({ cohortId: inserted.id, userRef: createdBy }).onConflictDoNothing();
-      return { cohort: await this.toCohort(inserted), created: true };
+      return { cohort: await this.get(inserted.id).then((c) => c!), created: true };
     }
     const [updated] = await this.db
       .update(cohorts)
       .set({ ...settings, weekdays: [...settings.weekdays] })
       .where(and(eq(cohorts.platform, address.platform), eq(cohorts.workspaceId, address.workspaceId), eq(cohorts.channelId, address.channelId)))
-      .returning();
-    return { cohort: await this.toCohort(updated!), created: false };
+      .returning({ id: cohorts.id });
+    return { cohort: (await this.get(updated!.id))!, created: false };
   }
 
-  async find(address: CohortAddress) {
-    const [row] = await this.db
-      .select()
-      .from(cohorts)
-      .where(and(eq(cohorts.platform, address.platform), eq(cohorts.workspaceId, address.workspaceId), eq(cohorts.channelId, address.channelId)));
-    return row ? this.toCohort(row) : undefined;
+  find(address: CohortAddress) {
+    return this.selectOne(and(eq(cohorts.platform, address.platform), eq(cohorts.workspaceId, address.workspaceId), eq(cohorts.channelId, address.channelId)));
   }
 
-  async get(id: number) {
-    const [row] = await this.db.select().from(cohorts).where(eq(cohorts.id, id));
-    return row ? this.toCohort(row) : undefined;
+  get(id: number) {
+    return this.selectOne(eq(cohorts.id, id));
   }
 
   async all() {
-    const rows = await this.db.select().from(cohorts).orderBy(asc(cohorts.id));
-    return Promise.all(rows.map((row) => this.toCohort(row)));
+    return (await this.db.select(cohortSelection).from(cohorts).orderBy(asc(cohorts.id))).map(toCohort);
   }
 
   async update(id: number, patch: CohortSettingsPatch) {
-    const [row] = await this.db
+    await this.db
       .update(cohorts)
       .set({ ...patch, weekdays: patch.weekdays ? [...patch.weekdays] : undefined })
-      .where(eq(cohorts.id, id))
-      .returning();
-    return this.toCohort(row!);
+      .where(eq(cohorts.id, id));
+    return (await this.get(id))!;
+  }
+
+  async setNextPostAt(id: number, at: Date | null) {
+    await this.db.update(cohorts).set({ nextPostAt: at }).where(eq(cohorts.id, id));
+  }
+
+  async advanceNextPost(moves: readonly NextPostMove[]) {
+    if (moves.length === 0) return;
+    // Guarded by the value read, so a schedule change made meanwhile is never overwritten.
+    const rows = sql.join(
+      moves.map((m) => sql`(${m.cohortId}::int, ${m.from?.toISOString() ?? null}::timestamptz, ${m.to?.toISOString() ?? null}::timestamptz)`),
+      sql`, `,
+    );
+    await this.db.execute(sql`
+      update ${cohorts} set next_post_at = v.next_at
+      from (values ${rows}) as v(id, previous_at, next_at)
+      where ${cohorts.id} = v.id and ${cohorts.nextPostAt} is not distinct from v.previous_at`);
   }
 
   async addSkipDate(id: number, localDate: string) {

@@ -1,8 +1,9 @@
-import { and, asc, eq, lt, notExists, or, sql } from "drizzle-orm";
-import type { PromptRepository, StepStatus } from "../../core/ports.ts";
+import { and, asc, eq, inArray, lt, notExists, or, sql } from "drizzle-orm";
+import type { DueWork, PromptRepository, StepClaim, StepStatus } from "../../core/ports.ts";
 import type { Prompt, PromptStep } from "../../core/prompts/types.ts";
 import type { Db } from "../client.ts";
-import { promptSteps, prompts } from "../schema.ts";
+import { cohorts, promptSteps, prompts } from "../schema.ts";
+import { cohortSelection, toCohort } from "./cohorts.ts";
 
 const toPrompt = (row: typeof prompts.$inferSelect): Prompt => ({
   id: row.id,
@@ -21,7 +22,7 @@ export class DrizzlePromptRepository implements PromptRepository {
   constructor(private readonly db: Db) {}
 
   async ensure(prompt: Omit<Prompt, "id" | "messageRef" | "threadRef">, now: Date) {
-    await this.db.insert(prompts).values({ ...prompt, createdAt: now }).onConflictDoNothing();
+    await this.db.insert(prompts).values({ ...prompt, createdAt: now, nextStepAt: prompt.postAt }).onConflictDoNothing();
     const [row] = await this.db
       .select()
       .from(prompts)
@@ -91,5 +92,76 @@ export class DrizzlePromptRepository implements PromptRepository {
   async steps(promptId: number) {
     const rows = await this.db.select({ step: promptSteps.step, status: promptSteps.status }).from(promptSteps).where(eq(promptSteps.promptId, promptId));
     return new Map(rows.map((r) => [r.step as PromptStep, r.status as StepStatus]));
+  }
+
+  async dueWork(now: Date): Promise<DueWork> {
+    // One statement over the two next-due indexes: an idle minute reads nothing else.
+    const rows = await this.db
+      .select({ cohort: cohortSelection, promptId: sql<number | null>`due.prompt_id` })
+      .from(
+        sql`(select ${cohorts.id} as cohort_id, null::int as prompt_id from ${cohorts}
+              where ${cohorts.nextPostAt} <= ${now.toISOString()}::timestamptz or (${cohorts.nextPostAt} is null and not ${cohorts.paused})
+             union all
+             select ${prompts.cohortId}, ${prompts.id} from ${prompts} where ${prompts.nextStepAt} <= ${now.toISOString()}::timestamptz) as due`,
+      )
+      .innerJoin(cohorts, sql`${cohorts.id} = due.cohort_id`);
+    const posts = rows.filter((r) => r.promptId === null).map((r) => ({ cohort: toCohort(r.cohort), checkAt: r.cohort.nextPostAt }));
+    const stepRows = rows.filter((r) => r.promptId !== null);
+    if (stepRows.length === 0) return { posts, steps: [] };
+    const byId = new Map((await this.db.select().from(prompts).where(inArray(prompts.id, stepRows.map((r) => r.promptId!)))).map((p) => [p.id, toPrompt(p)]));
+    return { posts, steps: stepRows.flatMap((r) => (byId.has(r.promptId!) ? [{ cohort: toCohort(r.cohort), prompt: byId.get(r.promptId!)! }] : [])) };
+  }
+
+  async stepsOf(promptIds: readonly number[]) {
+    const result = new Map<number, Map<PromptStep, StepStatus>>(promptIds.map((id) => [id, new Map()]));
+    if (promptIds.length === 0) return result;
+    const rows = await this.db.select().from(promptSteps).where(inArray(promptSteps.promptId, [...promptIds]));
+    for (const row of rows) result.get(row.promptId)?.set(row.step as PromptStep, row.status as StepStatus);
+    return result;
+  }
+
+  async skipSteps(skips: readonly StepClaim[], now: Date) {
+    if (skips.length === 0) return;
+    await this.db
+      .insert(promptSteps)
+      .values(skips.map((s) => ({ promptId: s.promptId, step: s.step, status: "skipped", leaseUntil: now, finishedAt: now })))
+      .onConflictDoNothing();
+  }
+
+  async claimSteps(claims: readonly StepClaim[], now: Date, leaseMs: number) {
+    const claimed = new Map<number, "fresh" | "retaken">();
+    if (claims.length === 0) return claimed;
+    const leaseUntil = new Date(now.getTime() + leaseMs);
+    const inserted = await this.db
+      .insert(promptSteps)
+      .values(claims.map((c) => ({ promptId: c.promptId, step: c.step, status: "running", leaseUntil })))
+      .onConflictDoNothing()
+      .returning({ promptId: promptSteps.promptId });
+    for (const row of inserted) claimed.set(row.promptId, "fresh");
+    const rest = claims.filter((c) => !claimed.has(c.promptId));
+    if (rest.length === 0) return claimed;
+    // Claims whose worker died (lease over, never finished) are retaken, one winner per row lock.
+    const retaken = await this.db
+      .update(promptSteps)
+      .set({ leaseUntil, attempts: sql`${promptSteps.attempts} + 1` })
+      .where(
+        and(
+          or(...rest.map((c) => and(eq(promptSteps.promptId, c.promptId), eq(promptSteps.step, c.step)))),
+          eq(promptSteps.status, "running"),
+          lt(promptSteps.leaseUntil, now),
+        ),
+      )
+      .returning({ promptId: promptSteps.promptId });
+    for (const row of retaken) claimed.set(row.promptId, "retaken");
+    return claimed;
+  }
+
+  async setNextSteps(moves: readonly { promptId: number; at: Date | null }[]) {
+    if (moves.length === 0) return;
+    const rows = sql.join(
+      moves.map((m) => sql`(${m.promptId}::int, ${m.at?.toISOString() ?? null}::timestamptz)`),
+      sql`, `,
+    );
+    await this.db.execute(sql`update ${prompts} set next_step_at = v.at from (values ${rows}) as v(id, at) where ${prompts.id} = v.id`);
   }
 }
