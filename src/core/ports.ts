@@ -89,7 +89,17 @@ export interface DueWork {
   readonly steps: readonly { readonly cohort: Cohort; readonly prompt: Prompt }[];
 }
 
+/** A prompt with what answering it needs, read by one statement. */
+export interface PromptContext {
+  readonly prompt: Prompt;
+  readonly cohort: Cohort;
+  readonly steps: ReadonlyMap<PromptStep, StepStatus>;
+  readonly question: Question | undefined;
+}
+
 export interface PromptRepository {
+  /** By id, or by the platform reference of its post or thread. */
+  context(idOrRef: number | string): Promise<PromptContext | undefined>;
   /** Inserts the day's prompt unless it exists; either way returns the stored one. */
   ensure(prompt: Omit<Prompt, "id" | "messageRef" | "threadRef">, now: Date): Promise<Prompt>;
   get(id: number): Promise<Prompt | undefined>;
@@ -127,6 +137,8 @@ export interface AnswerRepository {
   active(promptId: number): Promise<readonly Answer[]>;
   withdraw(id: number, now: Date): Promise<boolean>;
   forUser(userRef: string): Promise<readonly Answer[]>;
+  /** Consecutive posted prompts of the cohort up to `localDate`, newest first, that the member answered. */
+  streak(cohortId: number, userRef: string, localDate: string): Promise<number>;
   deleteForUser(userRef: string): Promise<readonly number[]>;
 }
 
@@ -185,7 +197,23 @@ export interface CloseInputs {
   readonly state: ScoringState | undefined;
 }
 
+/** Everything a click on a review card needs, read by one statement. */
+export interface ReviewContext {
+  readonly assignment: ReviewAssignment;
+  readonly prompt: Prompt;
+  readonly answerBody: string;
+  /** The author's follow-up to the answer, if one was offered. */
+  readonly followUp: { readonly question: string; readonly body: string | null } | undefined;
+  readonly question: Question | undefined;
+  readonly timeZone: string;
+  readonly scores: ReadonlyMap<string, number>;
+  readonly steps: ReadonlyMap<PromptStep, StepStatus>;
+}
+
 export interface ReviewRepository {
+  context(assignmentId: number): Promise<ReviewContext | undefined>;
+  /** Mean and count per criterion of the other submitted reviews of the same answer. */
+  peerScores(assignmentId: number): Promise<ReadonlyMap<string, { readonly mean: number; readonly count: number }>>;
   assign(promptId: number, pairs: readonly { answerId: number; reviewerRef: string }[], now: Date): Promise<void>;
   get(id: number): Promise<ReviewAssignment | undefined>;
   forPrompt(promptId: number): Promise<readonly ReviewAssignment[]>;
@@ -235,6 +263,8 @@ export interface PointsTotal {
 
 export interface PointsRepository {
   award(entry: LedgerEntry, now: Date): Promise<boolean>;
+  /** Several awards in one statement; returns which of them were new. */
+  awardMany(entries: readonly LedgerEntry[], now: Date): Promise<readonly boolean[]>;
   /** Appends a reversing entry for (kind, source) if it exists and is not yet reversed. */
   reverse(kind: string, source: string, now: Date): Promise<boolean>;
   totals(cohortId: number, filter: { season?: number; fromDate?: string; toDate?: string }): Promise<readonly PointsTotal[]>;

@@ -36,12 +36,18 @@ const STARTUP_LOCK_KEY = 727_001;
 
 export const migrationsFolder = fileURLToPath(new URL("../../migrations", import.meta.url));
 
+export interface OpenOptions {
+  /** Sees every statement Drizzle sends: query-count tests and benches count with it. */
+  readonly onQuery?: (query: string) => void;
+}
+
 /** `dataDir: undefined` gives an in-memory PGlite, which tests use. */
-export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {
+  const logger = options.onQuery ? { logQuery: (query: string) => options.onQuery!(query) } : undefined;
   if (target.kind === "postgres") {
     // Postgres NOTICEs (e.g. "schema already exists" during migrate) are noise in our logs.
     const client = postgres(target.url, { max: 10, onnotice: () => {} });
-    const db = drizzlePostgres(client, { schema });
+    const db = drizzlePostgres(client, { schema, logger });
     return {
       db,
       kind: "postgres",
@@ -76,7 +82,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     lock?.release();
     throw error;
   }
-  const db = drizzlePglite(client, { schema });
+  const db = drizzlePglite(client, { schema, logger });
   return {
     db,
     kind: "pglite",

@@ -1,25 +1,25 @@
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
-import { openDatabase, type Database } from "../../src/db/client.ts";
+import { openDatabase, type Database, type OpenOptions } from "../../src/db/client.ts";
 import { rowsOf } from "../../src/db/repositories/reviews.ts";
 
 export interface TestDatabase {
   readonly name: "pglite" | "postgres";
   /** Opens a fresh, migrated, isolated database: PGlite in memory, or a new database on the real server. */
-  open(): Promise<Database>;
+  open(options?: OpenOptions): Promise<Database>;
 }
 
 /** PGlite always; the real server too when TEST_DATABASE_URL is set (CI sets it). */
 export function testDatabases(): TestDatabase[] {
   const targets: TestDatabase[] = [{ name: "pglite", open: openPglite }];
   const serverUrl = process.env.TEST_DATABASE_URL;
-  if (serverUrl) targets.push({ name: "postgres", open: () => openIsolatedPostgres(serverUrl) });
+  if (serverUrl) targets.push({ name: "postgres", open: (options) => openIsolatedPostgres(serverUrl, options) });
   return targets;
 }
 
-async function openPglite(): Promise<Database> {
-  const database = await openDatabase({ kind: "pglite", dataDir: undefined });
+async function openPglite(options?: OpenOptions): Promise<Database> {
+  const database = await openDatabase({ kind: "pglite", dataDir: undefined }, options);
   await database.migrate();
   return database;
 }
@@ -28,13 +28,13 @@ async function openPglite(): Promise<Database> {
  * A database per opener keeps parallel test files and reruns from ever seeing each
  * other's rows, and the migrations run exactly as in production.
  */
-export async function openIsolatedPostgres(serverUrl: string): Promise<Database> {
+export async function openIsolatedPostgres(serverUrl: string, options?: OpenOptions): Promise<Database> {
   const name = `cc_test_${process.pid}_${randomBytes(4).toString("hex")}`;
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database "${name}"`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const database = await openDatabase({ kind: "postgres", url: url.toString() });
+  const database = await openDatabase({ kind: "postgres", url: url.toString() }, options);
   await database.migrate();
   return {
     ...database,

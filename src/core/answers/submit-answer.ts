@@ -1,9 +1,10 @@
 import { formatLocal } from "../cohorts/schedule.ts";
-import type { Actor, Cohort } from "../cohorts/types.ts";
+import type { Actor } from "../cohorts/types.ts";
 import type { CoachDeps } from "../deps.ts";
 import { CoachingError } from "../errors.ts";
 import type { AnswerCheck } from "../messages.ts";
 import { awardAnswer, reverseAnswer } from "../points/awards.ts";
+import type { PromptContext } from "../ports.ts";
 import type { Answer, Prompt } from "../prompts/types.ts";
 import { requireStorable, storableName } from "../text.ts";
 import { checkAnswer, NO_CHECK } from "./check-answer.ts";
@@ -20,17 +21,14 @@ export interface AnswerReceipt {
   readonly streak: number;
 }
 
-export async function promptContext(deps: CoachDeps, promptRefOrId: string | number): Promise<{ prompt: Prompt; cohort: Cohort }> {
-  const prompt = typeof promptRefOrId === "number" ? await deps.repos.prompts.get(promptRefOrId) : await deps.repos.prompts.findByRef(promptRefOrId);
-  if (!prompt) throw new CoachingError("no-prompt", "That message is not one of Cohort Coach's questions.");
-  const cohort = await deps.repos.cohorts.get(prompt.cohortId);
-  if (!cohort) throw new CoachingError("not-a-cohort", "This question's cohort no longer exists.");
-  return { prompt, cohort };
+export async function promptContext(deps: CoachDeps, promptRefOrId: string | number): Promise<PromptContext> {
+  const context = await deps.repos.prompts.context(promptRefOrId);
+  if (!context) throw new CoachingError("no-prompt", "That message is not one of Cohort Coach's questions.");
+  return context;
 }
 
-export async function requireAnswersOpen(deps: CoachDeps, cohort: Cohort, prompt: Prompt, at: Date = deps.clock.now()): Promise<void> {
+export function requireAnswersOpen(deps: CoachDeps, { cohort, prompt, steps }: PromptContext, at: Date = deps.clock.now()): void {
   const now = at;
-  const steps = await deps.repos.prompts.steps(prompt.id);
   if (now >= prompt.answersCloseAt || steps.has("open-reviews") || steps.has("close")) {
     throw new CoachingError(
       "window-closed",
@@ -59,7 +57,8 @@ export async function submitAnswer(
     readonly sentAt?: Date | undefined;
   },
 ): Promise<AnswerReceipt> {
-  const { prompt, cohort } = await promptContext(deps, input.prompt);
+  const context = await promptContext(deps, input.prompt);
+  const { prompt, cohort, question } = context;
   const text = requireStorable(input.text, "answer").trim();
   if (text.length === 0) throw new CoachingError("answer-empty", "That answer is empty. Write your answer and send it again.");
   if (text.length > MAX_ANSWER_LENGTH) {
@@ -70,11 +69,10 @@ export async function submitAnswer(
   }
   const clockNow = deps.clock.now();
   const now = input.sentAt && input.sentAt < clockNow ? input.sentAt : clockNow;
-  await requireAnswersOpen(deps, cohort, prompt, now);
+  requireAnswersOpen(deps, context, now);
   await deps.repos.members.touch(cohort.id, input.actor.userRef, storableName(input.actor.displayName), now);
   const { answer, created, changed } = await deps.repos.answers.upsert(prompt.id, input.actor.userRef, text, input.sourceRef, now);
   const streak = await awardAnswer(deps, cohort, prompt, input.actor.userRef, now);
-  const question = await deps.repos.questions.get(prompt.questionId);
   const check = question ? checkAnswer(question, text) : NO_CHECK;
   return { answer, created, changed, check, streak };
 }
@@ -84,8 +82,9 @@ export async function withdrawAnswer(deps: CoachDeps, input: { readonly sourceRe
   const answer = await deps.repos.answers.findBySource(input.sourceRef);
   if (!answer || answer.withdrawnAt !== null) return undefined;
   if (input.actorRef !== undefined && input.actorRef !== answer.userRef) return undefined;
-  const { prompt, cohort } = await promptContext(deps, answer.promptId);
-  await requireAnswersOpen(deps, cohort, prompt);
+  const context = await promptContext(deps, answer.promptId);
+  const { prompt } = context;
+  requireAnswersOpen(deps, context);
   const now = deps.clock.now();
   if (await deps.repos.answers.withdraw(answer.id, now)) await reverseAnswer(deps, prompt, answer.userRef, now);
   return answer;

@@ -50,8 +50,9 @@ export async function showFollowUp(deps: CoachDeps, answerId: number, userRef: s
 export async function answerFollowUp(deps: CoachDeps, input: { readonly answerId: number; readonly userRef: string; readonly text: string }): Promise<FollowUpReceipt> {
   const text = followUpText(input.text);
   const offer = await ownOffer(deps, input.answerId, input.userRef);
-  const { prompt, cohort } = await promptContext(deps, offer.answer.promptId);
-  await requireAnswersOpen(deps, cohort, prompt);
+  const context = await promptContext(deps, offer.answer.promptId);
+  requireAnswersOpen(deps, context);
+  const { prompt } = context;
   if (!(await deps.repos.followUps.saveAnswer(input.answerId, text, deps.clock.now()))) throw new CoachingError("no-answer", "That answer has no follow-up.");
   const question = await deps.repos.questions.get(prompt.questionId);
   return {

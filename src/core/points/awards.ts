@@ -18,25 +18,16 @@ export const POINTS = {
 export const answerSource = (promptId: number, userRef: string) => `prompt:${promptId}:${userRef}`;
 
 /** Consecutive prompts of the cohort, ending with `prompt`, that the member answered. */
-export async function streakAt(deps: CoachDeps, cohort: Cohort, prompt: Prompt, userRef: string): Promise<number> {
-  const prompts = (await deps.repos.prompts.forCohort(cohort.id)).filter((p) => p.localDate <= prompt.localDate && p.messageRef !== null);
-  const answered = new Set((await deps.repos.answers.forUser(userRef)).filter((a) => a.withdrawnAt === null).map((a) => a.promptId));
-  let streak = 0;
-  for (const p of [...prompts].sort((a, b) => b.localDate.localeCompare(a.localDate))) {
-    if (!answered.has(p.id)) break;
-    streak++;
-  }
-  return streak;
+export function streakAt(deps: CoachDeps, cohort: Cohort, prompt: Prompt, userRef: string): Promise<number> {
+  return deps.repos.answers.streak(cohort.id, userRef, prompt.localDate);
 }
 
 export async function awardAnswer(deps: CoachDeps, cohort: Cohort, prompt: Prompt, userRef: string, now: Date): Promise<number> {
   const source = answerSource(prompt.id, userRef);
-  await deps.repos.points.award({ cohortId: cohort.id, userRef, season: prompt.season, kind: "answer", source, points: POINTS.answer, localDate: prompt.localDate }, now);
   const streak = await streakAt(deps, cohort, prompt, userRef);
-  if (streak >= 2) {
-    const bonus = Math.min((streak - 1) * POINTS.streakPerDay, POINTS.streakCap);
-    await deps.repos.points.award({ cohortId: cohort.id, userRef, season: prompt.season, kind: "streak", source, points: bonus, localDate: prompt.localDate }, now);
-  }
+  const entry = { cohortId: cohort.id, userRef, season: prompt.season, source, localDate: prompt.localDate };
+  const bonus = Math.min((streak - 1) * POINTS.streakPerDay, POINTS.streakCap);
+  await deps.repos.points.awardMany([{ ...entry, kind: "answer", points: POINTS.answer }, ...(streak >= 2 ? [{ ...entry, kind: "streak", points: bonus }] : [])], now);
   return streak;
 }
 

@@ -1,49 +1,39 @@
 import type { CoachDeps } from "../deps.ts";
 import type { ReviewCard } from "../messages.ts";
-import type { ReviewAssignment } from "../prompts/types.ts";
+import type { ReviewContext } from "../ports.ts";
 
-/** The reviewer's view of one assignment: the answer without its author, and their clicks so far. */
-export async function buildReviewCard(deps: CoachDeps, assignmentId: number): Promise<ReviewCard | undefined> {
-  const assignment = await deps.repos.reviews.get(assignmentId);
-  if (!assignment) return undefined;
-  const answer = await deps.repos.answers.get(assignment.answerId);
-  const prompt = await deps.repos.prompts.get(assignment.promptId);
-  if (!answer || !prompt) return undefined;
-  const [question, cohort, scores, followUp] = await Promise.all([
-    deps.repos.questions.get(prompt.questionId),
-    deps.repos.cohorts.get(prompt.cohortId),
-    deps.repos.reviews.scores(assignment.id),
-    deps.repos.followUps.get(answer.id),
-  ]);
-  if (!question || !cohort) return undefined;
-  const submitted = assignment.submittedAt !== null;
-  const peers = submitted ? await peerScores(deps, assignment) : new Map<string, number[]>();
+type PeerSummary = ReadonlyMap<string, { readonly mean: number; readonly count: number }>;
+
+/**
+ * The reviewer's view of one assignment: the answer without its author, and their clicks
+ * so far. Built from a context already read, so a click that changed a score renders
+ * it without reading the assignment again.
+ */
+export function reviewCardFrom(context: ReviewContext, peers: PeerSummary = new Map()): ReviewCard | undefined {
+  const { assignment, prompt, question } = context;
+  if (!question) return undefined;
   return {
     assignmentId: assignment.id,
     promptId: prompt.id,
     company: question.company,
     questionPrompt: question.prompt,
-    answerText: answer.body,
-    followUp: followUp?.body ? { question: followUp.question, answer: followUp.body } : undefined,
-    criteria: question.rubric.criteria.map((c) => ({ id: c.id, label: c.label, levels: c.levels, chosen: scores.get(c.id), peers: summary(peers.get(c.id)) })),
+    answerText: context.answerBody,
+    followUp: context.followUp?.body ? { question: context.followUp.question, answer: context.followUp.body } : undefined,
+    criteria: question.rubric.criteria.map((c) => ({ id: c.id, label: c.label, levels: c.levels, chosen: context.scores.get(c.id), peers: peers.get(c.id) })),
     comment: assignment.comment,
-    submitted,
+    submitted: assignment.submittedAt !== null,
     reviewsCloseAt: prompt.reviewsCloseAt,
-    timeZone: cohort.timeZone,
+    timeZone: context.timeZone,
   };
 }
 
-/** Scores by criterion from the other reviewers of the same answer who have submitted. */
-async function peerScores(deps: CoachDeps, assignment: ReviewAssignment): Promise<Map<string, number[]>> {
-  const others = (await deps.repos.reviews.forPrompt(assignment.promptId)).filter(
-    (a) => a.answerId === assignment.answerId && a.id !== assignment.id && a.submittedAt !== null,
-  );
-  const byCriterion = new Map<string, number[]>();
-  for (const scores of await Promise.all(others.map((a) => deps.repos.reviews.scores(a.id)))) {
-    for (const [criterionId, score] of scores) byCriterion.set(criterionId, [...(byCriterion.get(criterionId) ?? []), score]);
-  }
-  return byCriterion;
+/** The card with the other reviewers' scores, which a reviewer sees only once they submitted. */
+export async function reviewCardWithPeers(deps: CoachDeps, context: ReviewContext): Promise<ReviewCard | undefined> {
+  const submitted = context.assignment.submittedAt !== null;
+  return reviewCardFrom(context, submitted ? await deps.repos.reviews.peerScores(context.assignment.id) : undefined);
 }
 
-const summary = (scores: readonly number[] | undefined) =>
-  scores && scores.length > 0 ? { mean: scores.reduce((sum, s) => sum + s, 0) / scores.length, count: scores.length } : undefined;
+export async function buildReviewCard(deps: CoachDeps, assignmentId: number): Promise<ReviewCard | undefined> {
+  const context = await deps.repos.reviews.context(assignmentId);
+  return context && reviewCardWithPeers(deps, context);
+}

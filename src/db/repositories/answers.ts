@@ -2,7 +2,8 @@ import { and, asc, eq, getTableColumns, isNull, sql } from "drizzle-orm";
 import type { AnswerRepository } from "../../core/ports.ts";
 import type { Answer } from "../../core/prompts/types.ts";
 import type { Db } from "../client.ts";
-import { answers } from "../schema.ts";
+import { answers, prompts } from "../schema.ts";
+import { rowsOf } from "./reviews.ts";
 
 const toAnswer = (row: typeof answers.$inferSelect): Answer => ({
   id: row.id,
@@ -62,6 +63,18 @@ export class DrizzleAnswerRepository implements AnswerRepository {
 
   async forUser(userRef: string) {
     return (await this.db.select().from(answers).where(eq(answers.userRef, userRef)).orderBy(asc(answers.id))).map(toAnswer);
+  }
+
+  async streak(cohortId: number, userRef: string, localDate: string) {
+    // A running bool_and over the cohort's posted prompts, newest first, stops counting at the first one missed.
+    const rows = await this.db.execute<{ streak: number }>(sql`
+      select count(*)::int as streak from (
+        select bool_and(${answers.id} is not null) over (order by ${prompts.localDate} desc) as unbroken
+        from ${prompts}
+        left join ${answers} on ${answers.promptId} = ${prompts.id} and ${answers.userRef} = ${userRef} and ${answers.withdrawnAt} is null
+        where ${prompts.cohortId} = ${cohortId} and ${prompts.localDate} <= ${localDate} and ${prompts.messageRef} is not null
+      ) as run where unbroken`);
+    return Number(rowsOf<{ streak: number }>(rows)[0]?.streak ?? 0);
   }
 
   async deleteForUser(userRef: string) {

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gte, like, lte, sql, sum } from "drizzle-orm";
 import type { LedgerEntry, PointsRepository } from "../../core/ports.ts";
 import type { Db } from "../client.ts";
 import { pointsLedger } from "../schema.ts";
+import { rowsOf } from "./reviews.ts";
 
 /**
  * Sources are stored with a generation suffix ("#0", "#1", ...): a reversal closes a
@@ -22,13 +23,31 @@ export class DrizzlePointsRepository implements PointsRepository {
   }
 
   async award(entry: LedgerEntry, now: Date) {
-    const generation = await this.generation(entry.kind, entry.source);
-    const rows = await this.db
-      .insert(pointsLedger)
-      .values({ ...entry, source: `${entry.source}#${generation}`, createdAt: now })
-      .onConflictDoNothing()
-      .returning({ id: pointsLedger.id });
-    return rows.length > 0;
+    const [awarded] = await this.awardMany([entry], now);
+    return awarded ?? false;
+  }
+
+  async awardMany(entries: readonly LedgerEntry[], now: Date) {
+    if (entries.length === 0) return [];
+    // Each entry's generation is counted in the same statement, over the prefix index (~>=~ / ~<~ are its byte-order operators).
+    const values = sql.join(
+      entries.map(
+        (e, i) =>
+          sql`(${i}::int, ${e.cohortId}::int, ${e.userRef}::text, ${e.season}::int, ${e.kind}::text, ${e.source}::text, ${e.points}::int, ${e.localDate}::text, ${`${e.kind}:${e.source}#`}::text)`,
+      ),
+      sql`, `,
+    );
+    const rows = await this.db.execute<{ source: string }>(sql`
+      insert into ${pointsLedger} (cohort_id, user_ref, season, kind, source, points, local_date, created_at)
+      select v.cohort_id, v.user_ref, v.season, v.kind,
+        v.source || '#' || (select count(*) from ${pointsLedger} r where r.kind = ${REVERSAL} and r.source ~>=~ v.prefix and r.source ~<~ (v.prefix || chr(1114111))),
+        v.points, v.local_date, ${now.toISOString()}::timestamptz
+      from (values ${values}) as v(i, cohort_id, user_ref, season, kind, source, points, local_date, prefix)
+      order by v.i
+      on conflict do nothing
+      returning kind || ':' || source as source`);
+    const inserted = new Set(rowsOf<{ source: string }>(rows).map((r) => r.source.replace(/#\d+$/, "")));
+    return entries.map((e) => inserted.has(`${e.kind}:${e.source}`));
   }
 
   async reverse(kind: string, source: string, now: Date) {

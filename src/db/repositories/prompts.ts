@@ -1,11 +1,12 @@
-import { and, asc, eq, inArray, lt, notExists, or, sql } from "drizzle-orm";
-import type { DueWork, PromptRepository, StepClaim, StepStatus } from "../../core/ports.ts";
+import { and, asc, eq, getTableColumns, inArray, lt, notExists, or, sql } from "drizzle-orm";
+import type { DueWork, PromptContext, PromptRepository, StepClaim, StepStatus } from "../../core/ports.ts";
+import type { Question } from "../../core/questions/types.ts";
 import type { Prompt, PromptStep } from "../../core/prompts/types.ts";
 import type { Db } from "../client.ts";
-import { cohorts, promptSteps, prompts } from "../schema.ts";
+import { cohorts, promptSteps, prompts, questions } from "../schema.ts";
 import { cohortSelection, toCohort } from "./cohorts.ts";
 
-const toPrompt = (row: typeof prompts.$inferSelect): Prompt => ({
+export const toPrompt = (row: typeof prompts.$inferSelect): Prompt => ({
   id: row.id,
   cohortId: row.cohortId,
   localDate: row.localDate,
@@ -28,6 +29,29 @@ export class DrizzlePromptRepository implements PromptRepository {
       .from(prompts)
       .where(and(eq(prompts.cohortId, prompt.cohortId), eq(prompts.localDate, prompt.localDate)));
     return toPrompt(row!);
+  }
+
+  async context(idOrRef: number | string): Promise<PromptContext | undefined> {
+    const [row] = await this.db
+      .select({
+        prompt: getTableColumns(prompts),
+        cohort: cohortSelection,
+        question: questions.content,
+        steps: sql<unknown>`(select json_object_agg(${promptSteps.step}, ${promptSteps.status}) from ${promptSteps} where ${promptSteps.promptId} = ${prompts.id})`,
+      })
+      .from(prompts)
+      .innerJoin(cohorts, eq(cohorts.id, prompts.cohortId))
+      .leftJoin(questions, eq(questions.id, prompts.questionId))
+      .where(typeof idOrRef === "number" ? eq(prompts.id, idOrRef) : or(eq(prompts.messageRef, idOrRef), eq(prompts.threadRef, idOrRef)))
+      .limit(1);
+    if (!row) return undefined;
+    const steps = row.steps === null ? {} : ((typeof row.steps === "string" ? JSON.parse(row.steps) : row.steps) as Record<string, StepStatus>);
+    return {
+      prompt: toPrompt(row.prompt),
+      cohort: toCohort(row.cohort),
+      steps: new Map(Object.entries(steps) as [PromptStep, StepStatus][]),
+      question: (row.question ?? undefined) as Question | undefined,
+    };
   }
 
   async get(id: number) {

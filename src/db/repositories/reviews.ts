@@ -1,8 +1,10 @@
-import { and, asc, eq, isNull, sql } from "drizzle-orm";
-import type { CloseInputs, Grade, ReviewerParams, ReviewRepository, ScoringState } from "../../core/ports.ts";
-import type { CriterionResult, ReviewAssignment } from "../../core/prompts/types.ts";
+import { and, asc, eq, getTableColumns, isNull, sql } from "drizzle-orm";
+import type { CloseInputs, Grade, ReviewContext, ReviewerParams, ReviewRepository, ScoringState, StepStatus } from "../../core/ports.ts";
+import type { CriterionResult, PromptStep, ReviewAssignment } from "../../core/prompts/types.ts";
+import type { Question } from "../../core/questions/types.ts";
 import type { Db } from "../client.ts";
-import { answerResults, answers, prompts, reviewAssignments, reviewerParams, reviewScores, scoringStates } from "../schema.ts";
+import { answerResults, answers, cohorts, followUps, promptSteps, prompts, questions, reviewAssignments, reviewerParams, reviewScores, scoringStates } from "../schema.ts";
+import { toPrompt } from "./prompts.ts";
 
 /** Assignments per page of a cohort's grades (about 2,400 rows with 4 criteria): each page keeps PGlite's hold on the thread short. */
 const ASSIGNMENT_PAGE = 600;
@@ -71,6 +73,50 @@ export class DrizzleReviewRepository implements ReviewRepository {
       .insert(reviewAssignments)
       .values(pairs.map((p) => ({ promptId, answerId: p.answerId, reviewerRef: p.reviewerRef, createdAt: now })))
       .onConflictDoNothing();
+  }
+
+  async context(assignmentId: number): Promise<ReviewContext | undefined> {
+    const [row] = await this.db
+      .select({
+        assignment: getTableColumns(reviewAssignments),
+        prompt: getTableColumns(prompts),
+        answerBody: answers.body,
+        followUpQuestion: followUps.question,
+        followUpBody: followUps.body,
+        question: questions.content,
+        timeZone: cohorts.timeZone,
+        scores: sql<unknown>`(select json_object_agg(${reviewScores.criterionId}, ${reviewScores.score}) from ${reviewScores} where ${reviewScores.assignmentId} = ${reviewAssignments.id})`,
+        steps: sql<unknown>`(select json_object_agg(${promptSteps.step}, ${promptSteps.status}) from ${promptSteps} where ${promptSteps.promptId} = ${prompts.id})`,
+      })
+      .from(reviewAssignments)
+      .innerJoin(prompts, eq(prompts.id, reviewAssignments.promptId))
+      .innerJoin(answers, eq(answers.id, reviewAssignments.answerId))
+      .innerJoin(cohorts, eq(cohorts.id, prompts.cohortId))
+      .leftJoin(questions, eq(questions.id, prompts.questionId))
+      .leftJoin(followUps, eq(followUps.answerId, answers.id))
+      .where(eq(reviewAssignments.id, assignmentId));
+    if (!row) return undefined;
+    return {
+      assignment: toAssignment(row.assignment),
+      prompt: toPrompt(row.prompt),
+      answerBody: row.answerBody,
+      followUp: row.followUpQuestion === null ? undefined : { question: row.followUpQuestion, body: row.followUpBody },
+      question: (row.question ?? undefined) as Question | undefined,
+      timeZone: row.timeZone,
+      scores: new Map(Object.entries(jsonObject<number>(row.scores))),
+      steps: new Map(Object.entries(jsonObject<string>(row.steps)) as [PromptStep, StepStatus][]),
+    };
+  }
+
+  async peerScores(assignmentId: number) {
+    const rows = await this.db.execute<{ criterion_id: string; mean: number; count: number }>(sql`
+      select s.criterion_id, avg(s.score)::float8 as mean, count(*)::int as count
+      from ${reviewAssignments} mine
+      join ${reviewAssignments} other on other.answer_id = mine.answer_id and other.id <> mine.id and other.submitted_at is not null
+      join ${reviewScores} s on s.assignment_id = other.id
+      where mine.id = ${assignmentId}
+      group by s.criterion_id`);
+    return new Map(rowsOf<{ criterion_id: string; mean: number; count: number }>(rows).map((r) => [r.criterion_id, { mean: Number(r.mean), count: Number(r.count) }]));
   }
 
   async get(id: number) {
@@ -261,6 +307,12 @@ export class DrizzleReviewRepository implements ReviewRepository {
     const rows = await this.db.delete(reviewAssignments).where(eq(reviewAssignments.reviewerRef, reviewerRef)).returning({ answerId: reviewAssignments.answerId });
     return rows.map((r) => r.answerId);
   }
+}
+
+/** json aggregates arrive parsed from one driver and as text from another, or null over no rows. */
+function jsonObject<T>(value: unknown): Record<string, T> {
+  if (value === null || value === undefined) return {};
+  return (typeof value === "string" ? JSON.parse(value) : value) as Record<string, T>;
 }
 
 /** postgres.js returns an array, PGlite an object with `rows`. */
