@@ -210,6 +210,12 @@ export interface ReviewContext {
   readonly steps: ReadonlyMap<PromptStep, StepStatus>;
 }
 
+export interface SheetRow {
+  readonly prompt: Prompt;
+  readonly answer: Answer | null;
+  readonly result: CriterionResult | null;
+}
+
 export interface ReviewRepository {
   context(assignmentId: number): Promise<ReviewContext | undefined>;
   /** Mean and count per criterion of the other submitted reviews of the same answer. */
@@ -241,6 +247,10 @@ export interface ReviewRepository {
   /** Drops a cohort's stored parameters, so its next close refits from scratch. */
   dropReviewerParams(cohortId: number): Promise<void>;
   saveResults(answerId: number, results: readonly CriterionResult[]): Promise<void>;
+  /** The member's mean corrected score per criterion over their answers in the cohort, labelled from each question's rubric. */
+  criterionAverages(cohortId: number, userRef: string): Promise<readonly { readonly id: string; readonly label: string; readonly average: number; readonly answers: number }[]>;
+  /** Every active answer of the cohort with its corrected scores, prompts without answers included, in date order. */
+  cohortSheet(cohortId: number): Promise<readonly SheetRow[]>;
   results(answerId: number): Promise<readonly CriterionResult[]>;
   deleteForReviewer(reviewerRef: string): Promise<readonly number[]>;
 }
@@ -256,9 +266,28 @@ export interface LedgerEntry {
   readonly localDate: string;
 }
 
-export interface PointsTotal {
+export interface PointsFilter {
+  readonly season?: number;
+  readonly fromDate?: string;
+  readonly toDate?: string;
+}
+
+/** A member's place on a board: `position` orders ties by name, `rank` shares them ("1, 2, 2, 4"). */
+export interface BoardRow {
+  readonly rank: number;
+  readonly position: number;
   readonly userRef: string;
+  readonly displayName: string;
   readonly points: number;
+}
+
+export interface QualityStanding {
+  readonly rank: number;
+  readonly userRef: string;
+  /** Null for someone who is no longer a member. */
+  readonly displayName: string | null;
+  readonly score: number;
+  readonly answers: number;
 }
 
 export interface PointsRepository {
@@ -267,7 +296,16 @@ export interface PointsRepository {
   awardMany(entries: readonly LedgerEntry[], now: Date): Promise<readonly boolean[]>;
   /** Appends a reversing entry for (kind, source) if it exists and is not yet reversed. */
   reverse(kind: string, source: string, now: Date): Promise<boolean>;
-  totals(cohortId: number, filter: { season?: number; fromDate?: string; toDate?: string }): Promise<readonly PointsTotal[]>;
+  /**
+   * Current members with non-zero points in the filter, ranked, in one statement: the
+   * first `top` positions and, when the viewer is below them, the viewer and neighbours.
+   */
+  board(cohortId: number, filter: PointsFilter, viewerRef: string, top: number): Promise<readonly BoardRow[]>;
+  /**
+   * Members by mean corrected score per answer, shrunk toward the cohort's mean by
+   * `priorAnswers` answers' worth, the first `limit` of them, in one statement.
+   */
+  quality(cohortId: number, priorAnswers: number, limit: number): Promise<readonly QualityStanding[]>;
   entriesFor(cohortId: number, userRef: string): Promise<readonly (LedgerEntry & { createdAt: Date })[]>;
   all(cohortId: number): Promise<readonly (LedgerEntry & { createdAt: Date })[]>;
   deleteForUser(userRef: string): Promise<number>;

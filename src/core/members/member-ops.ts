@@ -23,17 +23,7 @@ export async function myStats(deps: CoachDeps, address: CohortAddress, actor: Ac
   const answers = (await deps.repos.answers.forUser(actor.userRef)).filter((a) => promptIds.has(a.promptId) && a.withdrawnAt === null);
   const reviews = (await deps.repos.reviews.forReviewer(actor.userRef)).filter((r) => promptIds.has(r.promptId) && r.submittedAt !== null);
   const latest = prompts.filter((p) => p.messageRef !== null).at(-1);
-  const perCriterion = new Map<string, { label: string; scores: number[] }>();
-  for (const answer of answers) {
-    const prompt = prompts.find((p) => p.id === answer.promptId)!;
-    const question = await deps.repos.questions.get(prompt.questionId);
-    for (const result of await deps.repos.reviews.results(answer.id)) {
-      const label = question?.rubric.criteria.find((c) => c.id === result.criterionId)?.label ?? result.criterionId;
-      const entry = perCriterion.get(result.criterionId) ?? { label, scores: [] };
-      entry.scores.push(result.score);
-      perCriterion.set(result.criterionId, entry);
-    }
-  }
+  const criteria = await deps.repos.reviews.criterionAverages(cohort.id, actor.userRef);
   const member = await deps.repos.members.get(cohort.id, actor.userRef);
   return {
     points: {
@@ -43,9 +33,7 @@ export async function myStats(deps: CoachDeps, address: CohortAddress, actor: Ac
     answers: answers.length,
     reviewsDone: reviews.length,
     streak: latest ? await streakAt(deps, cohort, latest, actor.userRef) : 0,
-    criteria: [...perCriterion]
-      .map(([id, { label, scores }]) => ({ id, label, average: scores.reduce((s, v) => s + v, 0) / scores.length, answers: scores.length }))
-      .sort((a, b) => a.average - b.average),
+    criteria,
     reviewOptIn: member?.reviewOptIn ?? false,
   };
 }

@@ -5,7 +5,7 @@ import type { Db } from "../client.ts";
 import { answers, prompts } from "../schema.ts";
 import { rowsOf } from "./reviews.ts";
 
-const toAnswer = (row: typeof answers.$inferSelect): Answer => ({
+export const toAnswer = (row: typeof answers.$inferSelect): Answer => ({
   id: row.id,
   promptId: row.promptId,
   userRef: row.userRef,

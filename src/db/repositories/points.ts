@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, gte, like, lte, sql, sum } from "drizzle-orm";
-import type { LedgerEntry, PointsRepository } from "../../core/ports.ts";
+import { and, asc, desc, eq, like, sql } from "drizzle-orm";
+import type { BoardRow, LedgerEntry, PointsFilter, PointsRepository, QualityStanding } from "../../core/ports.ts";
 import type { Db } from "../client.ts";
-import { pointsLedger } from "../schema.ts";
+import { answerResults, answers, members, pointsLedger, prompts } from "../schema.ts";
 import { rowsOf } from "./reviews.ts";
 
 /**
@@ -75,20 +75,65 @@ export class DrizzlePointsRepository implements PointsRepository {
     return rows.length > 0;
   }
 
-  async totals(cohortId: number, filter: { season?: number; fromDate?: string; toDate?: string }) {
-    const rows = await this.db
-      .select({ userRef: pointsLedger.userRef, points: sum(pointsLedger.points).mapWith(Number) })
-      .from(pointsLedger)
-      .where(
-        and(
-          eq(pointsLedger.cohortId, cohortId),
-          filter.season === undefined ? undefined : eq(pointsLedger.season, filter.season),
-          filter.fromDate === undefined ? undefined : gte(pointsLedger.localDate, filter.fromDate),
-          filter.toDate === undefined ? undefined : lte(pointsLedger.localDate, filter.toDate),
-        ),
+  async board(cohortId: number, filter: PointsFilter, viewerRef: string, top: number): Promise<BoardRow[]> {
+    const conditions = [
+      sql`l.cohort_id = ${cohortId}`,
+      ...(filter.season === undefined ? [] : [sql`l.season = ${filter.season}`]),
+      ...(filter.fromDate === undefined ? [] : [sql`l.local_date >= ${filter.fromDate}`]),
+      ...(filter.toDate === undefined ? [] : [sql`l.local_date <= ${filter.toDate}`]),
+    ];
+    const rows = await this.db.execute<{ rank: number; position: number; user_ref: string; display_name: string; points: number }>(sql`
+      with totals as (
+        select l.user_ref, sum(l.points)::int as points from ${pointsLedger} l
+        where ${sql.join(conditions, sql` and `)}
+        group by l.user_ref
+      ), ranked as (
+        select t.user_ref, t.points, m.display_name,
+          rank() over (order by t.points desc)::int as rank,
+          row_number() over (order by t.points desc, m.display_name, t.user_ref)::int as position
+        from totals t join ${members} m on m.cohort_id = ${cohortId} and m.user_ref = t.user_ref
+        where t.points <> 0
       )
-      .groupBy(pointsLedger.userRef);
-    return rows;
+      select r.* from ranked r
+      where r.position <= ${top}
+        or r.position between (select position from ranked where user_ref = ${viewerRef}) - 1 and (select position from ranked where user_ref = ${viewerRef}) + 1
+      order by r.position`);
+    return rowsOf<{ rank: number; position: number; user_ref: string; display_name: string; points: number }>(rows).map((r) => ({
+      rank: Number(r.rank),
+      position: Number(r.position),
+      userRef: r.user_ref,
+      displayName: r.display_name,
+      points: Number(r.points),
+    }));
+  }
+
+  async quality(cohortId: number, priorAnswers: number, limit: number): Promise<QualityStanding[]> {
+    const rows = await this.db.execute<{ rank: number; user_ref: string; display_name: string | null; score: number; answers: number }>(sql`
+      with per_answer as (
+        select a.user_ref, avg(r.score)::float8 as score
+        from ${prompts} p
+        join ${answers} a on a.prompt_id = p.id and a.withdrawn_at is null
+        join ${answerResults} r on r.answer_id = a.id
+        where p.cohort_id = ${cohortId}
+        group by a.id, a.user_ref
+      ), per_member as (
+        select user_ref, count(*)::int as answers, sum(score) as total from per_answer group by user_ref
+      ), shrunk as (
+        select pm.user_ref, pm.answers, m.display_name,
+          (pm.total + ${priorAnswers} * (select avg(score) from per_answer)) / (pm.answers + ${priorAnswers}) as score
+        from per_member pm left join ${members} m on m.cohort_id = ${cohortId} and m.user_ref = pm.user_ref
+      )
+      select rank() over (order by round(score * 100) desc)::int as rank, user_ref, display_name, score::float8 as score, answers
+      from shrunk
+      order by round(score * 100) desc, coalesce(display_name, 'former member'), user_ref
+      limit ${limit}`);
+    return rowsOf<{ rank: number; user_ref: string; display_name: string | null; score: number; answers: number }>(rows).map((r) => ({
+      rank: Number(r.rank),
+      userRef: r.user_ref,
+      displayName: r.display_name,
+      score: Number(r.score),
+      answers: Number(r.answers),
+    }));
   }
 
   private async entries(cohortId: number, userRef?: string) {

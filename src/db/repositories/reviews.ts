@@ -1,9 +1,10 @@
 import { and, asc, eq, getTableColumns, isNull, sql } from "drizzle-orm";
-import type { CloseInputs, Grade, ReviewContext, ReviewerParams, ReviewRepository, ScoringState, StepStatus } from "../../core/ports.ts";
+import type { CloseInputs, Grade, ReviewContext, ReviewerParams, ReviewRepository, ScoringState, SheetRow, StepStatus } from "../../core/ports.ts";
 import type { CriterionResult, PromptStep, ReviewAssignment } from "../../core/prompts/types.ts";
 import type { Question } from "../../core/questions/types.ts";
 import type { Db } from "../client.ts";
 import { answerResults, answers, cohorts, followUps, promptSteps, prompts, questions, reviewAssignments, reviewerParams, reviewScores, scoringStates } from "../schema.ts";
+import { toAnswer } from "./answers.ts";
 import { toPrompt } from "./prompts.ts";
 
 /** Assignments per page of a cohort's grades (about 2,400 rows with 4 criteria): each page keeps PGlite's hold on the thread short. */
@@ -296,6 +297,41 @@ export class DrizzleReviewRepository implements ReviewRepository {
       await tx.delete(answerResults).where(eq(answerResults.answerId, answerId));
       if (results.length > 0) await tx.insert(answerResults).values(results.map((r) => ({ answerId, ...r })));
     });
+  }
+
+  async criterionAverages(cohortId: number, userRef: string) {
+    const rows = await this.db.execute<{ id: string; label: string | null; average: number; answers: number }>(sql`
+      select r.criterion_id as id,
+        min(jsonb_path_query_first(q.content, '$.rubric.criteria[*] ? (@.id == $id).label', jsonb_build_object('id', r.criterion_id)) #>> '{}') as label,
+        avg(r.score)::float8 as average, count(*)::int as answers
+      from ${prompts} p
+      join ${answers} a on a.prompt_id = p.id and a.user_ref = ${userRef} and a.withdrawn_at is null
+      join ${answerResults} r on r.answer_id = a.id
+      left join ${questions} q on q.id = p.question_id
+      where p.cohort_id = ${cohortId}
+      group by r.criterion_id
+      order by avg(r.score), r.criterion_id`);
+    return rowsOf<{ id: string; label: string | null; average: number; answers: number }>(rows).map((r) => ({
+      id: r.id,
+      label: r.label ?? r.id,
+      average: Number(r.average),
+      answers: Number(r.answers),
+    }));
+  }
+
+  async cohortSheet(cohortId: number): Promise<SheetRow[]> {
+    const rows = await this.db
+      .select({ prompt: getTableColumns(prompts), answer: getTableColumns(answers), result: getTableColumns(answerResults) })
+      .from(prompts)
+      .leftJoin(answers, and(eq(answers.promptId, prompts.id), isNull(answers.withdrawnAt)))
+      .leftJoin(answerResults, eq(answerResults.answerId, answers.id))
+      .where(eq(prompts.cohortId, cohortId))
+      .orderBy(asc(prompts.localDate), asc(answers.id), asc(answerResults.criterionId));
+    return rows.map((r) => ({
+      prompt: toPrompt(r.prompt),
+      answer: r.answer && toAnswer(r.answer),
+      result: r.result && { criterionId: r.result.criterionId, score: r.result.score, uncertainty: r.result.uncertainty, plainMean: r.result.plainMean, gradeCount: r.result.gradeCount },
+    }));
   }
 
   async results(answerId: number) {
