@@ -295,3 +295,37 @@ describe("fake Slack Socket Mode with a real Bolt app", () => {
     expect(fake.unknownCalls).toEqual([]);
   });
 });
+
+describe("fake Slack's rate limits", () => {
+  let fake: FakeSlack;
+  afterEach(() => fake.close());
+  const call = async (method: string, body: Record<string, string>) => {
+    const response = await fetch(`${fake.url}${method}`, {
+      method: "POST",
+      headers: { authorization: "Bearer xoxb-limits", "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(body),
+    });
+    return { status: response.status, retryAfter: response.headers.get("retry-after"), body: (await response.json()) as { ok: boolean; messages?: unknown[] } };
+  };
+
+  it("refuses a second post to one channel within a second, and posts beyond the workspace rate, with 429 and Retry-After", async () => {
+    fake = await startFakeSlack({ rateLimits: { postsPerChannelPerSecond: 1, postsPerWorkspacePerSecond: 3 } });
+    expect((await call("chat.postMessage", { channel: "C1", text: "one" })).status).toBe(200);
+    const again = await call("chat.postMessage", { channel: "C1", text: "two" });
+    expect(again).toMatchObject({ status: 429, retryAfter: "1", body: { ok: false } });
+    for (const channel of ["C2", "C3"]) expect((await call("chat.postMessage", { channel, text: "hi" })).status).toBe(200);
+    expect((await call("chat.postMessage", { channel: "C4", text: "hi" })).status).toBe(429);
+    expect(fake.calls.filter((c) => c.method === "chat.postMessage" && c.status === 200)).toHaveLength(3);
+  });
+
+  it("allows the configured history reads a minute and caps how many messages one returns", async () => {
+    fake = await startFakeSlack({ rateLimits: { historyPerMinute: 1, historyMaxMessages: 15 } });
+    for (let i = 0; i < 20; i++) await call("chat.postMessage", { channel: "C1", text: `m${i}` });
+    const first = await call("conversations.history", { channel: "C1", limit: "100" });
+    expect(first.status).toBe(200);
+    expect(first.body.messages).toHaveLength(15);
+    const second = await call("conversations.replies", { channel: "C1", ts: "1" });
+    expect(second.status).toBe(429);
+    expect(Number(second.retryAfter)).toBeGreaterThan(50);
+  });
+});

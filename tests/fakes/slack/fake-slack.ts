@@ -142,6 +142,28 @@ export interface FakeSlackOptions {
   socketPingIntervalMs?: number;
   /** Default timeout for waitFor / socket acks. */
   defaultTimeoutMs?: number;
+  /** Slack's rate limits, enforced with 429 and Retry-After; none unless given. */
+  rateLimits?: SlackRateLimits;
+}
+
+/**
+ * Slack's published limits, each a sliding window. A refused call is answered 429
+ * `ratelimited` with Retry-After in whole seconds (as Slack does) and recorded with
+ * status 429, so benches can count them.
+ */
+export interface SlackRateLimits {
+  /** chat.postMessage per channel per second (Slack: about 1). */
+  readonly postsPerChannelPerSecond?: number;
+  /** chat.postMessage across the workspace per second. */
+  readonly postsPerWorkspacePerSecond?: number;
+  /**
+   * conversations.history and conversations.replies together, per workspace per minute:
+   * about 50 (Tier 3) for an app a workspace builds for itself, 1 for a commercially
+   * distributed app outside the Slack Marketplace (since 2025).
+   */
+  readonly historyPerMinute?: number;
+  /** Most messages one history or replies call returns (15 with the 2025 limit). */
+  readonly historyMaxMessages?: number;
 }
 
 export interface FakeSlack {
@@ -354,7 +376,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   }
 
   function page(list: StoredMessage[], args: Args): Args {
-    const limit = Math.max(1, Math.min(Number(args["limit"] ?? 100) || 100, 1000));
+    const limit = Math.max(1, Math.min(Number(args["limit"] ?? 100) || 100, 1000, options.rateLimits?.historyMaxMessages ?? 1000));
     const offset = Number(args["cursor"] ?? 0) || 0;
     const slice = list.slice(offset, offset + limit);
     const more = offset + limit < list.length;
@@ -672,7 +694,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       sendJson(res, 200, { ok: false, error: "unknown_method" });
       return;
     }
-    const failure = failures.get(method)?.shift();
+    const limited = rateLimited(method, args, at);
+    const failure = limited ?? failures.get(method)?.shift();
     if (failure) {
       const status = failure.status ?? (failure.retryAfter !== undefined ? 429 : 200);
       const response = { ok: false, error: failure.error ?? (status === 429 ? "ratelimited" : "internal_error") };
@@ -713,6 +736,33 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       file.bytes = raw;
     }
     res.writeHead(200, { "content-type": "text/plain" }).end(`OK - ${file.bytes.length}`);
+  }
+
+  /** Accepted calls per limit key, oldest first, within the key's window. */
+  const windows = new Map<string, number[]>();
+  function admit(key: string, limit: number | undefined, windowMs: number, at: number): number | undefined {
+    if (limit === undefined) return undefined;
+    const log = (windows.get(key) ?? []).filter((t) => t > at - windowMs);
+    windows.set(key, log);
+    if (log.length >= limit) return Math.max(1, Math.ceil((log[0]! + windowMs - at) / 1000));
+    return undefined;
+  }
+  function rateLimited(method: string, args: Args, at: number): FailSpec | undefined {
+    const limits = options.rateLimits;
+    if (!limits) return undefined;
+    const checks: [string, number | undefined, number][] =
+      method === "chat.postMessage"
+        ? [
+            [`post:channel:${str(args["channel"])}`, limits.postsPerChannelPerSecond, 1_000],
+            ["post:workspace", limits.postsPerWorkspacePerSecond, 1_000],
+          ]
+        : method === "conversations.history" || method === "conversations.replies"
+          ? [["history:workspace", limits.historyPerMinute, 60_000]]
+          : [];
+    const waits = checks.map(([key, limit, windowMs]) => admit(key, limit, windowMs, at)).filter((w) => w !== undefined);
+    if (waits.length > 0) return { status: 429, retryAfter: Math.max(...waits) };
+    for (const [key, limit] of checks) if (limit !== undefined) windows.get(key)!.push(at);
+    return undefined;
   }
 
   function record(call: RecordedCall): void {
