@@ -1,18 +1,23 @@
 /**
- * How long one scheduler tick takes as cohorts grow: N cohorts all due at once
- * (the worst minute of the day), on the embedded database. Writes bench/results/tick.md.
- *   npx tsx bench/tick.ts [cohortCounts...]
+ * What a minute tick costs: idle (nothing due) at 10,000 cohorts, and a minute in which
+ * 1,000 cohorts all post, with a messenger that answers at once (the database and engine
+ * cost alone; bench/fanout.ts adds the platform's limits). Statements are counted at the driver.
+ * Writes bench/results/tick.json.
+ *   BENCH_DATABASE_URL=postgres://... npx tsx bench/tick.ts [idleCohorts] [dueCohorts]
  */
-import { writeFileSync } from "node:fs";
 import path from "node:path";
+import { sql } from "drizzle-orm";
 import { Coach } from "../src/core/coach.ts";
 import type { CoachMessage, Destination, Messenger } from "../src/core/messages.ts";
-import { openDatabase } from "../src/db/client.ts";
+import { openDatabase, type Database, type OpenOptions } from "../src/db/client.ts";
 import { createRepositories } from "../src/db/repositories/index.ts";
 import { loadQuestionBank } from "../src/questions/loader.ts";
+import { openIsolatedPostgres } from "../tests/support/databases.ts";
+import { figure, percentile, writeFigures, type Figure } from "./figures.ts";
 
-const counts = process.argv.slice(2).map(Number).filter((n) => n > 0);
-const sizes = counts.length > 0 ? counts : [10, 50, 200];
+const IDLE_COHORTS = Number(process.argv[2]) || 10_000;
+const DUE_COHORTS = Number(process.argv[3]) || 1_000;
+const IDLE_TICKS = 50;
 const root = path.resolve(import.meta.dirname, "..");
 const bank = loadQuestionBank(path.join(root, "questions"));
 
@@ -24,41 +29,72 @@ class CountingMessenger implements Messenger {
   }
 }
 
-const rows: string[] = [];
-for (const size of sizes) {
-  const database = await openDatabase({ kind: "pglite", dataDir: undefined });
-  await database.migrate();
-  const repos = createRepositories(database.db);
-  let now = new Date("2026-10-28T12:00:00Z");
-  const clock = { now: () => now };
-  await repos.questions.sync(bank, now);
-  const messenger = new CountingMessenger();
-  const coach = new Coach({ repos, messenger, clock, log: { warn: () => {}, error: () => {} } }, { timeZone: "America/New_York", postTime: "09:00" });
-  const tracks = bank.tracks.map((t) => t.id);
-  for (let i = 0; i < size; i++) {
-    await coach.setup({ platform: "slack", workspaceId: "T1", channelId: `C${i}` }, { userRef: "slack:T1:U1", displayName: "Admin", isPlatformAdmin: true }, { trackId: tracks[i % tracks.length]! });
-  }
-  now = new Date("2026-10-29T13:00:00Z");
-  const postStart = performance.now();
-  await coach.tick();
-  const postMs = performance.now() - postStart;
-  now = new Date("2026-10-29T13:01:00Z");
-  const idleStart = performance.now();
-  await coach.tick();
-  const idleMs = performance.now() - idleStart;
-  rows.push(`| ${size} | ${messenger.sent} | ${postMs.toFixed(0)} | ${idleMs.toFixed(0)} |`);
-  await database.close();
+/** One cohort set up through the engine, cloned in SQL with staggered zones so most are idle at any minute. */
+async function seed(coach: Coach, database: Database, count: number, zones: readonly string[]) {
+  const admin = { userRef: "slack:T1:U0ADMIN", displayName: "Ada", isPlatformAdmin: true };
+  await coach.setup({ platform: "slack", workspaceId: "T1", channelId: "C0" }, admin, coach.parseSchedule(["humana/ai-pm", "09:00", zones[0]!, "mon-fri"]));
+  await database.db.execute(sql`
+    insert into cohorts (platform, workspace_id, channel_id, track_id, post_time, time_zone, weekdays, answer_close_time, review_close_time,
+                         reviewers_per_answer, reminders_enabled, paused, season, created_by, created_at, next_post_at)
+    select platform, workspace_id, 'C' || n, track_id, post_time, time_zone, weekdays, answer_close_time, review_close_time,
+           reviewers_per_answer, reminders_enabled, paused, season, created_by, created_at, next_post_at
+    from cohorts, generate_series(1, ${count - 1}) as n where channel_id = 'C0'`);
 }
 
-const report = [
-  "# Scheduler tick (embedded PGlite, one process)",
-  "",
-  `Measured ${new Date().toISOString().slice(0, 10)} with \`npx tsx bench/tick.ts ${sizes.join(" ")}\`. The tick runs once a minute, so anything well under 60 s keeps up.`,
-  "",
-  "| cohorts | posts sent | tick that posts every cohort (ms) | next tick, nothing due (ms) |",
-  "|---:|---:|---:|---:|",
-  ...rows,
-  "",
-].join("\n");
-writeFileSync(path.join(root, "bench/results/tick.md"), report);
-console.log(report);
+async function measure(label: string, open: (options: OpenOptions) => Promise<Database>): Promise<Figure[]> {
+  let statements = 0;
+  const figures: Figure[] = [];
+  {
+    const database = await open({ onQuery: () => statements++ });
+    const repos = createRepositories(database.db);
+    let now = new Date("2026-10-29T12:00:00Z");
+    await repos.questions.sync(bank, now);
+    const messenger = new CountingMessenger();
+    const coach = new Coach({ repos, messenger, clock: { now: () => now }, log: { warn: () => {}, error: () => {} } }, { timeZone: "America/New_York", postTime: "09:00" });
+    await seed(coach, database, IDLE_COHORTS, ["America/New_York"]);
+    await database.db.execute(sql`analyze`);
+    // 08:30 in New York: every cohort's next check is 09:00, so every tick until then is idle.
+    const times: number[] = [];
+    const counts: number[] = [];
+    for (let i = 0; i < IDLE_TICKS; i++) {
+      now = new Date(Date.parse("2026-10-29T12:30:00Z") + i * 1000);
+      statements = 0;
+      const started = performance.now();
+      await coach.tick();
+      times.push(performance.now() - started);
+      counts.push(statements);
+    }
+    figures.push(figure(`Idle tick at ${IDLE_COHORTS.toLocaleString("en-US")} cohorts, ${label}: p95`, [percentile(times, 95)], "ms", { maxValue: 20 }, `p50 ${percentile(times, 50).toFixed(2)} ms over ${IDLE_TICKS} ticks`));
+    figures.push(figure(`Idle tick at ${IDLE_COHORTS.toLocaleString("en-US")} cohorts, ${label}: statements`, counts, "statements", { maxValue: 1 }));
+    await database.close();
+  }
+  {
+    const database = await open({ onQuery: () => statements++ });
+    const repos = createRepositories(database.db);
+    let now = new Date("2026-10-29T12:00:00Z");
+    await repos.questions.sync(bank, now);
+    const messenger = new CountingMessenger();
+    const coach = new Coach({ repos, messenger, clock: { now: () => now }, log: { warn: () => {}, error: () => {} } }, { timeZone: "America/New_York", postTime: "09:00" });
+    await seed(coach, database, DUE_COHORTS, ["America/New_York"]);
+    await database.db.execute(sql`analyze`);
+    now = new Date("2026-10-29T13:00:00Z");
+    statements = 0;
+    const started = performance.now();
+    await coach.tick();
+    const ms = performance.now() - started;
+    figures.push(
+      figure(`All-due tick, ${DUE_COHORTS.toLocaleString("en-US")} cohorts posting, instant messenger, ${label}: time`, [ms], "ms", {}, `${messenger.sent} posts, ${statements} statements (${(statements / DUE_COHORTS).toFixed(2)} per cohort)`),
+    );
+    await database.close();
+  }
+  return figures;
+}
+
+const figures = await measure("PGlite", async (options) => {
+  const d = await openDatabase({ kind: "pglite", dataDir: undefined }, options);
+  await d.migrate();
+  return d;
+});
+if (process.env.BENCH_DATABASE_URL) figures.push(...(await measure("PostgreSQL", (options) => openIsolatedPostgres(process.env.BENCH_DATABASE_URL!, options))));
+writeFigures("tick", figures);
+process.exit(0);

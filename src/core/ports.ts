@@ -102,6 +102,10 @@ export interface PromptRepository {
   context(idOrRef: number | string): Promise<PromptContext | undefined>;
   /** Inserts the day's prompt unless it exists; either way returns the stored one. */
   ensure(prompt: Omit<Prompt, "id" | "messageRef" | "threadRef">, now: Date): Promise<Prompt>;
+  /** `ensure` for many cohorts' days in one statement (plus one to read back rows that already existed). */
+  ensureMany(prompts: readonly Omit<Prompt, "id" | "messageRef" | "threadRef">[], now: Date): Promise<readonly Prompt[]>;
+  /** Every prompt of each cohort, oldest first, in one statement. */
+  forCohorts(cohortIds: readonly number[]): Promise<ReadonlyMap<number, readonly Prompt[]>>;
   get(id: number): Promise<Prompt | undefined>;
   findByRef(ref: string): Promise<Prompt | undefined>;
   forCohort(cohortId: number): Promise<readonly Prompt[]>;

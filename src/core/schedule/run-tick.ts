@@ -2,7 +2,7 @@ import { isPostingDay, localDateOf, nextPostCheck, windowsFor } from "../cohorts
 import type { Cohort } from "../cohorts/types.ts";
 import type { CoachDeps } from "../deps.ts";
 import type { NextPostMove, StepClaim, StepStatus } from "../ports.ts";
-import { ensurePrompt } from "../prompts/ensure-prompt.ts";
+import { ensurePrompts } from "../prompts/ensure-prompt.ts";
 import { runClaimedStep, STEP_LEASE_MS, stepTimeline } from "../prompts/run-steps.ts";
 import type { Prompt, PromptStep } from "../prompts/types.ts";
 import type { Track } from "../questions/types.ts";
@@ -34,25 +34,21 @@ export async function runTick(deps: CoachDeps): Promise<TickReport> {
   if (due.posts.length === 0 && due.steps.length === 0) return { ran: [], skipped: [], failed: [] };
 
   const work = new Map<number, { cohort: Cohort; prompt: Prompt }>(due.steps.map((s) => [s.prompt.id, s]));
-  const moves: NextPostMove[] = [];
   const tracks = new Map<string, Promise<Track | undefined>>();
   const loadTrack = (id: string) => tracks.get(id) ?? tracks.set(id, deps.repos.questions.activeTrack(id)).get(id)!;
-  for (const { cohort, checkAt: from } of due.posts) {
+  const days = due.posts.flatMap(({ cohort }) => {
     const today = localDateOf(now, cohort.timeZone);
     const windows = windowsFor(cohort, today);
     const open = !cohort.paused && isPostingDay(cohort, today) && now >= windows.postAt && now < windows.answersCloseAt;
-    if (open) {
-      try {
-        const prompt = await ensurePrompt(deps, cohort, today, windows, loadTrack);
-        work.set(prompt.id, { cohort, prompt });
-      } catch (error) {
-        // The check stays due, so the next tick tries again.
-        deps.log.error({ err: error, cohortId: cohort.id }, "could not create today's prompt");
-        continue;
-      }
-    }
-    moves.push({ cohortId: cohort.id, from, to: nextPostCheck(cohort, now, open) });
-  }
+    return open ? [{ cohort, localDate: today, windows }] : [];
+  });
+  const { made, failed } = await ensurePrompts(deps, days, loadTrack);
+  for (const m of made) work.set(m.prompt.id, m);
+  const opened = new Set(days.map((d) => d.cohort.id));
+  // A cohort whose prompt could not be made keeps its check, so the next tick tries again.
+  const moves: NextPostMove[] = due.posts
+    .filter(({ cohort }) => !failed.has(cohort.id))
+    .map(({ cohort, checkAt }) => ({ cohortId: cohort.id, from: checkAt, to: nextPostCheck(cohort, now, opened.has(cohort.id)) }));
   await deps.repos.cohorts.advanceNextPost(moves);
   return advancePrompts(deps, [...work.values()], now);
 }

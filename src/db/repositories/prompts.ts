@@ -31,6 +31,33 @@ export class DrizzlePromptRepository implements PromptRepository {
     return toPrompt(row!);
   }
 
+  async ensureMany(list: readonly Omit<Prompt, "id" | "messageRef" | "threadRef">[], now: Date) {
+    if (list.length === 0) return [];
+    const inserted = await this.db
+      .insert(prompts)
+      .values(list.map((p) => ({ ...p, createdAt: now, nextStepAt: p.postAt })))
+      .onConflictDoNothing()
+      .returning();
+    const made = new Set(inserted.map((p) => p.cohortId));
+    const missing = list.filter((p) => !made.has(p.cohortId));
+    const existing =
+      missing.length === 0
+        ? []
+        : await this.db
+            .select()
+            .from(prompts)
+            .where(or(...missing.map((p) => and(eq(prompts.cohortId, p.cohortId), eq(prompts.localDate, p.localDate)))));
+    return [...inserted, ...existing].map(toPrompt);
+  }
+
+  async forCohorts(cohortIds: readonly number[]) {
+    const result = new Map<number, Prompt[]>(cohortIds.map((id) => [id, []]));
+    if (cohortIds.length === 0) return result;
+    const rows = await this.db.select().from(prompts).where(inArray(prompts.cohortId, [...cohortIds])).orderBy(asc(prompts.localDate));
+    for (const row of rows) result.get(row.cohortId)?.push(toPrompt(row));
+    return result;
+  }
+
   async context(idOrRef: number | string): Promise<PromptContext | undefined> {
     const [row] = await this.db
       .select({

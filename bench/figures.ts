@@ -1,0 +1,72 @@
+/**
+ * Every bench writes its figures to bench/results/<name>.json in one shape, which
+ * `npm run bench` (bench/run-all.ts) gathers into bench/results.json and RESULTS.md.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+export interface Figure {
+  readonly name: string;
+  /** Median of the runs. */
+  readonly value: number;
+  readonly min: number;
+  readonly max: number;
+  readonly unit: string;
+  /** What the value is compared with (a floor the platform allows, a baseline); null for an absolute goal. */
+  readonly reference: number | null;
+  /** value / reference, or null. */
+  readonly ratio: number | null;
+  /** In words, e.g. "ratio <= 1.1" or "value < 20". */
+  readonly goal: string;
+  readonly met: boolean;
+  readonly note?: string;
+}
+
+export const resultsDir = path.resolve(import.meta.dirname, "results");
+
+export const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+export const percentile = (values: readonly number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+};
+
+/** A figure from repeated runs: median value, min and max, checked against `goal`. */
+export function figure(
+  name: string,
+  runs: readonly number[],
+  unit: string,
+  goal: { readonly reference?: number; readonly maxRatio?: number; readonly maxValue?: number },
+  note?: string,
+): Figure {
+  const value = median(runs);
+  const reference = goal.reference ?? null;
+  const ratio = reference === null || reference === 0 ? null : value / reference;
+  const checks: [boolean, string][] = [];
+  if (goal.maxRatio !== undefined) checks.push([ratio !== null && ratio <= goal.maxRatio, `ratio <= ${goal.maxRatio}`]);
+  if (goal.maxValue !== undefined) checks.push([value <= goal.maxValue, `value <= ${goal.maxValue} ${unit}`]);
+  return {
+    name,
+    value: round(value),
+    min: round(Math.min(...runs)),
+    max: round(Math.max(...runs)),
+    unit,
+    reference: reference === null ? null : round(reference),
+    ratio: ratio === null ? null : round(ratio),
+    goal: checks.map(([, text]) => text).join(" and ") || "reported",
+    met: checks.every(([ok]) => ok),
+    ...(note ? { note } : {}),
+  };
+}
+
+const round = (n: number) => Math.round(n * 1000) / 1000;
+
+export function writeFigures(bench: string, figures: readonly Figure[], extra: Record<string, unknown> = {}): void {
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(path.join(resultsDir, `${bench}.json`), `${JSON.stringify({ bench, measuredAt: new Date().toISOString(), ...extra, figures }, null, 2)}\n`);
+  for (const f of figures) console.log(`${f.met ? "met " : "MISS"} ${f.name}: ${f.value} ${f.unit}${f.ratio === null ? "" : ` (${f.ratio}x of ${f.reference})`} [${f.goal}]`);
+}
