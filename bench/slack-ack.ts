@@ -22,6 +22,7 @@ import { loadQuestionBank } from "../src/questions/loader.ts";
 import { createSlackAdapter } from "../src/slack/index.ts";
 import { blockActionsPayload, boltRequest, startFakeSlack, type FakeSlack } from "../tests/fakes/slack/index.ts";
 import { openIsolatedPostgres } from "../tests/support/databases.ts";
+import { figure, writeFigures, type Figure } from "./figures.ts";
 
 const REQUESTS = Math.min(Math.max(Number(process.argv[2]) || 300, 50), 2_000);
 const WARMUP = 30;
@@ -169,6 +170,8 @@ const pct = (values: number[], p: number) => {
 };
 const row = (name: string, t: number[]) => `| ${name} | ${t.length} | ${pct(t, 50).toFixed(2)} | ${pct(t, 95).toFixed(2)} | ${pct(t, 99).toFixed(2)} | ${Math.max(...t).toFixed(2)} |`;
 
+const figures: Figure[] = [];
+
 async function benchOn(label: string, database: Database): Promise<string[]> {
   const fake = await startFakeSlack();
   fake.users.addUser({ id: "U0ADMIN", name: "ada", isAdmin: true });
@@ -204,6 +207,11 @@ async function benchOn(label: string, database: Database): Promise<string[]> {
   await bare.close();
   await fake.close();
   const ratio = (t: number[]) => `${(pct(t, 99) / pct(baseline, 99)).toFixed(2)}x`;
+  for (const [kind, times] of [["paced", paced], ["back-to-back", burst]] as const) {
+    figures.push(
+      figure(`Slack rubric-click ack p99, ${kind}, ${label}`, [pct(times, 99)], "ms", { reference: pct(baseline, 99), maxRatio: 3 }, `do-nothing Bolt app p99 ${pct(baseline, 99).toFixed(2)} ms; ${times.length} clicks`),
+    );
+  }
   return [
     row(`${label}: do-nothing Bolt app`, baseline),
     row(`${label}: Cohort Coach rubric click, paced (p99 ${ratio(paced)} of baseline)`, paced),
@@ -237,4 +245,5 @@ const table = [
   ``,
 ].join("\n");
 writeFileSync(path.join(root, "bench/results/slack-ack.md"), table);
+writeFigures("slack-ack", figures);
 console.log(table);

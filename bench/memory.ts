@@ -1,0 +1,64 @@
+/**
+ * Idle resident memory of `npm start` (one node process, no tsx wrapper): on PGlite in a
+ * fresh data directory and, with BENCH_DATABASE_URL, on PostgreSQL. RSS is read from
+ * /proc after /healthz answers and the process has sat idle for a while.
+ * Writes bench/results/memory.json.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { openIsolatedPostgres } from "../tests/support/databases.ts";
+import { figure, writeFigures, type Figure } from "./figures.ts";
+
+const root = path.resolve(import.meta.dirname, "..");
+const IDLE_MS = 15_000;
+const SAMPLES = 3;
+
+const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
+
+async function idleRss(env: Record<string, string>): Promise<number[]> {
+  const port = 30_000 + Math.floor(Math.random() * 20_000);
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: root, env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: "silent" }, stdio: "ignore" });
+  try {
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      if (Date.now() > deadline) throw new Error("npm start never answered /healthz");
+      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+      if (ok) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const samples: number[] = [];
+    for (let i = 0; i < SAMPLES; i++) {
+      await new Promise((resolve) => setTimeout(resolve, IDLE_MS / SAMPLES));
+      samples.push(rssMb(child.pid!));
+    }
+    return samples;
+  } finally {
+    child.kill("SIGTERM");
+    await new Promise((resolve) => child.once("exit", resolve));
+  }
+}
+
+const figures: Figure[] = [];
+const dataDir = mkdtempSync(path.join(tmpdir(), "cc-memory-"));
+try {
+  const first = await idleRss({ DATA_DIR: dataDir });
+  figures.push(figure("Idle RSS of npm start, PGlite, first start (creates the database)", first, "MB", {}, "shared_buffers=16MB, work_mem=2MB, temp_buffers=1MB (src/db/client.ts)"));
+  figures.push(figure("Idle RSS of npm start, PGlite, restart on the same data", await idleRss({ DATA_DIR: dataDir }), "MB", {}, "WebAssembly memory never shrinks, so a first start that ran initdb stays larger"));
+} finally {
+  rmSync(dataDir, { recursive: true, force: true });
+}
+if (process.env.BENCH_DATABASE_URL) {
+  const database = await openIsolatedPostgres(process.env.BENCH_DATABASE_URL);
+  const url = new URL(process.env.BENCH_DATABASE_URL);
+  const { rows } = { rows: await database.db.execute<{ name: string }>(await import("drizzle-orm").then(({ sql }) => sql`select current_database() as name`)) };
+  url.pathname = `/${(rows as unknown as { name: string }[])[0]!.name}`;
+  try {
+    figures.push(figure("Idle RSS of npm start, PostgreSQL", await idleRss({ DATABASE_URL: url.toString() }), "MB", { maxValue: 200 }));
+  } finally {
+    await database.close();
+  }
+}
+writeFigures("memory", figures);
+process.exit(0);
