@@ -1,0 +1,54 @@
+/**
+ * `npm run bench`: runs every bench in its own process, gathers the figures they write
+ * to bench/results/*.json into bench/results.json and bench/RESULTS.md, and exits
+ * non-zero when any goal is missed. PostgreSQL figures need BENCH_DATABASE_URL.
+ * bench/scoring.ts (scoring quality) runs when present; its scoring.json is included.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { resultsDir, type Figure } from "./figures.ts";
+
+const benchDir = import.meta.dirname;
+const benches = ["query-counts", "tick", "leaderboards", "fanout", "slack-ack", "memory", "scoring"].filter((name) => existsSync(path.join(benchDir, `${name}.ts`)));
+const started = Date.now();
+const failures: string[] = [];
+for (const name of benches) {
+  rmSync(path.join(resultsDir, `${name}.json`), { force: true });
+  const benchStarted = Date.now();
+  console.log(`\n== ${name}`);
+  const run = spawnSync(process.execPath, ["--import", "tsx", path.join(benchDir, `${name}.ts`)], { stdio: "inherit", env: process.env, cwd: path.dirname(benchDir) });
+  console.log(`== ${name}: ${((Date.now() - benchStarted) / 1000).toFixed(0)} s, exit ${run.status}`);
+  if (run.status !== 0) failures.push(`${name} exited ${run.status}`);
+}
+
+type Row = Figure & { bench: string };
+const rows: Row[] = [];
+for (const name of new Set([...benches, "scoring"])) {
+  const file = path.join(resultsDir, `${name}.json`);
+  if (!existsSync(file)) continue;
+  const data = JSON.parse(readFileSync(file, "utf8")) as { figures: Partial<Figure>[] };
+  for (const f of data.figures) rows.push({ ...(f as Figure), bench: name, unit: f.unit ?? "" });
+}
+const minutes = (Date.now() - started) / 60_000;
+const allMet = rows.every((r) => r.met) && failures.length === 0;
+writeFileSync(
+  path.join(benchDir, "results.json"),
+  `${JSON.stringify({ generatedAt: new Date().toISOString(), node: process.version, postgres: Boolean(process.env.BENCH_DATABASE_URL), minutes: Number(minutes.toFixed(1)), allMet, failures, figures: rows }, null, 2)}\n`,
+);
+const cell = (n: number | null | undefined) => (n === null || n === undefined ? "" : String(n));
+const md = [
+  "# Benchmark results",
+  "",
+  `Made by \`npm run bench\` (bench/run-all.ts) on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, Node ${process.version}, ${process.env.BENCH_DATABASE_URL ? "PGlite and PostgreSQL" : "PGlite only (BENCH_DATABASE_URL unset)"}, ${minutes.toFixed(1)} minutes in all. Each figure is the median of its runs with min and max; seeds and inputs are fixed. The machine is a shared 2-core box, so absolute times carry its load.`,
+  "",
+  `Goals met: ${rows.filter((r) => r.met).length} of ${rows.length}.${failures.length ? ` Benches that failed: ${failures.join(", ")}.` : ""}`,
+  "",
+  "| bench | figure | value | min | max | reference | ratio | goal | met | note |",
+  "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |",
+  ...rows.map((r) => `| ${r.bench} | ${r.name} | ${r.value} ${r.unit ?? ""} | ${r.min} | ${r.max} | ${cell(r.reference)} | ${r.ratio === null || r.ratio === undefined ? "" : `${r.ratio}x`} | ${r.goal} | ${r.met ? "yes" : "**no**"} | ${(r.note ?? "").replaceAll("|", "/")} |`),
+  "",
+].join("\n");
+writeFileSync(path.join(benchDir, "RESULTS.md"), md);
+console.log(`\n${md}`);
+process.exit(allMet ? 0 : 1);
