@@ -46,6 +46,13 @@ const envSchema = z
     DISCORD_APPLICATION_ID: optional(z.string().regex(/^\d{5,25}$/, "expected a numeric application id")),
     DISCORD_API_URL: optional(httpUrl),
     DISCORD_GUILD_ID: optional(z.string().regex(/^\d{5,25}$/, "expected a numeric guild id")),
+    DISCORD_SHARD_COUNT: optional(z.coerce.number().int().min(1).max(100_000)),
+    DISCORD_SHARD_IDS: optional(
+      z
+        .string()
+        .regex(/^\d+(\s*,\s*\d+)*$/, "expected shard ids separated by commas, e.g. 0,1")
+        .transform((value) => [...new Set(value.split(",").map((id) => Number(id.trim())))].sort((a, b) => a - b)),
+    ),
   })
   .superRefine((env, ctx) => {
     if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
@@ -60,6 +67,13 @@ const envSchema = z
     }
     if (env.DISCORD_TOKEN && !env.DISCORD_APPLICATION_ID) {
       ctx.addIssue({ code: "custom", path: ["DISCORD_APPLICATION_ID"], message: "required when DISCORD_TOKEN is set" });
+    }
+    if (env.DISCORD_SHARD_IDS && env.DISCORD_SHARD_COUNT === undefined) {
+      ctx.addIssue({ code: "custom", path: ["DISCORD_SHARD_COUNT"], message: "required when DISCORD_SHARD_IDS is set" });
+    }
+    const outOfRange = env.DISCORD_SHARD_IDS?.filter((id) => env.DISCORD_SHARD_COUNT !== undefined && id >= env.DISCORD_SHARD_COUNT);
+    if (outOfRange?.length) {
+      ctx.addIssue({ code: "custom", path: ["DISCORD_SHARD_IDS"], message: `shard ids must be below DISCORD_SHARD_COUNT (${env.DISCORD_SHARD_COUNT}); got ${outOfRange.join(", ")}` });
     }
     if (env.DISCORD_APPLICATION_ID && !env.DISCORD_TOKEN) {
       ctx.addIssue({ code: "custom", path: ["DISCORD_TOKEN"], message: "required when DISCORD_APPLICATION_ID is set" });
@@ -85,6 +99,8 @@ export interface DiscordConfig {
   readonly applicationId: string;
   readonly apiUrl: string | undefined;
   readonly guildId: string | undefined;
+  /** Gateway shards this replica runs; undefined lets discord.js run one shard (its default). */
+  readonly sharding?: { readonly count: number; readonly ids: readonly number[] };
 }
 
 export interface Config {
@@ -138,6 +154,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
             applicationId: env.DISCORD_APPLICATION_ID,
             apiUrl: env.DISCORD_API_URL,
             guildId: env.DISCORD_GUILD_ID,
+            ...(env.DISCORD_SHARD_COUNT === undefined
+              ? {}
+              : { sharding: { count: env.DISCORD_SHARD_COUNT, ids: env.DISCORD_SHARD_IDS ?? Array.from({ length: env.DISCORD_SHARD_COUNT }, (_, i) => i) } }),
           }
         : undefined,
   };

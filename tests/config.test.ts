@@ -53,6 +53,16 @@ describe("loadConfig", () => {
     expect(loadConfig({ DISCORD_TOKEN: "a".repeat(30), DISCORD_APPLICATION_ID: "123456789" }).discord?.applicationId).toBe("123456789");
   });
 
+  it("reads Discord shard count and this replica's shard ids, and names a bad combination", () => {
+    const discord = { DISCORD_TOKEN: "a".repeat(30), DISCORD_APPLICATION_ID: "123456789" };
+    expect(loadConfig(discord).discord?.sharding).toBeUndefined();
+    expect(loadConfig({ ...discord, DISCORD_SHARD_COUNT: "4", DISCORD_SHARD_IDS: "3, 1" }).discord?.sharding).toEqual({ count: 4, ids: [1, 3] });
+    expect(loadConfig({ ...discord, DISCORD_SHARD_COUNT: "2" }).discord?.sharding).toEqual({ count: 2, ids: [0, 1] });
+    expect(() => loadConfig({ ...discord, DISCORD_SHARD_COUNT: "2", DISCORD_SHARD_IDS: "0,2" })).toThrow(/DISCORD_SHARD_IDS: shard ids must be below DISCORD_SHARD_COUNT \(2\); got 2/);
+    expect(() => loadConfig({ ...discord, DISCORD_SHARD_IDS: "0" })).toThrow(/DISCORD_SHARD_COUNT: required when DISCORD_SHARD_IDS is set/);
+    expect(() => loadConfig({ ...discord, DISCORD_SHARD_COUNT: "two" })).toThrow(/DISCORD_SHARD_COUNT/);
+  });
+
   it("never echoes a secret in its error message", () => {
     const message = expectConfigError({ SLACK_BOT_TOKEN: "xoxp-secret-value", SLACK_APP_TOKEN: "xapp-1" }, "SLACK_BOT_TOKEN");
     expect(message).not.toContain("secret-value");

@@ -36,6 +36,8 @@ export function createDiscordAdapter(options: {
     // Thread messages for threads not in the cache are dropped without Partials.Channel.
     partials: [Partials.Channel, Partials.Message],
     ...(config.apiUrl ? { rest: { api: config.apiUrl } } : {}),
+    // discord.js's own sharding: each replica identifies as its shards; Discord routes each guild to shard (guild_id >> 22) % count.
+    ...(config.sharding ? { shardCount: config.sharding.count, shards: [...config.sharding.ids] } : {}),
   });
   const ctx: HandlerContext = { coach, log, client };
   const answers = new ThreadAnswers(ctx);
