@@ -5,6 +5,7 @@ import { CoachingError } from "../errors.ts";
 import type { AnswerCheck } from "../messages.ts";
 import { awardAnswer, reverseAnswer } from "../points/awards.ts";
 import type { PromptContext } from "../ports.ts";
+import type { Question } from "../questions/types.ts";
 import type { Answer, Prompt } from "../prompts/types.ts";
 import { requireStorable, storableName } from "../text.ts";
 import { checkAnswer, NO_CHECK } from "./check-answer.ts";
@@ -19,6 +20,8 @@ export interface AnswerReceipt {
   readonly changed: boolean;
   readonly check: AnswerCheck;
   readonly streak: number;
+  /** The question answered, as read with the prompt, so follow-ups need not read it again. */
+  readonly question: Question | undefined;
 }
 
 export async function promptContext(deps: CoachDeps, promptRefOrId: string | number): Promise<PromptContext> {
@@ -74,7 +77,7 @@ export async function submitAnswer(
   const { answer, created, changed } = await deps.repos.answers.upsert(prompt.id, input.actor.userRef, text, input.sourceRef, now);
   const streak = await awardAnswer(deps, cohort, prompt, input.actor.userRef, now);
   const check = question ? checkAnswer(question, text) : NO_CHECK;
-  return { answer, created, changed, check, streak };
+  return { answer, created, changed, check, streak, question };
 }
 
 /** Withdraws the answer behind a deleted message; its points are reversed. */

@@ -30,9 +30,7 @@ export const answerFollowUpKey = (answerId: number) => `answer:${answerId}`;
 export async function answerWithFollowUp(deps: CoachDeps, input: Parameters<typeof submitAnswer>[1]): Promise<AnsweredWithFollowUp> {
   const receipt = await submitAnswer(deps, input);
   if (!receipt.created) return { ...receipt, followUp: undefined };
-  const prompt = await deps.repos.prompts.get(receipt.answer.promptId);
-  const question = prompt && (await deps.repos.questions.get(prompt.questionId));
-  const followUp = question && pickFollowUp(question, answerFollowUpKey(receipt.answer.id));
+  const followUp = receipt.question && pickFollowUp(receipt.question, answerFollowUpKey(receipt.answer.id));
   if (!followUp || !(await deps.repos.followUps.offer(receipt.answer.id, followUp, deps.clock.now()))) return { ...receipt, followUp: undefined };
   return { ...receipt, followUp: { answerId: receipt.answer.id, question: followUp } };
 }
