@@ -124,7 +124,13 @@ describe("answer intake, over generated input", () => {
   let stored: Answer | undefined;
   // Only what intake touches; the database itself is exercised by the end-to-end suites.
   const repos = {
-    prompts: { get: async () => prompt, findByRef: async () => prompt, steps: async () => new Map([["post", "done"]]), forCohort: async () => [prompt] },
+    prompts: {
+      context: async () => ({ prompt, cohort, steps: new Map([["post", "done"]]), question: bank.tracks[0]!.questions[0] }),
+      get: async () => prompt,
+      findByRef: async () => prompt,
+      steps: async () => new Map([["post", "done"]]),
+      forCohort: async () => [prompt],
+    },
     cohorts: { get: async () => cohort },
     members: { touch: async (_c: number, _u: string, name: string) => void expect(storable(name)).toBe(true) },
     answers: {
@@ -133,8 +139,9 @@ describe("answer intake, over generated input", () => {
         return { answer: stored, created: true, changed: true };
       },
       forUser: async () => (stored ? [stored] : []),
+      streak: async () => 1,
     },
-    points: { award: async () => true },
+    points: { award: async () => true, awardMany: async () => true },
     questions: { get: async (id: string) => bank.tracks.flatMap((t) => t.questions).find((q) => q.id === id) },
   };
   const deps = { repos, messenger: undefined, clock: new FixedClock(new Date("2026-10-29T14:00:00Z")), log: silentLog } as unknown as CoachDeps;
