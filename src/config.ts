@@ -53,8 +53,17 @@ const envSchema = z
         .regex(/^\d+(\s*,\s*\d+)*$/, "expected shard ids separated by commas, e.g. 0,1")
         .transform((value) => [...new Set(value.split(",").map((id) => Number(id.trim())))].sort((a, b) => a - b)),
     ),
+    NODE_ENV: optional(z.string()),
+    COACH_TEST_CLOCK_FILE: optional(z.string()),
   })
   .superRefine((env, ctx) => {
+    if (env.COACH_TEST_CLOCK_FILE && env.NODE_ENV !== "test") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["COACH_TEST_CLOCK_FILE"],
+        message: "is a test hook that replaces the real clock; it is refused unless NODE_ENV=test",
+      });
+    }
     if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
       ctx.addIssue({
         code: "custom",
@@ -113,6 +122,8 @@ export interface Config {
   readonly defaults: { readonly timeZone: string; readonly postTime: string };
   readonly slack: SlackConfig | undefined;
   readonly discord: DiscordConfig | undefined;
+  /** Test hook (NODE_ENV=test only): a file holding the instant the clock stands at. */
+  readonly testClockFile: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -159,6 +170,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
               : { sharding: { count: env.DISCORD_SHARD_COUNT, ids: env.DISCORD_SHARD_IDS ?? Array.from({ length: env.DISCORD_SHARD_COUNT }, (_, i) => i) } }),
           }
         : undefined,
+    testClockFile: env.COACH_TEST_CLOCK_FILE,
   };
 }
 

@@ -8,6 +8,7 @@ import { startHttpServer, type HttpServer } from "./http/server.ts";
 import { createLogger, prettyDestination, type Logger } from "./logger.ts";
 import { Metrics, observeCoach } from "./metrics.ts";
 import type { PlatformAdapter } from "./platforms.ts";
+import type { Clock } from "./core/clock.ts";
 
 /** The one composition root: everything is wired here and nowhere else. */
 
@@ -66,20 +67,24 @@ async function main(): Promise<void> {
   const database = await openDatabase(config.database).catch((error: unknown) => exitOnDatabaseError(config, error));
   log.info({ ms: msSince(at) }, `database opened (${where})`);
   const repos = createRepositories(database.db);
+  // Test hook (refused unless NODE_ENV=test): the chaos suite moves time through a file.
+  const testClock = config.testClockFile ? (await import("./test-hooks/file-clock.ts")).fileClock(config.testClockFile) : undefined;
+  if (testClock) log.warn({ file: config.testClockFile }, "test clock in use: time comes from COACH_TEST_CLOCK_FILE");
+  const clock: Clock = testClock ?? systemClock;
   // Replicas starting together on a fresh server take turns here (an advisory lock).
   const sync = await database.whileStarting(async () => {
     at = performance.now();
     await database.migrate();
     log.info({ ms: msSince(at) }, "migrations applied");
     at = performance.now();
-    const report = await repos.questions.sync(bank, systemClock.now());
+    const report = await repos.questions.sync(bank, clock.now());
     log.info({ ms: msSince(at), tracks: bank.tracks.length, ...report }, "questions synced");
     return report;
   });
   readiness.ping = database.ping;
 
   const messenger = new MessengerRouter();
-  const coach = new Coach({ repos, messenger, clock: systemClock, log }, config.defaults);
+  const coach = new Coach({ repos, messenger, clock, log }, config.defaults);
   observeCoach(coach, metrics);
   const { resilientCoach, Retrier } = await import("./resilience.ts");
   const retrier = new Retrier(log);
@@ -102,6 +107,9 @@ async function main(): Promise<void> {
   // A platform that cannot connect says why in its own log line and keeps retrying; the rest start anyway.
   await Promise.all(adapters.map((adapter) => adapter.start()));
   const ticker = startMinuteTick(coach.tick, log);
+  // A test clock moves in jumps: tick at each jump and say when that tick is over, so the
+  // runner paces the day by events instead of waiting for wall-clock minutes.
+  testClock?.onChange(() => void ticker.runNow().then(() => log.info({ at: clock.now().toISOString() }, "test clock: tick done")));
 
   log.info(
     {
@@ -118,6 +126,7 @@ async function main(): Promise<void> {
   );
 
   installShutdown(log, async () => {
+    testClock?.stop();
     await ticker.stop();
     await Promise.all(adapters.map((adapter) => adapter.stop()));
     await http.close();

@@ -2,26 +2,36 @@ import cron from "node-cron";
 import type { Logger } from "../logger.ts";
 
 export interface Ticker {
+  /** Ticks now; if a tick is running, once more right after it, so a newer instant is never missed. */
+  runNow(): Promise<void>;
   /** Stops future ticks and waits for a running one to finish. */
   stop(): Promise<void>;
 }
 
 /**
  * One tick a minute; the engine decides what is due in each cohort's own zone, so
- * there is no per-cohort cron task to keep in sync. noOverlap keeps a slow tick from
- * stacking up; the database claims make overlapping replicas safe anyway.
+ * there is no per-cohort cron task to keep in sync. Ticks never overlap within a
+ * process; the database claims make overlapping replicas safe anyway.
  */
 export function startMinuteTick(tick: () => Promise<unknown>, log: Logger): Ticker {
-  let running: Promise<unknown> | undefined;
-  const task = cron.schedule(
-    "* * * * *",
-    () => {
-      running = tick().catch((error: unknown) => log.error({ err: error }, "tick failed"));
+  let running: Promise<void> | undefined;
+  let again = false;
+  const run = (): Promise<void> => {
+    if (running) {
+      again = true;
       return running;
-    },
-    { name: "cohort-coach-tick", noOverlap: true },
-  );
+    }
+    running = (async () => {
+      do {
+        again = false;
+        await tick().catch((error: unknown) => log.error({ err: error }, "tick failed"));
+      } while (again);
+    })().finally(() => (running = undefined));
+    return running;
+  };
+  const task = cron.schedule("* * * * *", run, { name: "cohort-coach-tick", noOverlap: true });
   return {
+    runNow: run,
     async stop() {
       await task.stop();
       await running;

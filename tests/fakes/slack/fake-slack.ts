@@ -196,6 +196,8 @@ export interface FakeSlack {
   waitFor(method: string, predicate?: (call: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
   /** Makes the next call to `method` fail once per invocation (queued). */
   failNext(method: string, spec?: FailSpec): void;
+  /** From now on every `every`-th call to `method` fails with `spec` (a steady share of failures); `every` 0 stops it. */
+  failEvery(method: string, every: number, spec?: FailSpec): void;
   /** Messages in a channel, oldest first, including thread replies, with metadata. */
   messages(channelId: string): StoredMessage[];
   /** Puts a message (e.g. a user's post) into a channel's history as if Slack had it already. */
@@ -254,6 +256,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const socketAcks: SocketAck[] = [];
   const files: UploadedFile[] = [];
   const failures = new Map<string, FailSpec[]>();
+  const periodicFailures = new Map<string, { every: number; spec: FailSpec; seen: number }>();
   const waiters = new Set<Waiter>();
   const userMap = new Map<string, FakeUser>();
   const channelMap = new Map<string, FakeChannel>();
@@ -695,7 +698,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       return;
     }
     const limited = rateLimited(method, args, at);
-    const failure = limited ?? failures.get(method)?.shift();
+    const failure = limited ?? failures.get(method)?.shift() ?? periodicFailure(method);
     if (failure) {
       const status = failure.status ?? (failure.retryAfter !== undefined ? 429 : 200);
       const response = { ok: false, error: failure.error ?? (status === 429 ? "ratelimited" : "internal_error") };
@@ -714,6 +717,13 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     }
     record({ method, args, token, at, status: 200, response });
     sendJson(res, 200, response);
+  }
+
+  function periodicFailure(method: string): FailSpec | undefined {
+    const periodic = periodicFailures.get(method);
+    if (!periodic) return undefined;
+    periodic.seen++;
+    return periodic.seen % periodic.every === 0 ? periodic.spec : undefined;
   }
 
   async function handleUpload(fileId: string, req: IncomingMessage, raw: Buffer, res: ServerResponse): Promise<void> {
@@ -904,6 +914,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       queue.push(spec);
       failures.set(method, queue);
     },
+    failEvery(method, every, spec = { status: 429, retryAfter: 1 }) {
+      if (every > 0) periodicFailures.set(method, { every, spec, seen: 0 });
+      else periodicFailures.delete(method);
+    },
     messages: (channelId) => historyOf(channelId).map((m) => ({ ...m })),
     seedMessage(channelId, message) {
       resolveChannel(channelId);
@@ -943,6 +957,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       responses.length = 0;
       socketAcks.length = 0;
       failures.clear();
+      periodicFailures.clear();
     },
     async close() {
       if (closed) return;
