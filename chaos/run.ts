@@ -9,6 +9,9 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { killAllReplicas, repoRoot } from "./replica.ts";
 import { passed, table, type Row } from "./report.ts";
+import { dstWeek } from "./scenarios/dst.ts";
+import { slackTripleDelivery } from "./scenarios/redelivery.ts";
+import { concurrentClicks } from "./scenarios/concurrent-clicks.ts";
 import { killOneReplicaMidFanOut, killOnlyReplicaAndRestart, rateLimitedFanOut, threeReplicasFanOut } from "./scenarios/fan-out.ts";
 
 interface Scenario {
@@ -20,7 +23,10 @@ const scenarios: Scenario[] = [
   { label: "1. 3 replicas, 100 cohorts due at 09:00", run: threeReplicasFanOut },
   { label: "2a. SIGKILL 1 of 3 replicas mid fan-out", run: killOneReplicaMidFanOut },
   { label: "2b. SIGKILL the only replica mid fan-out, restart", run: killOnlyReplicaAndRestart },
+  { label: "3a. Slack: every event and click delivered 3x across replicas", run: slackTripleDelivery },
+  { label: "4. Concurrent clicks: 100 on one row, 50 reviewers x2 across replicas", run: concurrentClicks },
   { label: "6. 429 + Retry-After on 1 in 3 calls during fan-out", run: rateLimitedFanOut },
+  { label: "8. DST week: New York and Berlin, 24 Oct - 2 Nov, clock injected", run: dstWeek },
 ];
 
 // Whatever ends the runner, no bot process outlives it.
