@@ -10,7 +10,7 @@ import path from "node:path";
 import { killAllReplicas, repoRoot } from "./replica.ts";
 import { passed, table, type Row } from "./report.ts";
 import { dstWeek } from "./scenarios/dst.ts";
-import { slackTripleDelivery } from "./scenarios/redelivery.ts";
+import { discordReplays, slackTripleDelivery } from "./scenarios/redelivery.ts";
 import { concurrentClicks } from "./scenarios/concurrent-clicks.ts";
 import { killOneReplicaMidFanOut, killOnlyReplicaAndRestart, rateLimitedFanOut, threeReplicasFanOut } from "./scenarios/fan-out.ts";
 
@@ -24,6 +24,7 @@ const scenarios: Scenario[] = [
   { label: "2a. SIGKILL 1 of 3 replicas mid fan-out", run: killOneReplicaMidFanOut },
   { label: "2b. SIGKILL the only replica mid fan-out, restart", run: killOnlyReplicaAndRestart },
   { label: "3a. Slack: every event and click delivered 3x across replicas", run: slackTripleDelivery },
+  { label: "3b. Discord: thread replies and interactions replayed 3x", run: discordReplays },
   { label: "4. Concurrent clicks: 100 on one row, 50 reviewers x2 across replicas", run: concurrentClicks },
   { label: "6. 429 + Retry-After on 1 in 3 calls during fan-out", run: rateLimitedFanOut },
   { label: "8. DST week: New York and Berlin, 24 Oct - 2 Nov, clock injected", run: dstWeek },

@@ -54,8 +54,12 @@ export async function answerCount(world: World, promptId: number): Promise<numbe
   return row?.n ?? 0;
 }
 
+/** Awards of a kind per member, net of reversals (the ledger is append-only). */
 export async function pointsRows(world: World, kind: string): Promise<Map<string, number>> {
-  const rows = await world.query<{ user_ref: string; n: number }>(`select user_ref, count(*)::int as n from points_ledger where kind = $1 group by user_ref`, [kind]);
+  const rows = await world.query<{ user_ref: string; n: number }>(
+    `select user_ref, sum(sign(points))::int as n from points_ledger where kind = $1 group by user_ref`,
+    [kind],
+  );
   return new Map(rows.map((r) => [r.user_ref, r.n]));
 }
 
