@@ -10,6 +10,7 @@ import path from "node:path";
 import { killAllReplicas, repoRoot } from "./replica.ts";
 import { passed, table, type Row } from "./report.ts";
 import { databaseCut } from "./scenarios/database-cut.ts";
+import { outage } from "./scenarios/outage.ts";
 import { dstWeek } from "./scenarios/dst.ts";
 import { discordReplays, slackTripleDelivery } from "./scenarios/redelivery.ts";
 import { concurrentClicks } from "./scenarios/concurrent-clicks.ts";
@@ -27,6 +28,7 @@ const scenarios: Scenario[] = [
   { label: "3a. Slack: every event and click delivered 3x across replicas", run: slackTripleDelivery },
   { label: "3b. Discord: thread replies and interactions replayed 3x", run: discordReplays },
   { label: "4. Concurrent clicks: 100 on one row, 50 reviewers x2 across replicas", run: concurrentClicks },
+  { label: "5. Outage spanning a posting time and the review opening, replies missed", run: outage },
   { label: "6. 429 + Retry-After on 1 in 3 calls during fan-out", run: rateLimitedFanOut },
   { label: "7. Database cut for 15 s under answer load", run: databaseCut },
   { label: "8. DST week: New York and Berlin, 24 Oct - 2 Nov, clock injected", run: dstWeek },
