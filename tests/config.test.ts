@@ -48,6 +48,13 @@ describe("loadConfig", () => {
     expectConfigError({ SLACK_BOT_TOKEN: "xoxp-1", SLACK_APP_TOKEN: "xapp-1" }, "SLACK_BOT_TOKEN");
   });
 
+  it("refuses the test clock hook outside NODE_ENV=test, so production time cannot be replaced", () => {
+    expectConfigError({ COACH_TEST_CLOCK_FILE: "/tmp/now" }, "COACH_TEST_CLOCK_FILE");
+    expectConfigError({ COACH_TEST_CLOCK_FILE: "/tmp/now", NODE_ENV: "production" }, "COACH_TEST_CLOCK_FILE");
+    expect(loadConfig({ COACH_TEST_CLOCK_FILE: "/tmp/now", NODE_ENV: "test" }).testClockFile).toBe("/tmp/now");
+    expect(loadConfig({}).testClockFile).toBeUndefined();
+  });
+
   it("needs both Discord variables together", () => {
     expectConfigError({ DISCORD_TOKEN: "a".repeat(30) }, "DISCORD_APPLICATION_ID");
     expect(loadConfig({ DISCORD_TOKEN: "a".repeat(30), DISCORD_APPLICATION_ID: "123456789" }).discord?.applicationId).toBe("123456789");

@@ -69,7 +69,7 @@ export async function databaseCut(): Promise<Row> {
         const stored = await recorded();
         return [...accepted].every((u) => stored.has(slackRef(world, u)) || told(u)) ? true : undefined;
       },
-      180_000,
+      150_000,
     ).catch(() => undefined);
     await settle(world);
 

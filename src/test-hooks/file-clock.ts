@@ -1,4 +1,4 @@
-import { readFileSync, unwatchFile, watchFile } from "node:fs";
+import { readFileSync } from "node:fs";
 import type { Clock } from "../core/clock.ts";
 
 /**
@@ -6,7 +6,8 @@ import type { Clock } from "../core/clock.ts";
  * suite drives real bot processes through days, DST changes and outages without waiting
  * for them. The file holds one ISO instant; the clock stands still at it until the file
  * changes, and each change triggers a tick so the runner decides exactly when time moves.
- * Polling (watchFile) rather than fs.watch: it survives the runner replacing the file.
+ * The file is re-read on a short interval rather than watched: fs.watch loses a file that
+ * is replaced by rename, and watchFile misses a change made before its first stat.
  */
 export interface FileClock extends Clock {
   /** Called after every change of the instant in the file. */
@@ -19,21 +20,22 @@ const POLL_MS = 100;
 export function fileClock(path: string): FileClock {
   let current = readInstant(path);
   const listeners: (() => void)[] = [];
-  watchFile(path, { interval: POLL_MS }, () => {
+  const poll = setInterval(() => {
     let next: Date;
     try {
       next = readInstant(path);
     } catch {
-      return; // caught mid-write; the next poll sees the whole file
+      return; // replaced or half-written; the next poll sees the whole file
     }
     if (next.getTime() === current.getTime()) return;
     current = next;
     for (const listener of listeners) listener();
-  });
+  }, POLL_MS);
+  poll.unref();
   return {
     now: () => new Date(current),
     onChange: (listener) => listeners.push(listener),
-    stop: () => unwatchFile(path),
+    stop: () => clearInterval(poll),
   };
 }
 
