@@ -207,6 +207,16 @@ export class World {
   }
 }
 
+/** Runs a scenario in a fresh world and always tears it down, whatever the scenario throws. */
+export async function inWorld<T>(name: string, options: { start: Date; proxy?: boolean }, run: (world: World) => Promise<T>): Promise<T> {
+  const world = await World.create(name, options);
+  try {
+    return await run(world);
+  } finally {
+    await world.close();
+  }
+}
+
 function withDatabase(serverUrl: string, name: string): string {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;

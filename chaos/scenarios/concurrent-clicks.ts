@@ -1,5 +1,5 @@
 import { type Row } from "../report.ts";
-import { until, World } from "../world.ts";
+import { inWorld, until } from "../world.ts";
 import { local, MONDAY, TRACK, WEEKDAYS } from "./common.ts";
 import { answerCount, answerText, criteriaOf, openReviews, postMondayQuestion, scoreClick, settle, storedScore, threadReply } from "./slack-loop.ts";
 
@@ -12,9 +12,8 @@ const CHANNEL = "CCLK0001";
  * 50 reviewers clicking twice back to back. The stored score must be each reviewer's
  * newest click (by Slack's action_ts), whichever replica stores last.
  */
-export async function concurrentClicks(): Promise<Row> {
-  const world = await World.create("s4", { start: local(MONDAY, "08:58") });
-  try {
+export function concurrentClicks(): Promise<Row> {
+  return inWorld("s4", { start: local(MONDAY, "08:58") }, async (world) => {
     const members = world.addSlackUsers("CLK", MEMBERS);
     await world.addSlackCohort(CHANNEL, { trackId: TRACK, postTime: "09:00", timeZone: "America/New_York", weekdays: [...WEEKDAYS] }, members);
     await world.startReplicas(3);
@@ -54,7 +53,5 @@ export async function concurrentClicks(): Promise<Row> {
       losses: wrong + stormWrong,
       crashes: world.crashes().length,
     };
-  } finally {
-    await world.close();
-  }
+  });
 }

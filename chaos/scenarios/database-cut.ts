@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { tally, type Row } from "../report.ts";
-import { until, World } from "../world.ts";
+import { inWorld, until } from "../world.ts";
 import { local, MONDAY, TRACK, WEEKDAYS } from "./common.ts";
 import { answerText, ephemeralsTo, postMondayQuestion, settle, slackRef, threadReply } from "./slack-loop.ts";
 
@@ -21,9 +21,8 @@ const NOT_RECORDED = /not (been )?recorded|not saved|couldn't|could not|try agai
  * ones). Every answer Slack got a 2xx for must end up recorded, or its member must be
  * told privately that it was not; no replica may crash.
  */
-export async function databaseCut(): Promise<Row> {
-  const world = await World.create("s7", { start: local(MONDAY, "08:58"), proxy: true });
-  try {
+export function databaseCut(): Promise<Row> {
+  return inWorld("s7", { start: local(MONDAY, "08:58"), proxy: true }, async (world) => {
     const members = world.addSlackUsers("CUT", MEMBERS);
     await world.addSlackCohort(CHANNEL, { trackId: TRACK, postTime: "09:00", timeZone: "America/New_York", weekdays: [...WEEKDAYS] }, members);
     await world.startReplicas(3);
@@ -89,7 +88,5 @@ export async function databaseCut(): Promise<Row> {
       losses: lost.length,
       crashes: world.crashes().length,
     };
-  } finally {
-    await world.close();
-  }
+  });
 }

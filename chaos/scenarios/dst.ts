@@ -1,6 +1,6 @@
 import { DateTime } from "luxon";
 import { tally, type Row } from "../report.ts";
-import { until, World } from "../world.ts";
+import { inWorld, until } from "../world.ts";
 import { EVERY_DAY, local, slackPosts, TRACK } from "./common.ts";
 
 /** Europe/Berlin leaves summer time on Sun 25 Oct 2026, America/New_York on Sun 1 Nov. */
@@ -16,9 +16,8 @@ const ZONES = [
  * The clock stops one minute before and at 09:00 local each day (and the replica ticks at
  * each stop), so a post claimed at any other instant shows as a loss.
  */
-export async function dstWeek(): Promise<Row> {
-  const world = await World.create("s8", { start: local(FIRST_DAY, "00:00", "Pacific/Kiritimati") });
-  try {
+export function dstWeek(): Promise<Row> {
+  return inWorld("s8", { start: local(FIRST_DAY, "00:00", "Pacific/Kiritimati") }, async (world) => {
     for (const { zone, channel } of ZONES) await world.addSlackCohort(channel, { trackId: TRACK, postTime: "09:00", timeZone: zone, weekdays: [...EVERY_DAY] }, []);
     await world.startReplicas(1);
     const days = Array.from({ length: DAYS }, (_, i) => DateTime.fromISO(FIRST_DAY).plus({ days: i }).toISODate()!);
@@ -54,7 +53,5 @@ export async function dstWeek(): Promise<Row> {
       losses: steps.losses + posts.losses,
       crashes: world.crashes().length,
     };
-  } finally {
-    await world.close();
-  }
+  });
 }

@@ -1,5 +1,5 @@
 import { tally, type Row } from "../report.ts";
-import { until, World } from "../world.ts";
+import { inWorld, until } from "../world.ts";
 import { discordPosts, local, MONDAY, slackPosts, TRACK, WEEKDAYS } from "./common.ts";
 import { answerCount, answerText, settle, threadReply } from "./slack-loop.ts";
 
@@ -21,9 +21,8 @@ const tsAt = (instant: Date, n: number) => `${Math.floor(instant.getTime() / 100
  * restart: one post, one review opening (the reminder before it skipped), and every
  * missed reply recorded.
  */
-export async function outage(): Promise<Row[]> {
-  const world = await World.create("s5", { start: local(MONDAY, "07:58") });
-  try {
+export function outage(): Promise<Row[]> {
+  return inWorld("s5", { start: local(MONDAY, "07:58") }, async (world) => {
     const { slack, discord, guildId } = world;
     const slackUsers = world.addSlackUsers("OUT", EARLY + MISSED);
     const discordUsers = Array.from({ length: EARLY + MISSED }, (_, i) => discord.addMember(guildId, { username: `out${i}` }).id);
@@ -112,7 +111,5 @@ export async function outage(): Promise<Row[]> {
       });
     }
     return rows;
-  } finally {
-    await world.close();
-  }
+  });
 }

@@ -1,5 +1,6 @@
 import { blockActionsPayload, eventCallbackPayload, slackTs, type Payload, type RecordedCall } from "../../tests/fakes/slack/index.ts";
 import type { Replica } from "../replica.ts";
+import { tally } from "../report.ts";
 import { until, type World } from "../world.ts";
 import { local, MONDAY, slackPosts } from "./common.ts";
 
@@ -122,3 +123,31 @@ export async function storedScore(world: World, assignmentId: number, criterion:
 /** An answer long enough to be a real attempt, different per member. */
 export const answerText = (i: number) =>
   `Member ${i}: I would start from the member outcome we want to move, size it with claims data, ship a pilot to one region, measure readmissions weekly against a holdout, and keep a governance review before scaling.`;
+
+/**
+ * How often each thing that must exist once does: every member's answer and answer
+ * points, every (assignment, criterion) score and every submitted review's points.
+ */
+export async function recordedOnce(world: World, promptId: number, memberRefs: readonly string[], assignments: readonly Assignment[], criteria: readonly string[]) {
+  const answers = await world.query<{ user_ref: string }>(`select user_ref from answers where prompt_id = $1`, [promptId]);
+  const answerPoints = await pointsRows(world, "answer");
+  const reviewPoints = await world.query<{ source: string }>(`select split_part(source, '#', 1) as source from points_ledger where kind = 'review' and points > 0`);
+  const scores = await world.query<{ key: string }>(
+    `select s.assignment_id || ':' || s.criterion_id as key from review_scores s join review_assignments a on a.id = s.assignment_id where a.prompt_id = $1`,
+    [promptId],
+  );
+  return {
+    answers: tally(memberRefs, answers.map((a) => a.user_ref)),
+    answerPoints: tally(memberRefs, [...answerPoints].flatMap(([ref, n]) => Array<string>(Math.max(0, n)).fill(ref))),
+    scores: tally(assignments.flatMap((a) => criteria.map((c) => `${a.id}:${c}`)), scores.map((s) => s.key)),
+    reviewPoints: tally(assignments.map((a) => `assignment:${a.id}`), reviewPoints.map((p) => p.source)),
+  };
+}
+
+/** Waits until every assignment of the prompt is submitted. */
+export async function allSubmitted(world: World, promptId: number, count: number): Promise<true> {
+  return until("every review submitted", async () => {
+    const [row] = await world.query<{ n: number }>(`select count(*)::int as n from review_assignments where prompt_id = $1 and submitted_at is not null`, [promptId]);
+    return (row?.n ?? 0) >= count ? true : undefined;
+  });
+}
