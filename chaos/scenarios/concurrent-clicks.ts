@@ -6,6 +6,8 @@ import { answerCount, answerText, criteriaOf, openReviews, postMondayQuestion, s
 const MEMBERS = 56;
 const REVIEWERS = 50;
 const CHANNEL = "CCLK0001";
+/** A fast double click: the two clicks of one reviewer are this far apart on Slack's clock. */
+const CLICK_GAP_MS = 20;
 
 /**
  * 4. Concurrent clicks across three replicas: 100 clicks on one rubric row at once, and
@@ -25,7 +27,9 @@ export function concurrentClicks(): Promise<Row> {
 
     // One row, 100 clicks in flight at once, spread over the replicas.
     const row = assignments[0]!;
-    const storm = Array.from({ length: 100 }, (_, i) => ({ score: ((i * 7) % 5) + 1, payload: scoreClick(world, row, criterion!, ((i * 7) % 5) + 1) }));
+    // Clicks a human makes are milliseconds apart at least; Slack stamps each with action_ts.
+    const clickedAt = (ms: number) => new Date(Date.now() + ms);
+    const storm = Array.from({ length: 100 }, (_, i) => ({ score: ((i * 7) % 5) + 1, payload: scoreClick(world, row, criterion!, ((i * 7) % 5) + 1, clickedAt(i * CLICK_GAP_MS)) }));
     await Promise.all(storm.map((click) => world.deliverSlack("action", click.payload)));
 
     // 50 reviewers, two clicks each, the second sent the moment the first is, to the next replica.
@@ -34,7 +38,12 @@ export function concurrentClicks(): Promise<Row> {
     const pairs = [...firstPerReviewer.values()].slice(0, REVIEWERS).map((assignment, i) => {
       const earlier = (i % 5) + 1;
       const newer = ((i + 2) % 5) + 1;
-      return { assignment, newer, clicks: [scoreClick(world, assignment, criterion!, earlier), scoreClick(world, assignment, criterion!, newer)] };
+      const at = clickedAt(0);
+      return {
+        assignment,
+        newer,
+        clicks: [scoreClick(world, assignment, criterion!, earlier, at), scoreClick(world, assignment, criterion!, newer, new Date(at.getTime() + CLICK_GAP_MS))],
+      };
     });
     const live = world.live();
     await Promise.all(pairs.flatMap((pair, i) => pair.clicks.map((payload, n) => world.deliverSlack("action", payload, { to: live[(i + n) % live.length]! }))));

@@ -97,17 +97,23 @@ export function reviewDm(world: World, assignmentId: number): { channel: string;
   return { channel: String(call.response["channel"]), message: call.response["message"] as Payload };
 }
 
-/** A rubric click on a review DM; built once so redeliveries carry the same action_ts. */
-export function scoreClick(world: World, assignment: Assignment, criterion: string, score: number): Payload {
+/**
+ * A rubric click on a review DM; built once so redeliveries carry the same action_ts.
+ * `clickedAt` sets the click's action_ts (when Slack saw the click) apart from when the
+ * runner sends it, so clicks can arrive in any order.
+ */
+export function scoreClick(world: World, assignment: Assignment, criterion: string, score: number, clickedAt?: Date): Payload {
   const dm = reviewDm(world, assignment.id);
   const userId = assignment.reviewerRef.split(":").at(-1)!;
-  return blockActionsPayload({
+  const payload = blockActionsPayload({
     actionId: `review_score:${criterion}:${score}`,
     value: `${assignment.id}:${criterion}:${score}`,
     userId,
     channelId: dm.channel,
     message: dm.message,
   });
+  if (clickedAt) (payload["actions"] as Payload[])[0]!["action_ts"] = (clickedAt.getTime() / 1000).toFixed(6);
+  return payload;
 }
 
 export function submitClick(world: World, assignment: Assignment): Payload {
