@@ -9,6 +9,7 @@ import { openDatabase, type Database } from "../src/db/client.ts";
 import { createRepositories } from "../src/db/repositories/index.ts";
 import { loadQuestionBank } from "../src/questions/loader.ts";
 import { startFakeDiscord, type FakeDiscord } from "../tests/fakes/discord/fake-discord.ts";
+import type { SlackRateLimits } from "../tests/fakes/slack/fake-slack.ts";
 import { postToBolt, startFakeSlack, type FakeSlack, type InboundKind, type Payload } from "../tests/fakes/slack/index.ts";
 import { Replica, repoRoot } from "./replica.ts";
 import { TcpProxy } from "./tcp-proxy.ts";
@@ -51,7 +52,7 @@ export class World {
     private clockAt: Date,
   ) {}
 
-  static async create(name: string, options: { start: Date; proxy?: boolean }): Promise<World> {
+  static async create(name: string, options: WorldOptions): Promise<World> {
     const admin = postgres(SERVER_URL, { max: 1, onnotice: () => {} });
     const dbName = `chaos_${name.replace(/\W/g, "_")}_${randomBytes(3).toString("hex")}`;
     await admin.unsafe(`create database "${dbName}"`);
@@ -61,7 +62,7 @@ export class World {
     const repos = createRepositories(database.db);
     await repos.questions.sync(bank, options.start);
     const [slack, discord] = await Promise.all([
-      startFakeSlack({ defaultTimeoutMs: EVENT_TIMEOUT_MS }),
+      startFakeSlack({ defaultTimeoutMs: EVENT_TIMEOUT_MS, rateLimits: options.slackRateLimits }),
       startFakeDiscord({ waitTimeoutMs: EVENT_TIMEOUT_MS, interactionDeadlineMs: 15_000 }),
     ]);
     const guildId = discord.addGuild({ name: "Chaos cohort" }).id;
@@ -208,7 +209,14 @@ export class World {
 }
 
 /** Runs a scenario in a fresh world and always tears it down, whatever the scenario throws. */
-export async function inWorld<T>(name: string, options: { start: Date; proxy?: boolean }, run: (world: World) => Promise<T>): Promise<T> {
+export interface WorldOptions {
+  readonly start: Date;
+  readonly proxy?: boolean;
+  /** Slack's limits for the fake; none unless given. */
+  readonly slackRateLimits?: SlackRateLimits;
+}
+
+export async function inWorld<T>(name: string, options: WorldOptions, run: (world: World) => Promise<T>): Promise<T> {
   const world = await World.create(name, options);
   try {
     return await run(world);
