@@ -55,6 +55,9 @@ const envSchema = z
     ),
     NODE_ENV: optional(z.string()),
     COACH_TEST_CLOCK_FILE: optional(z.string()),
+    PRACTICE_ROOM: optional(z.enum(["on", "off"], "expected on or off")),
+    HOST: optional(z.union([z.ipv4(), z.ipv6()], "expected an IP address to listen on, such as 127.0.0.1 or 0.0.0.0")),
+    PUBLIC_URL: optional(httpUrl),
   })
   .superRefine((env, ctx) => {
     if (env.COACH_TEST_CLOCK_FILE && env.NODE_ENV !== "test") {
@@ -124,6 +127,14 @@ export interface Config {
   readonly discord: DiscordConfig | undefined;
   /** Test hook (NODE_ENV=test only): a file holding the instant the clock stands at. */
   readonly testClockFile: string | undefined;
+  readonly web: {
+    /** The solo practice room at /: on by default only when no platform is configured. */
+    readonly practiceRoom: boolean;
+    /** Where the HTTP server listens: loopback while the practice room is on, unless HOST says otherwise. */
+    readonly host: string;
+    /** Base of the cohort page links the bots hand out, without a trailing slash. */
+    readonly publicUrl: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -141,6 +152,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(lines.join("\n"));
   }
   const env = parsed.data;
+  const hasPlatform = Boolean(env.SLACK_BOT_TOKEN || env.DISCORD_TOKEN);
+  const practiceRoom = env.PRACTICE_ROOM ? env.PRACTICE_ROOM === "on" : !hasPlatform;
   return {
     database: env.DATABASE_URL ? { kind: "postgres", url: env.DATABASE_URL } : { kind: "pglite", dataDir: env.DATA_DIR },
     port: env.PORT,
@@ -171,6 +184,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
           }
         : undefined,
     testClockFile: env.COACH_TEST_CLOCK_FILE,
+    web: {
+      practiceRoom,
+      // Slack's HTTP mode needs the outside world; the practice room has no accounts, so it stays on this machine.
+      host: env.HOST ?? (practiceRoom ? "127.0.0.1" : "0.0.0.0"),
+      publicUrl: (env.PUBLIC_URL ?? `http://127.0.0.1:${env.PORT}`).replace(/\/+$/, ""),
+    },
   };
 }
 

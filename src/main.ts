@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const readiness: Readiness = { ping: undefined, adapters: [] };
 
   // The port is taken before any database work, so "in use" is said at once.
-  const http = await listen(config.port, [livenessRoute(readiness), readinessRoute(readiness), metricsRoute(metrics)], log);
+  const http = await listen(config.port, config.web.host, [livenessRoute(readiness), readinessRoute(readiness), metricsRoute(metrics)], log);
   log.info({ port: http.port, ms: msSince() }, `listening on port ${http.port} (/healthz, /readyz, /metrics)`);
 
   const { loadQuestionBank, QuestionBankError } = await import("./questions/loader.ts");
@@ -104,6 +104,8 @@ async function main(): Promise<void> {
   for (const adapter of adapters) messenger.register(adapter.platform, adapter.messenger);
   readiness.adapters = adapters;
   http.mount(adapters.flatMap((a) => a.routes));
+  const { createWebHandler } = await import("./web/index.ts");
+  http.mountFallback(createWebHandler({ coach, practiceRoom: config.web.practiceRoom, log: log.child({ platform: "web" }) }));
   // A platform that cannot connect says why in its own log line and keeps retrying; the rest start anyway.
   await Promise.all(adapters.map((adapter) => adapter.start()));
   const ticker = startMinuteTick(coach.tick, log);
@@ -124,6 +126,12 @@ async function main(): Promise<void> {
     },
     `Cohort Coach started on port ${http.port} in ${(msSince() / 1000).toFixed(1)} s`,
   );
+  if (config.web.practiceRoom) {
+    // A wildcard bind is reachable on loopback too, and that is the address a browser here can open.
+    const host = config.web.host === "0.0.0.0" || config.web.host === "::" ? "127.0.0.1" : config.web.host;
+    const url = `http://${host.includes(":") ? `[${host}]` : host}:${http.port}/`;
+    log.info({ practiceRoom: url }, `Practice room: open ${url} in your browser`);
+  }
 
   installShutdown(log, async () => {
     testClock?.stop();
@@ -134,9 +142,9 @@ async function main(): Promise<void> {
   });
 }
 
-async function listen(port: number, routes: Parameters<typeof startHttpServer>[0]["routes"], log: Logger): Promise<HttpServer> {
+async function listen(port: number, host: string, routes: Parameters<typeof startHttpServer>[0]["routes"], log: Logger): Promise<HttpServer> {
   try {
-    return await startHttpServer({ port, routes, log });
+    return await startHttpServer({ port, host, routes, log });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE") console.error(`PORT ${port} is already in use: stop the other process or set PORT to a free port.`);

@@ -23,6 +23,7 @@ import { forgetMe, myStats, setReviewOptIn, setShowInResults } from "./members/m
 import { leaderboard, type LeaderboardPeriod } from "./points/leaderboard.ts";
 import { closeNow, openReviewsNow, postNow } from "./prompts/admin-steps.ts";
 import { commentReview, nextReview, scoreCriterion, showReview, submitReview } from "./reviews/score-review.ts";
+import { answerToday, attemptView, dueDrills, practiceHistory, todaysQuestion } from "./practice/practice.ts";
 import { runTick } from "./schedule/run-tick.ts";
 import { myFeedback } from "./scores/feedback.ts";
 
@@ -82,4 +83,11 @@ export class Coach {
   drillRatingStep = (attemptId: number, userRef: string) => drillRatingStep(this.deps, attemptId, userRef);
   rateDrill = (input: Parameters<typeof rateDrill>[1]) => rateDrill(this.deps, input);
   drillCriteria = (attemptId: number, userRef: string) => drillCriteria(this.deps, attemptId, userRef);
+
+  // Solo practice (the web practice room): the practitioner's day follows the default time zone.
+  todaysQuestion = (userRef: string, trackId: string | undefined) => todaysQuestion(this.deps, { userRef, trackId, timeZone: this.defaults.timeZone });
+  answerToday = (userRef: string, trackId: string | undefined, text: string) => answerToday(this.deps, { userRef, trackId, text, timeZone: this.defaults.timeZone });
+  attempt = (attemptId: number, userRef: string) => attemptView(this.deps, attemptId, userRef);
+  dueDrills = (userRef: string) => dueDrills(this.deps, { userRef, timeZone: this.defaults.timeZone });
+  practiceHistory = (userRef: string) => practiceHistory(this.deps, { userRef, timeZone: this.defaults.timeZone });
 }

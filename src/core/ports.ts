@@ -329,12 +329,16 @@ export interface DrillAttempt {
   readonly followUpBody: string | null;
   readonly ratings: Readonly<Record<string, number>> | null;
   readonly createdAt: Date;
+  readonly ratedAt: Date | null;
 }
 
 export interface DrillRepository {
   cards(userRef: string): Promise<readonly DrillCardState[]>;
   saveCard(userRef: string, state: DrillCardState, now: Date): Promise<void>;
-  startAttempt(userRef: string, questionId: string, now: Date): Promise<DrillAttempt>;
+  /** With a request key, a second start with the same key returns the first attempt instead of a new one. */
+  startAttempt(userRef: string, questionId: string, now: Date, requestKey?: string): Promise<DrillAttempt>;
+  /** Every attempt of the user, oldest first. */
+  attempts(userRef: string): Promise<readonly DrillAttempt[]>;
   getAttempt(id: number): Promise<DrillAttempt | undefined>;
   saveAnswer(id: number, body: string): Promise<void>;
   saveFollowUpAnswer(id: number, body: string): Promise<void>;

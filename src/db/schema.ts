@@ -45,6 +45,8 @@ export const cohorts = pgTable(
     remindersEnabled: boolean("reminders_enabled").notNull().default(true),
     paused: boolean("paused").notNull().default(false),
     season: integer("season").notNull().default(1),
+    /** The secret in the cohort pages' link; null until first asked for, replaced on rotation. */
+    pageToken: text("page_token").unique(),
     createdBy: text("created_by").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
     /**
@@ -288,6 +290,8 @@ export const drillAttempts = pgTable(
     ratings: jsonb("ratings"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
     ratedAt: timestamp("rated_at", { withTimezone: true }),
+    /** Set when a start may be retried (a form posted twice, today's practice question): one attempt per key. */
+    requestKey: text("request_key").unique(),
   },
   (t) => [index("drill_attempts_user_idx").on(t.userRef)],
 );

@@ -14,27 +14,31 @@ export interface HttpServer {
   readonly port: number;
   /** Adds routes once their handlers exist: the port is taken before the database work. */
   mount(routes: readonly Route[]): void;
+  /** Serves every path no route claims (the web pages), once it exists. */
+  mountFallback(handler: RequestHandler): void;
   close(): Promise<void>;
 }
 
 /**
- * One listener on PORT for health checks and, in Slack HTTP mode, Slack's events
- * endpoint. Plain node:http: three routes do not justify a framework.
+ * One listener on PORT for health checks, Slack's events endpoint in HTTP mode and
+ * the web pages, which bring their own framework (src/web) behind the fallback.
  */
 export async function startHttpServer(options: {
   readonly port: number;
+  readonly host?: string;
   readonly routes: readonly Route[];
   readonly log: Logger;
 }): Promise<HttpServer> {
   const routes = [...options.routes];
+  let fallback: RequestHandler | undefined;
   const server: Server = createServer((req, res) => {
     const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
     const route = routes.find((r) => r.path === pathname);
-    if (!route) return sendJson(res, 404, { error: "not found" });
+    if (!route && !fallback) return sendJson(res, 404, { error: "not found" });
     // HEAD runs the GET handler; node leaves the body out for a HEAD request.
-    const method = req.method === "HEAD" && route.method === "GET" ? "GET" : req.method;
-    if (method !== route.method) return sendJson(res, 405, { error: "method not allowed" });
-    Promise.resolve(route.handler(req, res)).catch((error: unknown) => {
+    const method = route && req.method === "HEAD" && route.method === "GET" ? "GET" : req.method;
+    if (route && method !== route.method) return sendJson(res, 405, { error: "method not allowed" });
+    Promise.resolve((route?.handler ?? fallback!)(req, res)).catch((error: unknown) => {
       options.log.error({ err: error, path: pathname }, "http handler failed");
       if (!res.headersSent) sendJson(res, 500, { error: "internal error" });
     });
@@ -43,12 +47,15 @@ export async function startHttpServer(options: {
   server.keepAliveTimeout = 2_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port, "0.0.0.0", () => resolve());
+    server.listen(options.port, options.host ?? "0.0.0.0", () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   return {
     port,
     mount: (more) => void routes.push(...more),
+    mountFallback: (handler) => {
+      fallback = handler;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

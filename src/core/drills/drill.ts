@@ -47,7 +47,10 @@ async function criterionAverages(deps: CoachDeps, userRef: string): Promise<Map<
  * unseen question whose rubric holds the member's weakest criteria; else the card
  * due soonest.
  */
-export async function startDrill(deps: CoachDeps, input: { readonly userRef: string; readonly trackId: string | undefined; readonly category?: string | undefined }): Promise<DrillCard> {
+export async function startDrill(
+  deps: CoachDeps,
+  input: { readonly userRef: string; readonly trackId: string | undefined; readonly category?: string | undefined; readonly requestKey?: string },
+): Promise<DrillCard> {
   const tracks = await deps.repos.questions.activeTracks();
   const trackId = input.trackId?.trim().toLowerCase();
   if (!trackId) throw new CoachingError("bad-arguments", `Say which track to drill, for example: /drill ${tracks[0]?.id ?? "humana/ai-pm"}. Tracks: ${tracks.map((t) => t.id).join(", ")}.`);
@@ -80,11 +83,15 @@ export async function startDrill(deps: CoachDeps, input: { readonly userRef: str
     reason = "next review coming up";
   }
   if (!question) throw new CoachingError("no-questions", `Track ${track.id} has no questions${category ? ` in ${category}` : ""}.`);
-  const attempt = await deps.repos.drills.startAttempt(input.userRef, question.id, now);
+  const attempt = await deps.repos.drills.startAttempt(input.userRef, question.id, now, input.requestKey && `drill:${input.userRef}:${input.requestKey}`);
+  if (attempt.questionId !== question.id) {
+    // A retried start: the first one already chose, and the answer belongs to that question.
+    return { attemptId: attempt.id, question: (await ownAttempt(deps, attempt.id, input.userRef)).question, reason };
+  }
   return { attemptId: attempt.id, question, reason };
 }
 
-async function ownAttempt(deps: CoachDeps, attemptId: number, userRef: string) {
+export async function ownAttempt(deps: CoachDeps, attemptId: number, userRef: string) {
   const attempt = await deps.repos.drills.getAttempt(attemptId);
   if (!attempt || attempt.userRef !== userRef) throw new CoachingError("unknown-drill", "That drill belongs to someone else or has expired. Start a new one with /drill.");
   const question = await deps.repos.questions.get(attempt.questionId);
@@ -92,10 +99,16 @@ async function ownAttempt(deps: CoachDeps, attemptId: number, userRef: string) {
   return { attempt, question };
 }
 
-export async function answerDrill(deps: CoachDeps, input: { readonly attemptId: number; readonly userRef: string; readonly text: string }): Promise<DrillFeedback> {
-  const text = requireStorable(input.text, "answer").trim();
+/** The trimmed answer, or the reason it is refused; callers check before writing anything. */
+export function validateAnswerText(raw: string): string {
+  const text = requireStorable(raw, "answer").trim();
   if (text.length === 0) throw new CoachingError("answer-empty", "That answer is empty. Write your answer and send it again.");
   if (text.length > MAX_ANSWER_LENGTH) throw new CoachingError("answer-too-long", `Your answer is ${text.length} characters; the limit is ${MAX_ANSWER_LENGTH}. Nothing was saved.`);
+  return text;
+}
+
+export async function answerDrill(deps: CoachDeps, input: { readonly attemptId: number; readonly userRef: string; readonly text: string }): Promise<DrillFeedback> {
+  const text = validateAnswerText(input.text);
   const { question } = await ownAttempt(deps, input.attemptId, input.userRef);
   await deps.repos.drills.saveAnswer(input.attemptId, text);
   return { attemptId: input.attemptId, question, check: checkAnswer(question, text) };

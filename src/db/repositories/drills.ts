@@ -11,6 +11,7 @@ const toAttempt = (row: typeof drillAttempts.$inferSelect): DrillAttempt => ({
   followUpBody: row.followUpBody,
   ratings: row.ratings as Record<string, number> | null,
   createdAt: row.createdAt,
+  ratedAt: row.ratedAt,
 });
 
 export class DrizzleDrillRepository implements DrillRepository {
@@ -28,9 +29,16 @@ export class DrizzleDrillRepository implements DrillRepository {
       .onConflictDoUpdate({ target: [drillCards.userRef, drillCards.questionId], set: { card: state.card, dueAt: state.dueAt, updatedAt: now } });
   }
 
-  async startAttempt(userRef: string, questionId: string, now: Date) {
-    const [row] = await this.db.insert(drillAttempts).values({ userRef, questionId, createdAt: now }).returning();
-    return toAttempt(row!);
+  async startAttempt(userRef: string, questionId: string, now: Date, requestKey?: string) {
+    const [row] = await this.db.insert(drillAttempts).values({ userRef, questionId, createdAt: now, requestKey }).onConflictDoNothing().returning();
+    if (row) return toAttempt(row);
+    // Only a request key can conflict: the retried start gets the attempt the first one made.
+    const [existing] = await this.db.select().from(drillAttempts).where(eq(drillAttempts.requestKey, requestKey!));
+    return toAttempt(existing!);
+  }
+
+  async attempts(userRef: string) {
+    return (await this.db.select().from(drillAttempts).where(eq(drillAttempts.userRef, userRef)).orderBy(asc(drillAttempts.createdAt), asc(drillAttempts.id))).map(toAttempt);
   }
 
   async getAttempt(id: number) {
