@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   readiness.ping = database.ping;
 
   const messenger = new MessengerRouter();
-  const coach = new Coach({ repos, messenger, clock, log }, config.defaults);
+  const coach = new Coach({ repos, messenger, clock, log }, config.defaults, config.web.publicUrl);
   observeCoach(coach, metrics);
   const { resilientCoach, Retrier } = await import("./resilience.ts");
   const retrier = new Retrier(log);

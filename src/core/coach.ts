@@ -24,6 +24,7 @@ import { leaderboard, type LeaderboardPeriod } from "./points/leaderboard.ts";
 import { closeNow, openReviewsNow, postNow } from "./prompts/admin-steps.ts";
 import { commentReview, nextReview, scoreCriterion, showReview, submitReview } from "./reviews/score-review.ts";
 import { answerToday, attemptView, dueDrills, practiceHistory, todaysQuestion } from "./practice/practice.ts";
+import { cohortLink, cohortPage, rotateCohortLink } from "./cohorts/pages.ts";
 import { runTick } from "./schedule/run-tick.ts";
 import { myFeedback } from "./scores/feedback.ts";
 
@@ -35,6 +36,8 @@ export class Coach {
   constructor(
     private readonly deps: CoachDeps,
     private readonly defaults: CohortDefaults,
+    /** Where cohort page links point (PUBLIC_URL), without a trailing slash. */
+    private readonly publicUrl = "http://127.0.0.1:3000",
   ) {}
 
   tick = () => runTick(this.deps);
@@ -75,6 +78,9 @@ export class Coach {
   me = (address: CohortAddress, actor: Actor) => myStats(this.deps, address, actor);
   reviewOptIn = (address: CohortAddress, actor: Actor, optIn: boolean) => setReviewOptIn(this.deps, address, actor, optIn);
   showInResults = (address: CohortAddress, actor: Actor, show: boolean) => setShowInResults(this.deps, address, actor, show);
+  cohortLink = (address: CohortAddress, actor: Pick<Actor, "userRef">) => cohortLink(this.deps, this.publicUrl, address, actor);
+  rotateCohortLink = (address: CohortAddress, actor: Actor) => rotateCohortLink(this.deps, this.publicUrl, address, actor);
+  cohortPage = (token: string, viewer: string | undefined, period: LeaderboardPeriod) => cohortPage(this.deps, { token, viewer, period });
   forgetMe = (actor: Pick<Actor, "userRef">) => forgetMe(this.deps, actor);
 
   drill = (input: Parameters<typeof startDrill>[1]) => startDrill(this.deps, input);

@@ -27,7 +27,9 @@ export type CoachingErrorCode =
   | "no-questions"
   | "unknown-drill"
   | "bad-text"
-  | "not-recorded";
+  | "not-recorded"
+
+  | "unknown-link";
 
 export class CoachingError extends Error {
   override readonly name = "CoachingError";

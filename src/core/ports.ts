@@ -62,6 +62,11 @@ export interface CohortRepository {
   setNextPostAt(id: number, at: Date | null): Promise<void>;
   /** In one statement; a move whose `from` no longer matches (the schedule changed meanwhile) is dropped. */
   advanceNextPost(moves: readonly NextPostMove[]): Promise<void>;
+  /** The cohort pages' secret, storing `candidate` only when the cohort has none yet. */
+  ensurePageToken(id: number, candidate: string): Promise<string>;
+  /** Replaces the secret: every earlier link stops working. */
+  setPageToken(id: number, token: string): Promise<void>;
+  findByPageToken(token: string): Promise<Cohort | undefined>;
 }
 
 export interface MemberRepository {
@@ -143,6 +148,8 @@ export interface AnswerRepository {
   forUser(userRef: string): Promise<readonly Answer[]>;
   /** Consecutive posted prompts of the cohort up to `localDate`, newest first, that the member answered. */
   streak(cohortId: number, userRef: string, localDate: string): Promise<number>;
+  /** Answers not withdrawn, counted per prompt of the cohort. */
+  countsByPrompt(cohortId: number): Promise<ReadonlyMap<number, number>>;
   deleteForUser(userRef: string): Promise<readonly number[]>;
 }
 
@@ -256,6 +263,8 @@ export interface ReviewRepository {
   /** Every active answer of the cohort with its corrected scores, prompts without answers included, in date order. */
   cohortSheet(cohortId: number): Promise<readonly SheetRow[]>;
   results(answerId: number): Promise<readonly CriterionResult[]>;
+  /** Every stored result of the cohort's answers not withdrawn, in one read. */
+  cohortResults(cohortId: number): Promise<readonly { readonly promptId: number; readonly answerId: number; readonly userRef: string; readonly criterionId: string; readonly score: number }[]>;
   deleteForReviewer(reviewerRef: string): Promise<readonly number[]>;
 }
 

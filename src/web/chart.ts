@@ -46,3 +46,33 @@ ${input.points.map(
 }
 
 const formatValue = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(2));
+
+/** Bars of counts per day (participation), drawn on the server like the line chart. */
+export function countChart(input: { readonly id: string; readonly title: string; readonly bars: readonly ChartPoint[] }): Html {
+  const n = input.bars.length;
+  const max = Math.max(1, ...input.bars.map((b) => b.value));
+  const plotW = WIDTH - PAD.left - PAD.right;
+  const plotH = HEIGHT - PAD.top - PAD.bottom;
+  const slot = plotW / Math.max(n, 1);
+  const barW = Math.max(2, Math.min(40, slot * 0.7));
+  const y = (v: number) => PAD.top + plotH - (v / max) * plotH;
+  const total = input.bars.reduce((s, b) => s + b.value, 0);
+  const description = n > 0 ? `${n} day${n === 1 ? "" : "s"}, ${total} answer${total === 1 ? "" : "s"} in all, at most ${max} on one day.` : "No days yet.";
+  const labelEvery = Math.max(1, Math.ceil(n / 6));
+  return html`<figure class="chart">
+<svg viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-labelledby="${input.id}-title ${input.id}-desc" data-points="${n}">
+<title id="${input.id}-title">${input.title}</title>
+<desc id="${input.id}-desc">${description}</desc>
+<line x1="${PAD.left}" x2="${WIDTH - PAD.right}" y1="${y(0)}" y2="${y(0)}" stroke="#4a5560"/>
+<text x="${PAD.left - 8}" y="${y(max) + 5}" text-anchor="end" font-size="13" fill="#4a5560">${max}</text>
+<text x="${PAD.left - 8}" y="${y(0) + 5}" text-anchor="end" font-size="13" fill="#4a5560">0</text>
+${input.bars.map((b, i) => {
+  const cx = PAD.left + slot * i + slot / 2;
+  return html`<rect class="bar" x="${(cx - barW / 2).toFixed(1)}" y="${y(b.value).toFixed(1)}" width="${barW.toFixed(1)}" height="${(y(0) - y(b.value)).toFixed(1)}" fill="#0b57d0"><title>${b.label}: ${b.value}</title></rect>${
+    i % labelEvery === 0 || i === n - 1 ? html`<text x="${cx.toFixed(1)}" y="${HEIGHT - 12}" text-anchor="middle" font-size="12" fill="#4a5560">${b.label.slice(5)}</text>` : ""
+  }`;
+})}
+</svg>
+<figcaption>${input.title}: ${description}</figcaption>
+</figure>`;
+}

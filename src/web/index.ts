@@ -7,6 +7,7 @@ import type { Coach } from "../core/coach.ts";
 import type { RequestHandler } from "../http/server.ts";
 import type { Logger } from "../logger.ts";
 import { page } from "./layout.ts";
+import { mountCohortPages } from "./cohort-pages.ts";
 import { mountPracticeRoom } from "./practice-room.ts";
 import { Sessions } from "./session.ts";
 
@@ -26,6 +27,7 @@ export function createWebHandler(options: { readonly coach: Coach; readonly prac
     c.header("referrer-policy", "no-referrer");
     c.header("x-frame-options", "DENY");
   });
+  mountCohortPages(app, options.coach);
   if (options.practiceRoom) mountPracticeRoom(app, options.coach, sessions);
   app.notFound((c) => c.html(page({ title: "Not found", body: html`<h1>Not found</h1><p>There is no page here.</p>` }), 404));
   app.onError((error, c) => {

@@ -3,6 +3,7 @@ import { answerDrill, ownAttempt, validateAnswerText } from "../drills/drill.ts"
 import { checkAnswer } from "../answers/check-answer.ts";
 import { localDateOf } from "../cohorts/schedule.ts";
 import type { CoachDeps } from "../deps.ts";
+import { questionsById } from "../questions/lookup.ts";
 import { CoachingError } from "../errors.ts";
 import type { AnswerCheck } from "../messages.ts";
 import type { DrillAttempt } from "../ports.ts";
@@ -98,18 +99,6 @@ export async function dueDrills(deps: CoachDeps, input: { readonly userRef: stri
     const question = questions.get(c.questionId);
     return question ? [{ question, dueAt: c.dueAt }] : [];
   });
-}
-
-/** One read of the active bank; only retired questions are fetched one by one. */
-async function questionsById(deps: CoachDeps, ids: readonly string[]): Promise<Map<string, Question>> {
-  const byId = new Map<string, Question>();
-  for (const track of await deps.repos.questions.activeTracks()) for (const q of track.questions) byId.set(q.id, q);
-  for (const id of new Set(ids)) {
-    if (byId.has(id)) continue;
-    const retired = await deps.repos.questions.get(id);
-    if (retired) byId.set(id, retired);
-  }
-  return byId;
 }
 
 /** Rated attempts, newest first, and each criterion's self-ratings over time (one point per rated attempt). */

@@ -56,6 +56,16 @@ export class DrizzleAnswerRepository implements AnswerRepository {
     return (await this.db.select().from(answers).where(and(eq(answers.promptId, promptId), isNull(answers.withdrawnAt))).orderBy(asc(answers.id))).map(toAnswer);
   }
 
+  async countsByPrompt(cohortId: number) {
+    const rows = await this.db
+      .select({ promptId: answers.promptId, count: sql<number>`count(*)::int` })
+      .from(answers)
+      .innerJoin(prompts, eq(prompts.id, answers.promptId))
+      .where(and(eq(prompts.cohortId, cohortId), isNull(answers.withdrawnAt)))
+      .groupBy(answers.promptId);
+    return new Map(rows.map((r) => [r.promptId, Number(r.count)]));
+  }
+
   async withdraw(id: number, now: Date) {
     const rows = await this.db.update(answers).set({ withdrawnAt: now }).where(and(eq(answers.id, id), isNull(answers.withdrawnAt))).returning({ id: answers.id });
     return rows.length > 0;

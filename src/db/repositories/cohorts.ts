@@ -112,6 +112,24 @@ export class DrizzleCohortRepository implements CohortRepository {
     await this.db.delete(cohortAdmins).where(and(eq(cohortAdmins.cohortId, id), eq(cohortAdmins.userRef, userRef)));
   }
 
+  async ensurePageToken(id: number, candidate: string) {
+    const [row] = await this.db
+      .update(cohorts)
+      .set({ pageToken: sql`coalesce(${cohorts.pageToken}, ${candidate})` })
+      .where(eq(cohorts.id, id))
+      .returning({ pageToken: cohorts.pageToken });
+    return row!.pageToken!;
+  }
+
+  async setPageToken(id: number, token: string) {
+    await this.db.update(cohorts).set({ pageToken: token }).where(eq(cohorts.id, id));
+  }
+
+  async findByPageToken(token: string) {
+    const [row] = await this.db.select().from(cohorts).where(eq(cohorts.pageToken, token));
+    return row ? this.toCohort(row) : undefined;
+  }
+
   async startSeason(id: number) {
     const [row] = await this.db.update(cohorts).set({ season: sql`${cohorts.season} + 1` }).where(eq(cohorts.id, id)).returning({ season: cohorts.season });
     return row!.season;

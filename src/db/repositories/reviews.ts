@@ -339,6 +339,16 @@ export class DrizzleReviewRepository implements ReviewRepository {
     return rows.map(({ answerId: _answerId, ...result }) => result);
   }
 
+  async cohortResults(cohortId: number) {
+    return this.db
+      .select({ promptId: answers.promptId, answerId: answers.id, userRef: answers.userRef, criterionId: answerResults.criterionId, score: answerResults.score })
+      .from(answerResults)
+      .innerJoin(answers, eq(answers.id, answerResults.answerId))
+      .innerJoin(prompts, eq(prompts.id, answers.promptId))
+      .where(and(eq(prompts.cohortId, cohortId), isNull(answers.withdrawnAt)))
+      .orderBy(asc(prompts.localDate), asc(answers.id));
+  }
+
   async deleteForReviewer(reviewerRef: string) {
     const rows = await this.db.delete(reviewAssignments).where(eq(reviewAssignments.reviewerRef, reviewerRef)).returning({ answerId: reviewAssignments.answerId });
     return rows.map((r) => r.answerId);

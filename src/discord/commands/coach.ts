@@ -62,6 +62,15 @@ export const coachCommand = {
       description: "Seasons reset the season leaderboard",
       options: [{ type: Opt.Subcommand, name: "new", description: "Start a new season" }],
     },
+    {
+      type: Opt.SubcommandGroup,
+      name: "link",
+      description: "The cohort's web page (leaderboards, charts, question history)",
+      options: [
+        { type: Opt.Subcommand, name: "show", description: "Your private link to the cohort's page" },
+        { type: Opt.Subcommand, name: "rotate", description: "Replace the link: every earlier one stops working (admins)" },
+      ],
+    },
     { type: Opt.Subcommand, name: "export", description: "Download the answers with their scores, and the points, as two CSV files" },
     {
       type: Opt.Subcommand,

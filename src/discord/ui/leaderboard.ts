@@ -6,7 +6,7 @@ import { clip, limits } from "./text.ts";
 const row = (r: LeaderboardRow) => `**${r.rank}.** ${r.displayName}: ${r.points} pts`;
 
 /** Private by default (`forViewer`), with a Share button that posts the viewer-neutral version. */
-export function leaderboardMessage(board: Leaderboard, forViewer: boolean): BaseMessageOptions {
+export function leaderboardMessage(board: Leaderboard, forViewer: boolean, pageUrl?: string): BaseMessageOptions {
   const embed = new EmbedBuilder()
     .setTitle(`Leaderboard: ${board.label}`)
     .setDescription(board.top.length > 0 ? clip(board.top.map(row).join("\n"), limits.description) : "No points yet. Answer today's question to get on the board.");
@@ -18,6 +18,7 @@ export function leaderboardMessage(board: Leaderboard, forViewer: boolean): Base
       value: clip(board.quality.map((q) => `**${q.rank}.** ${q.displayName}: ${q.score.toFixed(2)} (${q.answers} answer${q.answers === 1 ? "" : "s"})`).join("\n"), limits.fieldValue),
     });
   }
+  if (forViewer && pageUrl) embed.addFields({ name: "Cohort page", value: `[Charts, participation and question history](${pageUrl}) (your private link)` });
   const components = forViewer
     ? [new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setCustomId(customIds.share(board.period)).setLabel("Share to channel").setStyle(ButtonStyle.Secondary))]
     : [];

@@ -70,12 +70,13 @@ export function leaderboardBlocks(board: Leaderboard, members: "mentions" | "nam
   ];
 }
 
-export function leaderboardReply(board: Leaderboard): Reply {
+export function leaderboardReply(board: Leaderboard, pageUrl: string): Reply {
   return {
     text: `Leaderboard: ${board.label}`,
     blocks: [
       ...leaderboardBlocks(board),
       context(board.me ? `You are #${board.me.rank} with ${board.me.points} points.` : "You have no points in this period yet."),
+      context(`<${pageUrl}|Charts, participation and question history> on the cohort's page (your private link).`),
       actions("leaderboard", [button(ActionIds.leaderboardShare, "Share to channel", board.period)]),
     ],
   };

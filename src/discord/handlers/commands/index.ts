@@ -2,7 +2,7 @@ import type { CoachSubcommand } from "../../commands/index.ts";
 import type { SubcommandHandler } from "../../context.ts";
 import { adminAdd, adminRemove, pause, reminders, resume, seasonNew, skip } from "./cohort-admin.ts";
 import { exportCsv } from "./export.ts";
-import { forgetMe, help, leaderboard, me, privacy, review, tracks } from "./member.ts";
+import { forgetMe, help, leaderboard, linkRotate, linkShow, me, privacy, review, tracks } from "./member.ts";
 import { schedule, setup } from "./setup.ts";
 import { closeNow, openReviews, postNow } from "./steps.ts";
 
@@ -25,6 +25,8 @@ export const coachSubcommands: Readonly<Record<CoachSubcommand, SubcommandHandle
   "season new": seasonNew,
   export: exportCsv,
   leaderboard,
+  "link show": linkShow,
+  "link rotate": linkRotate,
   me,
   tracks,
   review,

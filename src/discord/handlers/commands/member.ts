@@ -8,9 +8,20 @@ import { clip, limits } from "../../ui/text.ts";
 
 export const leaderboard: SubcommandHandler = (interaction, { coach }) =>
   replyWith(interaction, async () => {
-    const board = await coach.leaderboard(addressOf(interaction), actorOf(interaction).userRef, parsePeriod(interaction.options.getString("period") ?? undefined));
-    return leaderboardMessage(board, true);
+    const viewer = actorOf(interaction).userRef;
+    const board = await coach.leaderboard(addressOf(interaction), viewer, parsePeriod(interaction.options.getString("period") ?? undefined));
+    return leaderboardMessage(board, true, (await coach.cohortLink(addressOf(interaction), { userRef: viewer })).url);
   });
+
+export const linkShow: SubcommandHandler = (interaction, { coach }) =>
+  replyWith(interaction, async () => ({
+    content: `Your link to this cohort's page (leaderboards, charts, question history; keep it within the cohort): ${(await coach.cohortLink(addressOf(interaction), actorOf(interaction))).url}`,
+  }));
+
+export const linkRotate: SubcommandHandler = (interaction, { coach }) =>
+  replyWith(interaction, async () => ({
+    content: `Every earlier link to this cohort's page now stops working. Yours: ${(await coach.rotateCohortLink(addressOf(interaction), actorOf(interaction))).url}`,
+  }));
 
 export const me: SubcommandHandler = (interaction, { coach }) =>
   replyWith(interaction, async () => {

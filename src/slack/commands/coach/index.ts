@@ -6,6 +6,7 @@ import { closeNow } from "./close-now.ts";
 import { exportCsv } from "./export.ts";
 import { forgetMe } from "./forget-me.ts";
 import { leaderboard } from "./leaderboard.ts";
+import { link } from "./link.ts";
 import { me } from "./me.ts";
 import { openReviews } from "./open-reviews.ts";
 import { pause } from "./pause.ts";
@@ -24,7 +25,7 @@ const help: CoachSubcommand = { name: "help", usage: "", summary: "this list", r
 
 /** Every `/coach` subcommand, in help order. */
 export const coachSubcommands: readonly CoachSubcommand[] = [
-  help, setup, schedule, pause, resume, reminders, skip, postNow, openReviews, closeNow, admin, season, exportCsv, leaderboard, me, tracks, review, privacy, forgetMe,
+  help, setup, schedule, pause, resume, reminders, skip, postNow, openReviews, closeNow, admin, season, exportCsv, leaderboard, link, me, tracks, review, privacy, forgetMe,
 ];
 
 /** Help, generated from the subcommands themselves. */

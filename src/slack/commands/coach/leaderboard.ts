@@ -4,9 +4,10 @@ import { userRef } from "../../refs.ts";
 import type { CoachSubcommand } from "../types.ts";
 
 export const leaderboard: CoachSubcommand = {
-  name: "leaderboard", usage: "[week|month|season|all]", summary: "points and quality rankings",
+  name: "leaderboard", usage: "[week|month|season|all]", summary: "points and quality rankings, with your link to the cohort's page",
   async run(ctx) {
-    const board = await ctx.rt.coach.leaderboard(ctx.address, userRef(ctx.teamId, ctx.userId), parsePeriod(ctx.args[0]));
-    return leaderboardReply(board);
+    const viewer = userRef(ctx.teamId, ctx.userId);
+    const board = await ctx.rt.coach.leaderboard(ctx.address, viewer, parsePeriod(ctx.args[0]));
+    return leaderboardReply(board, (await ctx.rt.coach.cohortLink(ctx.address, { userRef: viewer })).url);
   },
 };
