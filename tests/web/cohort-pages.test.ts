@@ -86,6 +86,7 @@ describe("cohort pages in a real browser", () => {
     expect(await criterionCharts.first().locator("circle.point").count()).toBe(3);
     expect(await page.locator("table[aria-labelledby=questions] tbody tr").count()).toBe(3);
     await page.screenshot({ path: path.join(screenshotDir, "cohort-page.png"), fullPage: true });
+    await page.screenshot({ path: path.join(screenshotDir, "readme-cohort-page.png") });
 
     await page.getByRole("link", { name: "All time" }).click();
     await expect.poll(() => page.locator("#leaderboard").textContent()).toBe("Leaderboard: All time");

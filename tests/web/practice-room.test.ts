@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { useWebApp } from "./browser.ts";
+import { screenshotDir, useWebApp } from "./browser.ts";
 
 const TRACK = "humana/ai-pm";
 const ANSWER =
@@ -27,6 +27,7 @@ describe("practice room in a real browser", () => {
     await expect.poll(() => timer.textContent(), { timeout: 10_000 }).not.toBe(first);
     await page.getByLabel("Your answer").fill(ANSWER);
     await web.shot(page, "practice-question");
+    await page.screenshot({ path: `${screenshotDir}/readme-practice-room.png` });
     await page.getByRole("button", { name: "Check my answer" }).click();
 
     await expect.poll(() => page.locator("h1").textContent()).toBe("Your answer");
