@@ -34,7 +34,7 @@ export function useWebApp(env: Record<string, string> = {}): WebUnderTest {
   beforeAll(async () => {
     mkdirSync(screenshotDir, { recursive: true });
     web.app = startApp({ DATA_DIR: dataDir, PORT: "0", QUESTIONS_DIR: "questions", LOG_LEVEL: "info", ...env });
-    const [line, browser] = await Promise.all([web.app.waitForLine((l) => l.includes("Practice room: open"), 60_000), launchChromium()]);
+    const [line, browser] = await Promise.all([web.app.waitForLine((l) => l.includes("Practice room: open"), 150_000), launchChromium()]);
     web.browser = browser;
     web.baseUrl = (JSON.parse(line) as { practiceRoom: string }).practiceRoom.replace(/\/$/, "");
     web.newPage = async (options = {}) => {
@@ -45,7 +45,8 @@ export function useWebApp(env: Record<string, string> = {}): WebUnderTest {
     web.shot = async (page, name) => {
       await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
     };
-  }, 90_000);
+    // Generous: PGlite's first boot and the bank sync share two cores with everything else in CI.
+  }, 180_000);
   afterAll(async () => {
     await web.browser?.close();
     if (web.app && web.app.child.exitCode === null) {

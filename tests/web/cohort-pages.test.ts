@@ -16,7 +16,7 @@ const admin = member(1, true);
 const DAYS = ["2026-11-02T15:00:00Z", "2026-11-03T15:00:00Z", "2026-11-04T15:00:00Z"];
 
 // The browser half runs on the embedded database only; the pages' data comes from the same repositories tested on both.
-describe("cohort pages in a real browser", () => {
+describe("cohort pages in a real browser", { timeout: 90_000 }, () => {
   const engine = useEngine(testDatabases()[0]!, DAYS[0]!, bank);
   let server: HttpServer;
   let browser: Browser;

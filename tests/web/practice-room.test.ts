@@ -6,7 +6,7 @@ const ANSWER =
   "I would start with the user: the home-health clinician. I'd define the metric as falls per 1,000 member-days, measured with a randomized rollout by region, " +
   "and name the tradeoff between alert fatigue and recall. First I'd ship a pilot in one market, then scale.";
 
-describe("practice room in a real browser", () => {
+describe("practice room in a real browser", { timeout: 90_000 }, () => {
   const web = useWebApp();
 
   it("logs its address and serves the room on loopback only", async () => {
