@@ -105,7 +105,7 @@ ${today.attempt ? html`<p class="message ok" role="status">You answered this tod
       return render(c, "Not found", html`<h1>That practice answer is not yours or does not exist</h1><p><a href="/">Back to the practice room</a></p>`, undefined, 404);
     }
     const token = sessions.csrfToken(c);
-    const { attempt, question, check } = view;
+    const { attempt, question, check, followUp } = view;
     const flash = message ?? (c.req.query("rated") === "1" ? { kind: "ok" as const, text: "Saved. Your ratings are on the history chart." } : undefined);
     return render(
       c,
@@ -121,8 +121,20 @@ ${attempt.body === null
   <button type="submit">Check my answer</button>
 </form>`
   : html`<h2>What you wrote</h2><div class="card"><p style="white-space: pre-wrap">${attempt.body}</p></div>
-${check ? checkSection(check) : ""}
-${question.followUps.length > 0 ? html`<h2>The interviewer pushes back</h2><ul>${question.followUps.map((f) => html`<li>${f}</li>`)}</ul>` : ""}
+${check ? checkSection("Instant check", check) : ""}
+${followUp
+  ? html`<h2>The interviewer pushes back</h2><div class="card"><p class="prompt">${followUp.question}</p></div>
+${followUp.answer !== undefined && !attempt.ratings ? html`<h3>Your reply</h3><p style="white-space: pre-wrap">${followUp.answer}</p>` : ""}
+${followUp.check ? checkSection("Check of your reply", followUp.check) : ""}
+${attempt.ratings
+  ? ""
+  : html`<form method="post" action="/attempt/${attempt.id}/follow-up">
+  ${csrfField(token)}
+  <label for="follow-up">${followUp.answer === undefined ? "Your reply to the follow-up (optional: you can rate yourself without it)" : "Replace your reply"}</label>
+  <textarea id="follow-up" name="answer" maxlength="${MAX_ANSWER_CHARS}" required style="min-height: 6rem"></textarea>
+  <button type="submit">Send my reply</button>
+</form>`}`
+  : ""}
 <h2>A strong answer covers</h2><ol>${question.outline.map((o) => html`<li>${o}</li>`)}</ol>
 ${attempt.ratings
   ? html`<h2>Your ratings</h2><ul>${question.rubric.criteria.map((cr) => html`<li>${cr.label}: <strong>${attempt.ratings?.[cr.id] ?? "-"}</strong> of 5</li>`)}</ul><p><a href="/history">See your history</a></p>`
@@ -144,6 +156,17 @@ ${attempt.ratings
       return c.redirect(`/attempt/${c.req.param("id")}`, 303);
     } catch (error) {
       return attemptPage(c, failure(error), 400, text);
+    }
+  });
+
+  app.post("/attempt/:id/follow-up", async (c) => {
+    const form = await c.req.parseBody();
+    if (!sessions.verify(c, form.csrf)) return attemptPage(c, expired, 403);
+    try {
+      await coach.answerDrillFollowUp({ attemptId: Number(c.req.param("id")), userRef: sessions.userRef(c), text: typeof form.answer === "string" ? form.answer : "" });
+      return c.redirect(`/attempt/${c.req.param("id")}`, 303);
+    } catch (error) {
+      return attemptPage(c, failure(error), 400);
     }
   });
 
@@ -212,11 +235,11 @@ function questionHeader(question: Question): Html {
 <div class="card"><p class="prompt">${question.prompt}</p>${question.hint ? html`<p class="meta">Hint: ${question.hint}</p>` : ""}</div>`;
 }
 
-/** Every cue of the rubric, grouped by criterion: what the answer shows (with the words that show it, when the check quotes them) and what it misses. */
-function checkSection(check: AnswerCheck): Html {
+/** Every cue of the rubric, grouped by criterion: what the answer shows and what it misses, with how to add it. */
+function checkSection(title: string, check: AnswerCheck): Html {
   const all = [...check.shown, ...check.missing];
   const criteria = [...new Map(all.map((s) => [s.criterionId, s.criterionLabel])).entries()];
-  return html`<h2>Instant check</h2>
+  return html`<h2>${title}</h2>
 <p class="meta">A nudge, not a score: which observable cues of the rubric your answer shows.</p>
 ${criteria.map(
   ([id, label]) => html`<h3>${label}</h3><ul>
@@ -224,17 +247,11 @@ ${all
   .filter((s) => s.criterionId === id)
   .map((s) =>
     s.present
-      ? html`<li class="shown"><span aria-hidden="true">✓</span> <strong>Shows:</strong> ${s.label}${evidenceOf(s) ? html`<blockquote>“${evidenceOf(s)}”</blockquote>` : ""}</li>`
+      ? html`<li class="shown"><span aria-hidden="true">✓</span> <strong>Shows:</strong> ${s.label}</li>`
       : html`<li class="missing"><span aria-hidden="true">✗</span> <strong>Missing:</strong> ${s.label}. ${s.missing}</li>`,
   )}
 </ul>`,
 )}`;
-}
-
-/** The newer answer check quotes the words that show a cue; older ones do not. */
-function evidenceOf(signal: object): string | undefined {
-  const quote = (signal as { evidence?: unknown }).evidence;
-  return typeof quote === "string" && quote.length > 0 ? quote : undefined;
 }
 
 function ratingForm(question: Question, attemptId: number, token: string): Html {

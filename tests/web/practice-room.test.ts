@@ -36,6 +36,13 @@ describe("practice room in a real browser", { timeout: 90_000 }, () => {
     expect(await page.getByRole("heading", { name: "A strong answer covers" }).count()).toBe(1);
     expect(await page.locator("ol > li").count()).toBeGreaterThan(0);
 
+    // The follow-up pushback: reply, and the reply gets its own check.
+    expect(await page.getByRole("heading", { name: "The interviewer pushes back" }).count()).toBe(1);
+    await page.getByLabel("Your reply to the follow-up").fill("Under-coding hits both: I'd label falls from ED visits plus clinician notes, and measure on that composite.");
+    await page.getByRole("button", { name: "Send my reply" }).click();
+    await expect.poll(() => page.getByRole("heading", { name: "Check of your reply" }).count()).toBe(1);
+    expect(await page.getByText("Under-coding hits both").count()).toBe(1);
+
     const groups = page.locator("fieldset");
     const criteria = await groups.locator("legend").allTextContents();
     expect(criteria.length).toBeGreaterThan(1);

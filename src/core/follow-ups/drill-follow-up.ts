@@ -20,6 +20,9 @@ export interface DrillRatingStep {
 
 const drillFollowUpKey = (attemptId: number) => `drill:${attemptId}`;
 
+/** The follow-up a drill attempt offers (the same one every time it is asked). */
+export const drillFollowUpOf = (question: Question, attemptId: number) => pickFollowUp(question, drillFollowUpKey(attemptId));
+
 export async function answerDrillWithFollowUp(deps: CoachDeps, input: Parameters<typeof answerDrill>[1]): Promise<DrillFeedbackWithFollowUp> {
   const feedback = await answerDrill(deps, input);
   return { ...feedback, followUp: pickFollowUp(feedback.question, drillFollowUpKey(feedback.attemptId)) };

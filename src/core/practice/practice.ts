@@ -1,6 +1,8 @@
 import { DateTime } from "luxon";
 import { answerDrill, ownAttempt, validateAnswerText } from "../drills/drill.ts";
 import { checkAnswer } from "../answers/check-answer.ts";
+import { checkFollowUp } from "../follow-ups/answer-follow-up.ts";
+import { drillFollowUpOf } from "../follow-ups/drill-follow-up.ts";
 import { localDateOf } from "../cohorts/schedule.ts";
 import type { CoachDeps } from "../deps.ts";
 import { questionsById } from "../questions/lookup.ts";
@@ -29,6 +31,8 @@ export interface AttemptView {
   readonly attempt: DrillAttempt;
   readonly question: Question;
   readonly check: AnswerCheck | undefined;
+  /** The interviewer's pushback, offered once the answer is in; answering it is optional. */
+  readonly followUp: { readonly question: string; readonly answer: string | undefined; readonly check: AnswerCheck | undefined } | undefined;
 }
 
 export interface DueDrill {
@@ -87,7 +91,14 @@ export async function answerToday(
 
 export async function attemptView(deps: CoachDeps, attemptId: number, userRef: string): Promise<AttemptView> {
   const { attempt, question } = await ownAttempt(deps, attemptId, userRef);
-  return { attempt, question, check: attempt.body === null ? undefined : checkAnswer(question.rubric, attempt.body) };
+  const followUp = attempt.body === null ? undefined : drillFollowUpOf(question, attempt.id);
+  const followUpAnswer = attempt.followUpBody ?? undefined;
+  return {
+    attempt,
+    question,
+    check: attempt.body === null ? undefined : checkAnswer(question.rubric, attempt.body),
+    followUp: followUp ? { question: followUp, answer: followUpAnswer, check: followUpAnswer === undefined ? undefined : checkFollowUp(question, followUpAnswer) } : undefined,
+  };
 }
 
 /** Drill cards due by the end of the user's day, soonest first. */
