@@ -75,3 +75,26 @@ describe("loadConfig", () => {
     expect(message).not.toContain("secret-value");
   });
 });
+
+describe("web settings", () => {
+  it("opens the practice room on loopback only when no platform is configured", () => {
+    expect(loadConfig({}).web).toEqual({ practiceRoom: true, host: "127.0.0.1", publicUrl: "http://127.0.0.1:3000" });
+    const withSlack = loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1" }).web;
+    expect(withSlack).toMatchObject({ practiceRoom: false, host: "0.0.0.0" });
+  });
+
+  it("lets the operator turn the room on beside a platform, choose the address and the public URL", () => {
+    const web = loadConfig({ DISCORD_TOKEN: "x".repeat(30), DISCORD_APPLICATION_ID: "123456", PRACTICE_ROOM: "on", PUBLIC_URL: "https://coach.example.com/", PORT: "8080" }).web;
+    expect(web).toEqual({ practiceRoom: true, host: "127.0.0.1", publicUrl: "https://coach.example.com" });
+    expect(loadConfig({ PRACTICE_ROOM: "off", HOST: "0.0.0.0" }).web).toMatchObject({ practiceRoom: false, host: "0.0.0.0" });
+    expect(loadConfig({ PORT: "8080" }).web.publicUrl).toBe("http://127.0.0.1:8080");
+  });
+
+  it.each([
+    ["PRACTICE_ROOM", { PRACTICE_ROOM: "yes" }],
+    ["HOST", { HOST: "localhost:80" }],
+    ["PUBLIC_URL", { PUBLIC_URL: "coach.example.com" }],
+  ])("names %s when it is malformed", (variable, env) => {
+    expectConfigError(env, variable);
+  });
+});

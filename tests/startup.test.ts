@@ -16,8 +16,11 @@ const baseEnv = (dataDir: string) => ({ DATA_DIR: dataDir, PORT: "0", QUESTIONS_
 
 async function startAndStop(dataDir: string) {
   const app = startApp(baseEnv(dataDir));
-  const line = await app.waitForLine((l) => l.includes("Cohort Coach started"));
+  const [line, room] = await Promise.all([app.waitForLine((l) => l.includes("Cohort Coach started")), app.waitForLine((l) => l.includes("Practice room: open"))]);
   const started = JSON.parse(line) as { port: number; slack: string; discord: string; questions: { added: number } };
+  // Without credentials the practice room is served, on loopback, at the address the log names.
+  expect(JSON.parse(room)).toMatchObject({ practiceRoom: `http://127.0.0.1:${started.port}/` });
+  expect((await fetch(`http://127.0.0.1:${started.port}/`)).status).toBe(200);
   const health = await fetch(`http://127.0.0.1:${started.port}/healthz`);
   const stoppingAt = Date.now();
   app.child.kill("SIGINT");
@@ -112,6 +115,9 @@ describe("npm start", { timeout: 3 * START_TIMEOUT_MS }, () => {
       const failing = slashCommandPayload({ text: "pause", channel_id: "C0START", user_id: "U0NEWCOMER", response_url: slack.responseUrl() });
       expect((await postToBolt(url, signingSecret, "command", failing)).status).toBe(200);
       await vi.waitFor(() => expect(app.output()).toContain("slack handler failed"), { timeout: 10_000 });
+      // With credentials the practice room is off: the root is not a page, and no line points at it.
+      expect((await fetch(`http://127.0.0.1:${started.port}/`)).status).toBe(404);
+      expect(app.output()).not.toContain("Practice room");
 
       app.child.kill("SIGINT");
       expect((await app.exit()).code).toBe(0);

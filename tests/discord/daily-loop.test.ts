@@ -318,6 +318,16 @@ describe.each(testDatabases())("Discord daily loop on $name", (target) => {
     const shared = await answerOf(press(m1, share.customId, boardId, h.channelId));
     expect(shared.ephemeral).toBe(false);
     expect(embedText(shared.data)).not.toContain("You: Rank");
+    expect(embedText(shared.data)).not.toContain("/c/");
+
+    // The private reply links to the cohort's page; only an admin can replace that link, which retires the old one.
+    const pageLink = /http:\/\/127\.0\.0\.1:\d+\/c\/([\w-]+)\?v=[\w-]+/;
+    const oldToken = embedText(reply.data).match(pageLink)![1]!;
+    expect(String((await answerOf(coach(m1, "rotate", {}, "link"))).data?.content)).toContain("Only this cohort's admins");
+    const newToken = String((await answerOf(coach(h.adminId, "rotate", {}, "link"))).data?.content).match(pageLink)![1]!;
+    expect(newToken).not.toBe(oldToken);
+    await expect(h.coach.cohortPage(oldToken, undefined, "week")).rejects.toMatchObject({ code: "unknown-link" });
+    expect(String((await answerOf(coach(m1, "show", {}, "link"))).data?.content)).toContain(`/c/${newToken}?v=`);
     expect(h.fake.messages(h.channelId).some((m) => embedText(m).includes("Leaderboard"))).toBe(true);
   });
 

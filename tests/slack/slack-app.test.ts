@@ -436,6 +436,15 @@ describe.each(testDatabases())("Slack app end to end over HTTP on $name", (targe
     expect(readable(posted.args)).toMatch(/1\. \*(bob|cara|dan)\*: \d+ pts/);
     expect(readable(posted.args).match(/<@U0[A-Z]+>/g)).toEqual(["<@U0BOB>"]);
     expect(readable(await drive.command(BOB, "leaderboard fortnight"))).toContain("is not a leaderboard period");
+    // The reply links to the cohort's page; only an admin can replace that link, which retires the old one.
+    const pageLink = /http:\/\/127\.0\.0\.1:\d+\/c\/([\w-]+)\?v=[\w-]+/;
+    const oldToken = readable(board).match(pageLink)![1]!;
+    expect(readable(await drive.command(BOB, "link rotate"))).toContain("Only this cohort's admins");
+    const rotated = readable(await drive.command(ADMIN, "link rotate"));
+    const newToken = rotated.match(pageLink)![1]!;
+    expect(newToken).not.toBe(oldToken);
+    await expect(h.coach.cohortPage(oldToken, undefined, "week")).rejects.toMatchObject({ code: "unknown-link" });
+    expect(readable(await drive.command(BOB, "link"))).toContain(`/c/${newToken}?v=`);
     expect(readable(await drive.command(BOB, "me"))).toContain("Your stats");
   });
 
