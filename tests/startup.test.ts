@@ -53,7 +53,8 @@ describe("npm start", { timeout: 3 * START_TIMEOUT_MS }, () => {
     expect(second.health.status).toBe(200);
     expect(second.started.questions.added).toBe(0);
     expect(second.exit.code).toBe(0);
-  });
+    // Two cold starts of the embedded database; generous for a shared two-core machine.
+  }, 120_000);
 
   it.each([
     ["DATABASE_URL", { DATABASE_URL: "not-a-url" }],
