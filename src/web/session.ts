@@ -12,12 +12,17 @@ const YEAR_S = 365 * 24 * 3600;
  */
 export class Sessions {
   private readonly secret = randomBytes(32);
+  /** One id per request even on a first visit, when the page asks for it more than once. */
+  private readonly issued = new WeakMap<Request, string>();
 
   /** The caller's session id, issuing a cookie on the first visit. */
   id(c: Context): string {
     const existing = getCookie(c, COOKIE);
     if (existing && /^[A-Za-z0-9_-]{22}$/.test(existing)) return existing;
+    const already = this.issued.get(c.req.raw);
+    if (already) return already;
     const fresh = randomBytes(16).toString("base64url");
+    this.issued.set(c.req.raw, fresh);
     setCookie(c, COOKIE, fresh, { httpOnly: true, sameSite: "Lax", path: "/", maxAge: YEAR_S });
     return fresh;
   }

@@ -153,7 +153,9 @@ describe("practice room in a real browser", { timeout: 90_000 }, () => {
 
   it("can be used with the keyboard alone: tab to the answer, type, send, and rate", async () => {
     const page = await web.newPage({ width: 390, height: 844 });
+    // A first visit straight to the question page: the answer must go to the question shown.
     await page.goto(`${web.baseUrl}/practice?track=${TRACK}`);
+    const asked = await page.locator(".prompt").first().textContent();
     let focused = "";
     for (let i = 0; i < 12 && focused !== "answer"; i++) {
       await page.keyboard.press("Tab");
@@ -165,6 +167,7 @@ describe("practice room in a real browser", { timeout: 90_000 }, () => {
     expect(await page.evaluate<string>("document.activeElement?.textContent")).toBe("Check my answer");
     await page.keyboard.press("Enter");
     await expect.poll(() => page.locator("h1").textContent()).toBe("Your answer");
+    expect(await page.locator(".prompt").first().textContent()).toBe(asked);
 
     // Radio groups: Tab enters a group, arrow keys pick the score, Space selects.
     const groups = await page.locator("fieldset").count();
