@@ -31,7 +31,8 @@ describe("cohort pages in a real browser", { timeout: 90_000 }, () => {
   beforeEach(async () => {
     // The handler holds the engine of this test, so it is made per test; the server is cheap.
     await server?.close();
-    server = await startHttpServer({ port: 0, host: "127.0.0.1", routes: [], fallback: createWebHandler({ coach: engine.coach, practiceRoom: false, log: createLogger("silent") }), log: createLogger("silent") });
+    server = await startHttpServer({ port: 0, host: "127.0.0.1", routes: [], log: createLogger("silent") });
+    server.mountFallback(createWebHandler({ coach: engine.coach, practiceRoom: false, log: createLogger("silent") }));
     base = `http://127.0.0.1:${server.port}`;
   });
   afterAll(() => server?.close());
