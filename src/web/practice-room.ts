@@ -1,6 +1,7 @@
 import type { Context, Hono } from "hono";
 import { html } from "hono/html";
 import type { Coach } from "../core/coach.ts";
+import { checkVerdict, quote } from "../core/answers/check-answer.ts";
 import { isCoachingError } from "../core/errors.ts";
 import type { AnswerCheck } from "../core/messages.ts";
 import type { AttemptView } from "../core/practice/practice.ts";
@@ -235,21 +236,23 @@ function questionHeader(question: Question): Html {
 <div class="card"><p class="prompt">${question.prompt}</p>${question.hint ? html`<p class="meta">Hint: ${question.hint}</p>` : ""}</div>`;
 }
 
-/** Every cue of the rubric, grouped by criterion: what the answer shows and what it misses, with how to add it. */
+/**
+ * The instant check as the core returns it: a verdict when the answer is off the question
+ * or only a list; otherwise per criterion the cues shown (quoting the sentence that shows
+ * each), those that count against, and those worth adding.
+ */
 function checkSection(title: string, check: AnswerCheck): Html {
-  const all = [...check.shown, ...check.missing];
+  const verdict = checkVerdict(check);
+  if (verdict) return html`<h2>${title}</h2><p class="message error">${verdict}</p>`;
+  const all = [...check.shown, ...check.against, ...check.missing];
   const criteria = [...new Map(all.map((s) => [s.criterionId, s.criterionLabel])).entries()];
   return html`<h2>${title}</h2>
 <p class="meta">A nudge, not a score: which observable cues of the rubric your answer shows.</p>
 ${criteria.map(
   ([id, label]) => html`<h3>${label}</h3><ul>
-${all
-  .filter((s) => s.criterionId === id)
-  .map((s) =>
-    s.present
-      ? html`<li class="shown"><span aria-hidden="true">✓</span> <strong>Shows:</strong> ${s.label}</li>`
-      : html`<li class="missing"><span aria-hidden="true">✗</span> <strong>Missing:</strong> ${s.label}. ${s.missing}</li>`,
-  )}
+${check.shown.filter((s) => s.criterionId === id).map((s) => html`<li class="shown"><span aria-hidden="true">✓</span> <strong>Shows:</strong> ${s.label}${s.evidence ? html`<blockquote>${quote(s.evidence)}</blockquote>` : ""}</li>`)}
+${check.against.filter((s) => s.criterionId === id).map((s) => html`<li class="missing"><span aria-hidden="true">!</span> <strong>Counts against:</strong> ${s.missing}${s.evidence ? html`<blockquote>${quote(s.evidence)}</blockquote>` : ""}</li>`)}
+${check.missing.filter((s) => s.criterionId === id).map((s) => html`<li class="missing"><span aria-hidden="true">✗</span> <strong>Worth adding:</strong> ${s.missing}</li>`)}
 </ul>`,
 )}`;
 }

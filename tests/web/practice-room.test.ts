@@ -33,6 +33,10 @@ describe("practice room in a real browser", { timeout: 90_000 }, () => {
     await expect.poll(() => page.locator("h1").textContent()).toBe("Your answer");
     await expect.poll(() => page.getByRole("heading", { name: "Instant check" }).count()).toBe(1);
     expect(await page.locator("li.shown, li.missing").count()).toBeGreaterThan(0);
+    // Each cue shown quotes the sentence of the answer that shows it.
+    const quotes = await page.locator("li.shown blockquote").allTextContents();
+    expect(quotes.length).toBeGreaterThan(0);
+    for (const q of quotes) expect(ANSWER).toContain(q.replace(/^"|"$/g, "").replace(/…$/, ""));
     expect(await page.getByRole("heading", { name: "A strong answer covers" }).count()).toBe(1);
     expect(await page.locator("ol > li").count()).toBeGreaterThan(0);
 

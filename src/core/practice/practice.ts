@@ -96,7 +96,7 @@ export async function attemptView(deps: CoachDeps, attemptId: number, userRef: s
   return {
     attempt,
     question,
-    check: attempt.body === null ? undefined : checkAnswer(question.rubric, attempt.body),
+    check: attempt.body === null ? undefined : checkAnswer(question, attempt.body),
     followUp: followUp ? { question: followUp, answer: followUpAnswer, check: followUpAnswer === undefined ? undefined : checkFollowUp(question, followUpAnswer) } : undefined,
   };
 }
