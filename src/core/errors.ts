@@ -28,7 +28,6 @@ export type CoachingErrorCode =
   | "unknown-drill"
   | "bad-text"
   | "not-recorded"
-
   | "unknown-link";
 
 export class CoachingError extends Error {

@@ -126,8 +126,7 @@ export class DrizzleCohortRepository implements CohortRepository {
   }
 
   async findByPageToken(token: string) {
-    const [row] = await this.db.select().from(cohorts).where(eq(cohorts.pageToken, token));
-    return row ? this.toCohort(row) : undefined;
+    return this.selectOne(eq(cohorts.pageToken, token));
   }
 
   async startSeason(id: number) {
