@@ -86,7 +86,7 @@ writeFileSync(
   path.join(root, "bench/results/startup.md"),
   `# Start-up (embedded PGlite, \`node --import tsx src/main.ts\`)
 
-Measured ${when} with \`npx tsx bench/startup.ts ${runs}\` on the shared 2-core machine (other test suites running). 1-minute load average ${load} (2 cores). Median of ${runs} runs; ready = the started line and /healthz 200; idle = RSS ${IDLE_MS / 1000} s after ready.
+Measured ${when} with \`npx tsx bench/startup.ts ${runs}\` on the shared 2-core machine. 1-minute load average ${load} (2 cores). Median of ${runs} runs; ready = the started line and /healthz 200; idle = RSS ${IDLE_MS / 1000} s after ready.
 
 | figure | median | range | goal | |
 |---|---:|---:|---:|---|
