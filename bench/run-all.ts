@@ -3,6 +3,8 @@
  * to bench/results/*.json into bench/results.json and bench/RESULTS.md, and exits
  * non-zero when any goal is missed. PostgreSQL figures need BENCH_DATABASE_URL.
  * bench/scoring.ts (scoring quality) runs when present; its scoring.json is included.
+ * `npm run bench -- --collect` runs nothing and re-gathers what each bench last wrote, so
+ * one bench re-run on its own (e.g. `npx tsx bench/fanout.ts`) updates RESULTS.md.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -11,9 +13,10 @@ import { resultsDir, type Figure } from "./figures.ts";
 
 const benchDir = import.meta.dirname;
 const benches = ["query-counts", "tick", "leaderboards", "fanout", "slack-ack", "memory", "scoring"].filter((name) => existsSync(path.join(benchDir, `${name}.ts`)));
+const collectOnly = process.argv.includes("--collect");
 const started = Date.now();
 const failures: string[] = [];
-for (const name of benches) {
+for (const name of collectOnly ? [] : benches) {
   rmSync(path.join(resultsDir, `${name}.json`), { force: true });
   const benchStarted = Date.now();
   console.log(`\n== ${name}`);
@@ -31,6 +34,7 @@ for (const name of new Set([...benches, "scoring"])) {
   for (const f of data.figures) rows.push({ ...(f as Figure), bench: name, unit: f.unit ?? "" });
 }
 const minutes = (Date.now() - started) / 60_000;
+if (collectOnly) for (const name of benches) if (!existsSync(path.join(resultsDir, `${name}.json`))) failures.push(`${name} has no results`);
 const allMet = rows.every((r) => r.met) && failures.length === 0;
 writeFileSync(
   path.join(benchDir, "results.json"),
@@ -40,7 +44,7 @@ const cell = (n: number | null | undefined) => (n === null || n === undefined ? 
 const md = [
   "# Benchmark results",
   "",
-  `Made by \`npm run bench\` (bench/run-all.ts) on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, Node ${process.version}, ${process.env.BENCH_DATABASE_URL ? "PGlite and PostgreSQL" : "PGlite only (BENCH_DATABASE_URL unset)"}, ${minutes.toFixed(1)} minutes in all. Each figure is the median of its runs with min and max; seeds and inputs are fixed. The machine is a shared 2-core box, so absolute times carry its load.`,
+  `${collectOnly ? "Gathered by `npm run bench -- --collect` (bench/run-all.ts) from each bench's last run" : "Made by `npm run bench` (bench/run-all.ts)"} on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, Node ${process.version}, ${process.env.BENCH_DATABASE_URL ? "PGlite and PostgreSQL" : "PGlite only (BENCH_DATABASE_URL unset)"}${collectOnly ? "" : `, ${minutes.toFixed(1)} minutes in all`}. Each figure is the median of its runs with min and max; seeds and inputs are fixed. The machine is a shared 2-core box, so absolute times carry its load.`,
   "",
   `Goals met: ${rows.filter((r) => r.met).length} of ${rows.length}.${failures.length ? ` Benches that failed: ${failures.join(", ")}.` : ""}`,
   "",
