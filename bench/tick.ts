@@ -41,23 +41,29 @@ async function seed(coach: Coach, database: Database, count: number, zones: read
     from cohorts, generate_series(1, ${count - 1}) as n where channel_id = 'C0'`);
 }
 
+/** A fresh database with `count` cohorts and an engine whose clock the bench moves. */
+async function seeded(open: (options: OpenOptions) => Promise<Database>, onQuery: () => void, count: number) {
+  const database = await open({ onQuery });
+  const repos = createRepositories(database.db);
+  const clock = { at: new Date("2026-10-29T12:00:00Z"), now() { return this.at; } };
+  await repos.questions.sync(bank, clock.now());
+  const messenger = new CountingMessenger();
+  const coach = new Coach({ repos, messenger, clock, log: { warn: () => {}, error: () => {} } }, { timeZone: "America/New_York", postTime: "09:00" });
+  await seed(coach, database, count, ["America/New_York"]);
+  return { database, coach, clock, messenger };
+}
+
 async function measure(label: string, open: (options: OpenOptions) => Promise<Database>): Promise<Figure[]> {
   let statements = 0;
   const figures: Figure[] = [];
   {
-    const database = await open({ onQuery: () => statements++ });
-    const repos = createRepositories(database.db);
-    let now = new Date("2026-10-29T12:00:00Z");
-    await repos.questions.sync(bank, now);
-    const messenger = new CountingMessenger();
-    const coach = new Coach({ repos, messenger, clock: { now: () => now }, log: { warn: () => {}, error: () => {} } }, { timeZone: "America/New_York", postTime: "09:00" });
-    await seed(coach, database, IDLE_COHORTS, ["America/New_York"]);
+    const { database, coach, clock } = await seeded(open, () => statements++, IDLE_COHORTS);
     await database.db.execute(sql`analyze`);
     // 08:30 in New York: every cohort's next check is 09:00, so every tick until then is idle.
     const times: number[] = [];
     const counts: number[] = [];
     for (let i = 0; i < IDLE_TICKS; i++) {
-      now = new Date(Date.parse("2026-10-29T12:30:00Z") + i * 1000);
+      clock.at = new Date(Date.parse("2026-10-29T12:30:00Z") + i * 1000);
       statements = 0;
       const started = performance.now();
       await coach.tick();
@@ -69,15 +75,9 @@ async function measure(label: string, open: (options: OpenOptions) => Promise<Da
     await database.close();
   }
   {
-    const database = await open({ onQuery: () => statements++ });
-    const repos = createRepositories(database.db);
-    let now = new Date("2026-10-29T12:00:00Z");
-    await repos.questions.sync(bank, now);
-    const messenger = new CountingMessenger();
-    const coach = new Coach({ repos, messenger, clock: { now: () => now }, log: { warn: () => {}, error: () => {} } }, { timeZone: "America/New_York", postTime: "09:00" });
-    await seed(coach, database, DUE_COHORTS, ["America/New_York"]);
+    const { database, coach, clock, messenger } = await seeded(open, () => statements++, DUE_COHORTS);
     await database.db.execute(sql`analyze`);
-    now = new Date("2026-10-29T13:00:00Z");
+    clock.at = new Date("2026-10-29T13:00:00Z");
     statements = 0;
     const started = performance.now();
     await coach.tick();
