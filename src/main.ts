@@ -113,6 +113,15 @@ async function main(): Promise<void> {
   // runner paces the day by events instead of waiting for wall-clock minutes.
   testClock?.onChange(() => void ticker.runNow().then(() => log.info({ at: clock.now().toISOString() }, "test clock: tick done")));
 
+  // Before the started line: whoever reads it may signal at once, and must find a clean stop.
+  installShutdown(log, async () => {
+    testClock?.stop();
+    await ticker.stop();
+    await Promise.all(adapters.map((adapter) => adapter.stop()));
+    await http.close();
+    await database.close();
+  });
+
   log.info(
     {
       port: http.port,
@@ -133,13 +142,6 @@ async function main(): Promise<void> {
     log.info({ practiceRoom: url }, `Practice room: open ${url} in your browser`);
   }
 
-  installShutdown(log, async () => {
-    testClock?.stop();
-    await ticker.stop();
-    await Promise.all(adapters.map((adapter) => adapter.stop()));
-    await http.close();
-    await database.close();
-  });
 }
 
 async function listen(port: number, host: string, routes: Parameters<typeof startHttpServer>[0]["routes"], log: Logger): Promise<HttpServer> {
