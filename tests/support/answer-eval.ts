@@ -5,7 +5,10 @@ import { z } from "zod";
 import { applicableCues, checkAnswer } from "../../src/core/answers/check-answer.ts";
 import type { AnswerCheck } from "../../src/core/messages.ts";
 import type { Question, QuestionBank } from "../../src/core/questions/types.ts";
-import { repoRoot } from "./process.ts";
+
+// Not imported from ./process.ts: that module registers vitest hooks, and the bench
+// (bench/check-answer.ts) loads this file outside vitest.
+const repoRoot = path.resolve(import.meta.dirname, "../..");
 
 /** The hand-labelled answers the check is measured on (see the file's header). */
 export const EVAL_FILE = path.join(repoRoot, "tests/fixtures/answer-eval/answers.yaml");
