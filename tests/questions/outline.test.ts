@@ -14,20 +14,6 @@ const outlineAsProse = (outline: readonly string[]) => outline.map((bullet) => (
  * so the test fails both when another question falls short and when one of these is fixed.
  */
 const KNOWN_GAPS = [
-  "cerner-pm-006",
-  "cerner-pm-018",
-  "cvs-mle-003",
-  "cvs-mle-004",
-  "cvs-mle-008",
-  "cvs-mle-015",
-  "cvs-mle-024",
-  "cvs-mle-055",
-  "cvs-pm-018",
-  "cvs-pm-030",
-  "cvs-pm-033",
-  "cvs-pm-036",
-  "humana-pm-008",
-  "humana-pm-028",
   "humana-pm-031",
   "humana-pm-033",
   "humana-pm-037",
