@@ -7,25 +7,6 @@ import { repoRoot } from "../support/process.ts";
 /** The outline's bullets read as sentences of one answer. */
 const outlineAsProse = (outline: readonly string[]) => outline.map((bullet) => (/[.!?]$/.test(bullet.trim()) ? bullet.trim() : `${bullet.trim()}.`)).join("\n");
 
-/**
- * Questions whose outline does not yet show 70% of its rubric's cues: their outlines are
- * third-person notes ("Uses first person for decisions") or fragments the check reads as a
- * term list, so they need rewriting as sentences of an answer, or cues of their own. Listed
- * so the test fails both when another question falls short and when one of these is fixed.
- */
-const KNOWN_GAPS = [
-  "humana-pm-031",
-  "humana-pm-033",
-  "humana-pm-037",
-  "humana-pm-038",
-  "oscar-pm-006",
-  "oscar-pm-007",
-  "oscar-pm-010",
-  "oscar-pm-011",
-  "oscar-pm-012",
-  "oscar-pm-038",
-];
-
 describe("every question's rubric fits the question", () => {
   const questions = loadQuestionBank(path.join(repoRoot, "questions")).tracks.flatMap((t) => t.questions);
 
@@ -38,7 +19,6 @@ describe("every question's rubric fits the question", () => {
       const why = !check.addressesQuestion ? " (not taken as addressing the question)" : check.readsAsList ? " (reads as a keyword list)" : "";
       return [`${q.id} (${q.rubric.id}): ${check.shown.length}/${cues}${why}; missing ${check.missing.map((m) => `${m.criterionId}: ${m.label}`).join(" | ")}`];
     });
-    expect(short.filter((line) => !KNOWN_GAPS.includes(line.split(" ")[0]!))).toEqual([]);
-    expect(KNOWN_GAPS.filter((id) => !short.some((line) => line.startsWith(`${id} `))), "fixed: remove from KNOWN_GAPS").toEqual([]);
+    expect(short).toEqual([]);
   });
 });
