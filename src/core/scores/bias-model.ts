@@ -9,6 +9,11 @@
 // the middle, count for what their grades actually say about the answer. The t likelihood, fitted
 // as a Gaussian scale mixture (each grade gets a weight w = (nu + 1) / (nu + tau r^2)), keeps a
 // few wild grades, such as a friend's 5, from dragging an answer or a reviewer's bias.
+// The reported score is then shrunk toward the fit's average answer by how little its grades
+// say (empirical Bayes: the spread of true scores is estimated from the same answers), so
+// that an answer graded by one careful reviewer and two who click 3 is not taken at the
+// careful reviewer's word alone. The reviewers' sums use the unshrunk estimates: shrunk ones
+// would make every reviewer look steeper than they are.
 // Fitted by mean-field coordinate ascent with closed-form updates, one block at a time.
 //
 // Everything a reviewer's update needs from their grades is a count and seven weighted sums (ReviewerStats). A close
@@ -76,6 +81,8 @@ export interface BiasModelOptions {
   readonly truePriorPrecision?: number;
   /** nu: degrees of freedom of the grade noise; Infinity gives Gaussian noise (plain PG1 residuals). */
   readonly robustness?: number;
+  /** Shrink each reported score toward the fit's average by its uncertainty (default true); false reports the unshrunk estimate. */
+  readonly shrinkage?: boolean;
   /** Each reviewer's sums from grades fitted before, keyed by reviewer id. */
   readonly history?: ReadonlyMap<string, ReviewerStats>;
 }
@@ -93,7 +100,7 @@ const CHUNK = 4096;
 
 const DEFAULTS = {
   // 1e-4 stops after 10-30 sweeps, and the scores then agree with a fit run to 1e-12 within
-  // 5e-4 (tested); the old 1e-10 ran the full 200 sweeps for nothing a member could see.
+  // 1e-3 (tested); the old 1e-10 ran the full 200 sweeps for nothing a member could see.
   iterations: 100,
   tolerance: 1e-5,
   // Bias prior sd 0.5 rubric points: a reviewer needs a few grades before a bias shows,
@@ -101,16 +108,24 @@ const DEFAULTS = {
   biasPriorPrecision: 4,
   // Scale prior sd 0.35: a couple of dozen grades are needed before a reviewer's scale moves far from 1.
   scalePriorPrecision: 8,
-  // Prior mean reliability 1 (noise sd 1 point), worth 2 * shape = 6 pseudo-grades, so a
-  // reviewer whose few grades happen to agree is not treated as infallible.
+  // Prior mean reliability 2 (noise sd 0.7 points, about what a careful reviewer's button
+  // rounding and judgement add up to), worth 2 * shape = 6 pseudo-grades, so a reviewer whose
+  // few grades happen to agree is not treated as infallible. A prior of 1 made every reviewer
+  // look noisier than they are for the first couple of weeks, so the shrinkage below
+  // over-shrank and the t weights hardly told a wild grade from an ordinary one.
   reliabilityPriorShape: 3,
-  reliabilityPriorRate: 3,
+  reliabilityPriorRate: 1.5,
   // Nearly flat: an answer's estimate should come from its grades, not from the cohort
   // average, so that unbiased reviewers reproduce the plain mean.
   truePriorPrecision: 0.01,
   // t with 4 degrees of freedom: grades within two noise sds keep most of their weight.
   robustness: 6,
 } as const;
+
+/** The spread of true scores assumed before any answer is seen (variance, rubric points squared), and its weight in answers. */
+const SPREAD_PRIOR = 1;
+const SPREAD_PRIOR_ANSWERS = 5;
+const SPREAD_ITERATIONS = 50;
 
 export const EMPTY_STATS: ReviewerStats = { count: 0, weight: 0, wx: 0, wxx: 0, wv: 0, wy: 0, wxy: 0, wyy: 0 };
 
@@ -169,6 +184,7 @@ function* fitting(grades: readonly Grade[], options: BiasModelOptions): Generato
   const beta0 = positive("reliabilityPriorRate", options.reliabilityPriorRate ?? DEFAULTS.reliabilityPriorRate);
   const gamma0 = positive("truePriorPrecision", options.truePriorPrecision ?? DEFAULTS.truePriorPrecision);
   const nu = positive("robustness", options.robustness ?? DEFAULTS.robustness);
+  const shrinkage = options.shrinkage ?? true;
   const history = options.history ?? new Map<string, ReviewerStats>();
 
   const n = grades.length;
@@ -359,7 +375,8 @@ function* fitting(grades: readonly Grade[], options: BiasModelOptions): Generato
   // Final answer estimates under the final reviewer parameters, and the sums they imply.
   answerStep();
 
-  const answers = new Map<string, AnswerEstimate>();
+  const noiseVar = new Float64Array(A);
+  let centre = 0;
   for (let u = 0; u < A; u++) {
     if (u % CHUNK === CHUNK - 1) yield;
     // The reported spread also counts each reviewer's bias uncertainty, which the factorised
@@ -370,11 +387,39 @@ function* fitting(grades: readonly Grade[], options: BiasModelOptions): Generato
       const k = at(scale, v);
       precision += (k * k) / (1 / (at(tau, v) * at(weight, g)) + at(biasVar, v));
     }
+    noiseVar[u] = 1 / precision;
+    centre += at(xMean, u) / A;
+  }
+
+  // Empirical Bayes: true scores ~ N(centre, spread), each estimate = truth + noise of variance
+  // noiseVar. EM for the spread, rather than the moment estimate var(x) - mean(noiseVar): an
+  // answer whose grades say almost nothing (all its reviewers click 3) has a huge noiseVar that
+  // would swamp the mean and leave no spread at all; in EM it just counts as uninformative.
+  let spread = SPREAD_PRIOR;
+  if (shrinkage) {
+    for (let it = 0; it < SPREAD_ITERATIONS; it++) {
+      let sum = SPREAD_PRIOR_ANSWERS * SPREAD_PRIOR;
+      for (let u = 0; u < A; u++) {
+        if (u % CHUNK === CHUNK - 1) yield;
+        const f = spread / (spread + at(noiseVar, u));
+        sum += f * f * (at(xMean, u) - centre) ** 2 + f * at(noiseVar, u);
+      }
+      const next = sum / (SPREAD_PRIOR_ANSWERS + A);
+      const moved = Math.abs(next - spread);
+      spread = next;
+      if (moved < 1e-6) break;
+    }
+  }
+
+  const answers = new Map<string, AnswerEstimate>();
+  for (let u = 0; u < A; u++) {
+    if (u % CHUNK === CHUNK - 1) yield;
+    const f = shrinkage ? spread / (spread + at(noiseVar, u)) : 1;
     const answerId = answerIds[u] as string;
     answers.set(answerId, {
       answerId,
-      score: Math.min(MAX_SCORE, Math.max(MIN_SCORE, MIDDLE + at(xMean, u))),
-      uncertainty: Math.sqrt(1 / precision),
+      score: Math.min(MAX_SCORE, Math.max(MIN_SCORE, MIDDLE + centre + f * (at(xMean, u) - centre))),
+      uncertainty: Math.sqrt(f * at(noiseVar, u)),
       plainMean: at(plainMean, u),
       gradeCount: at(answerStart, u + 1) - at(answerStart, u),
     });

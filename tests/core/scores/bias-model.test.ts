@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mulberry32 } from "../../../bench/synthetic-reviews.ts";
+import { syntheticCohort as benchCohort, mulberry32 } from "../../../bench/synthetic-reviews.ts";
 import { fitBiasModel, type BiasModelFit, type Grade } from "../../../src/core/scores/bias-model.ts";
 
 function gaussian(random: () => number): number {
@@ -91,17 +91,19 @@ describe("fitBiasModel", () => {
     expect(fit.reviewers.size).toBe(0);
   });
 
-  it("stays close to the plain mean when nobody is biased", () => {
+  it("stays close to the plain mean when nobody is biased, before shrinking toward the cohort", () => {
     const fairOnly = Array.from({ length: 12 }, (_, i) => ({ id: `r${i}`, bias: 0, noiseSd: 0.5 }));
     const { grades, truth } = syntheticCohort(7, fairOnly);
-    const fit = fitBiasModel(grades);
+    const fit = fitBiasModel(grades, { shrinkage: false });
     const estimates = [...fit.answers.values()];
 
     expect(estimates).toHaveLength(truth.size);
     // Sampling noise leaves small fitted biases, so allow a little drift per answer but none on average.
     const gaps = estimates.map((e) => Math.abs(e.score - e.plainMean));
     expect(gaps.reduce((a, b) => a + b, 0) / gaps.length).toBeLessThan(0.08);
-    expect(Math.max(...gaps)).toBeLessThan(0.3);
+    // 0.4, not 0.3, since reviewers start out assumed careful (reliability prior mean 2): the
+    // sampling noise in who looks reliable moves a single answer a little further.
+    expect(Math.max(...gaps)).toBeLessThan(0.4);
     for (const estimate of fit.reviewers.values()) {
       expect(Math.abs(estimate.bias)).toBeLessThan(0.3);
     }
@@ -110,16 +112,25 @@ describe("fitBiasModel", () => {
     const model = rmse(ids, truth, (id) => answer(fit, id).score);
     const plain = rmse(ids, truth, (id) => answer(fit, id).plainMean);
     expect(model).toBeLessThan(1.1 * plain);
+    // Shrinking toward the cohort assumes bell-shaped true scores; these are uniform over 1-5,
+    // the case where it costs most (0.33 against 0.29 here; it gains 5-10% on the bench's cohorts).
+    const shrunk = fitBiasModel(grades);
+    expect(rmse(ids, truth, (id) => answer(shrunk, id).score)).toBeLessThan(1.15 * plain);
   });
 
-  it("counts a single grade from a new reviewer like the plain mean", () => {
+  it("counts a single grade from a new reviewer like the plain mean, then shrinks it toward the cohort", () => {
     const { grades } = syntheticCohort(11, mixedCohort);
-    const fit = fitBiasModel([...grades, { answerId: "today", reviewerId: "newcomer", score: 5 }]);
+    const withNewcomer = [...grades, { answerId: "today", reviewerId: "newcomer", score: 5 }];
+    const fit = fitBiasModel(withNewcomer);
 
     const today = answer(fit, "today");
     expect(today.plainMean).toBe(5);
     expect(today.gradeCount).toBe(1);
-    expect(Math.abs(today.score - 5)).toBeLessThan(0.05);
+    expect(Math.abs(answer(fitBiasModel(withNewcomer, { shrinkage: false }), "today").score - 5)).toBeLessThan(0.05);
+    // One unknown reviewer's 5 is evidence of a good answer, not proof of a perfect one.
+    const average = [...fit.answers.values()].reduce((sum, a) => sum + a.plainMean, 0) / fit.answers.size;
+    expect(today.score).toBeGreaterThan(average + 0.5 * (5 - average));
+    expect(today.score).toBeLessThan(4.9);
     const newcomer = reviewer(fit, "newcomer");
     expect(newcomer.gradeCount).toBe(1);
     expect(Math.abs(newcomer.bias)).toBeLessThan(0.05);
@@ -200,5 +211,40 @@ describe("fitBiasModel", () => {
     expect(() => fitBiasModel([{ answerId: "a", reviewerId: "r", score: Number.NaN }])).toThrow(RangeError);
     expect(() => fitBiasModel([], { iterations: 0 })).toThrow(RangeError);
     expect(() => fitBiasModel([], { biasPriorPrecision: -1 })).toThrow(RangeError);
+  });
+});
+
+describe("shrinking scores toward the cohort by how little their grades say", () => {
+  const cohort = benchCohort("always-3", 60, 10, 9);
+  const grades = cohort.days.flatMap((d) => d.grades).map((g) => ({ answerId: String(g.answerId), reviewerId: g.reviewerRef, score: g.score }));
+  const truth = new Map(cohort.days.flatMap((d) => [...d.answers].map(([id, a]) => [String(id), a.truth] as const)));
+  const clickers = new Set(cohort.members.filter((m) => m.kind === "always-3").map((m) => m.ref));
+  const shrunk = fitBiasModel(grades);
+  const unshrunk = fitBiasModel(grades, { shrinkage: false });
+  const ids = [...truth.keys()];
+
+  it("moves answers graded mostly by 3-clickers toward the average more than answers graded by careful reviewers", () => {
+    const clickerGrades = (id: string) => grades.filter((g) => g.answerId === id && clickers.has(g.reviewerId)).length;
+    const centre = ids.reduce((sum, id) => sum + answer(unshrunk, id).score, 0) / ids.length;
+    // How much of its distance from the average each answer keeps.
+    const kept = (id: string) => (answer(shrunk, id).score - centre) / (answer(unshrunk, id).score - centre);
+    const meanKept = (group: string[]) => group.reduce((sum, id) => sum + kept(id), 0) / group.length;
+    const far = ids.filter((id) => Math.abs(answer(unshrunk, id).score - centre) > 0.5);
+    const mostlyClickers = far.filter((id) => clickerGrades(id) >= 2);
+    const noClickers = far.filter((id) => clickerGrades(id) === 0);
+    expect(mostlyClickers.length).toBeGreaterThan(10);
+    expect(noClickers.length).toBeGreaterThan(10);
+    expect(meanKept(mostlyClickers)).toBeLessThan(meanKept(noClickers) - 0.1);
+    expect(meanKept(noClickers)).toBeGreaterThan(0.8);
+    // Shrunk scores are less certain than nothing but more certain than unshrunk ones.
+    for (const id of ids) expect(answer(shrunk, id).uncertainty).toBeLessThanOrEqual(answer(unshrunk, id).uncertainty + 1e-12);
+  });
+
+  it("lands closer to the true scores than the unshrunk estimates, most of all where 3-clickers graded", () => {
+    const mostlyClickers = ids.filter((id) => grades.filter((g) => g.answerId === id && clickers.has(g.reviewerId)).length >= 2);
+    const withShrinkage = rmse(ids, truth, (id) => answer(shrunk, id).score);
+    const without = rmse(ids, truth, (id) => answer(unshrunk, id).score);
+    expect(withShrinkage).toBeLessThan(0.97 * without);
+    expect(rmse(mostlyClickers, truth, (id) => answer(shrunk, id).score)).toBeLessThan(0.95 * rmse(mostlyClickers, truth, (id) => answer(unshrunk, id).score));
   });
 });

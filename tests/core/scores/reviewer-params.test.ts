@@ -66,12 +66,15 @@ describe("scoring at close from stored reviewer parameters", () => {
 describe("fitBiasModel convergence and pacing", () => {
   const grades = asModelGrades(syntheticCohort("mixed", 200, 10, 77).days.flatMap((d) => d.grades));
 
-  it("stops early yet agrees with a fit run to 1e-12 within 5e-4", () => {
+  // 1e-3 points, a tenth of the smallest step a member is shown (0.01, in the export): with reviewers assumed more
+  // careful by default (reliability prior mean 2), the 3-clickers' scales creep toward 0 for
+  // longer than the 100-sweep cap allows here (5e-4 held with a prior mean of 1).
+  it("stops early yet agrees with a fit run to 1e-12 within 1e-3", () => {
     const quick = fitBiasModel(grades);
     const tight = fitBiasModel(grades, { tolerance: 1e-12, iterations: 5000 });
     let worst = 0;
     for (const [id, estimate] of tight.answers) worst = Math.max(worst, Math.abs(estimate.score - quick.answers.get(id)!.score));
-    expect(worst).toBeLessThan(5e-4);
+    expect(worst).toBeLessThan(1e-3);
   });
 
   it("gives the event loop back while fitting and returns the same fit", async () => {
