@@ -146,7 +146,8 @@ describe.each(testDatabases())("the daily loop on $name", (target) => {
     const feedback = day2Sent.filter((s) => s.message.kind === "feedback");
     expect(feedback.map((f) => (f.to.kind === "user" ? f.to.userRef : "")).sort()).toEqual(["slack:T1:U1", "slack:T1:U2", "slack:T1:U3", "slack:T1:U4", "slack:T1:U6"]);
     const u1Feedback = feedback.find((f) => f.to.kind === "user" && f.to.userRef === "slack:T1:U1")!.message as Extract<CoachMessage, { kind: "feedback" }>;
-    for (const c of u1Feedback.feedback.criteria) expect(c.score).toBeCloseTo(5, 1);
+    // Three 5s on a cohort's first day are strong evidence, not proof: the score is shrunk a little toward the day's average.
+    for (const c of u1Feedback.feedback.criteria) expect(c.score).toBeGreaterThan(4.5);
     expect(u1Feedback.feedback.outline.length).toBeGreaterThanOrEqual(4);
     const day2 = (day2Sent.find((s) => s.message.kind === "prompt")!.message as Extract<CoachMessage, { kind: "prompt" }>).promptId;
 
@@ -209,10 +210,12 @@ describe.each(testDatabases())("the daily loop on $name", (target) => {
       }
     }
     const expected = (n: number) => answersKept[n]! * 10 + streakBonus[n]! + 5 * (reviewsDone.get(`slack:T1:U${n}`) ?? 0) + quality(n);
+    // Corrected scores are shrunk a little toward each day's average (three unanimous grades are
+    // strong evidence, not proof), so an answer's quality points may miss 2 x the grade by one.
+    const near = (points: number, n: number) => Math.abs(points - expected(n)) <= answersKept[n]!;
     const board = await coach.leaderboard(slackCohort, "slack:T1:U6", "all");
-    expect(board.top.map((r) => [r.displayName, r.points])).toEqual(
-      [1, 2, 3, 4, 5, 6].map((n) => [`Member ${n}`, expected(n)]).sort((a, b) => (b[1] as number) - (a[1] as number) || String(a[0]).localeCompare(String(b[0]))),
-    );
+    expect(board.top.map((r) => r.displayName).sort()).toEqual([1, 2, 3, 4, 5, 6].map((n) => `Member ${n}`));
+    for (const n of [1, 2, 3, 4, 5, 6]) expect(near(board.top.find((r) => r.displayName === `Member ${n}`)!.points, n)).toBe(true);
     expect(board.me?.userRef).toBe("slack:T1:U6");
     expect(board.quality[0]?.displayName).toBe("Member 1");
 
@@ -227,7 +230,7 @@ describe.each(testDatabases())("the daily loop on $name", (target) => {
     expect(after.top.map((r) => r.displayName)).not.toContain("Member 6");
     for (const n of [1, 2, 3, 4, 5]) {
       const row = after.top.find((r) => r.displayName === `Member ${n}`)!;
-      expect(row.points).toBe(expected(n));
+      expect(near(row.points, n)).toBe(true);
     }
     expect(await repos.answers.forUser("slack:T1:U6")).toEqual([]);
     expect(await repos.reviews.forReviewer("slack:T1:U6")).toEqual([]);
