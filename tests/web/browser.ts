@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -8,12 +8,19 @@ import { repoRoot, startApp, type RunningApp } from "../support/process.ts";
 /** Screenshots land here; the folder is gitignored. */
 export const screenshotDir = path.join(repoRoot, "test-results", "screenshots");
 
-export const launchChromium = () =>
-  chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export const launchChromium = () => {
+  // playwright-core's own message suggests downloading a browser, which this machine cannot do.
+  if (!existsSync(chromiumPath)) {
+    throw new Error(`The browser tests need Chromium at ${chromiumPath}: install Debian's "chromium" package (.ci/run does) or set CHROMIUM_PATH.`);
+  }
+  return chromium.launch({
+    executablePath: chromiumPath,
     headless: true,
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run", "--disable-component-update", "--disable-sync"],
   });
+};
 
 export interface WebUnderTest {
   app: RunningApp;
