@@ -58,6 +58,12 @@ const envSchema = z
     PRACTICE_ROOM: optional(z.enum(["on", "off"], "expected on or off")),
     HOST: optional(z.union([z.ipv4(), z.ipv6()], "expected an IP address to listen on, such as 127.0.0.1 or 0.0.0.0")),
     PUBLIC_URL: optional(httpUrl),
+    AI_BASE_URL: optional(httpUrl),
+    AI_MODEL: optional(z.string().trim().min(1)),
+    AI_API_KEY: optional(z.string()),
+    AI_TIMEOUT_MS: withDefault(z.coerce.number().int().min(100).max(600_000), "20000"),
+    AI_CALLS_PER_MINUTE: withDefault(z.coerce.number().int().min(1).max(10_000), "20"),
+    AI_DAILY_CAP_PER_COHORT: withDefault(z.coerce.number().int().min(1).max(1_000_000), "200"),
   })
   .superRefine((env, ctx) => {
     if (env.COACH_TEST_CLOCK_FILE && env.NODE_ENV !== "test") {
@@ -87,6 +93,12 @@ const envSchema = z
     if (outOfRange?.length) {
       ctx.addIssue({ code: "custom", path: ["DISCORD_SHARD_IDS"], message: `shard ids must be below DISCORD_SHARD_COUNT (${env.DISCORD_SHARD_COUNT}); got ${outOfRange.join(", ")}` });
     }
+    if (env.AI_BASE_URL && !env.AI_MODEL) {
+      ctx.addIssue({ code: "custom", path: ["AI_MODEL"], message: "required when AI_BASE_URL is set (the model name the endpoint serves, e.g. gpt-4o-mini or llama3.1)" });
+    }
+    if (!env.AI_BASE_URL && (env.AI_MODEL || env.AI_API_KEY)) {
+      ctx.addIssue({ code: "custom", path: ["AI_BASE_URL"], message: "required when AI_MODEL or AI_API_KEY is set (leave every AI_ variable unset to keep the AI reviewer off)" });
+    }
     if (env.DISCORD_APPLICATION_ID && !env.DISCORD_TOKEN) {
       ctx.addIssue({ code: "custom", path: ["DISCORD_TOKEN"], message: "required when DISCORD_APPLICATION_ID is set" });
     }
@@ -115,6 +127,21 @@ export interface DiscordConfig {
   readonly sharding?: { readonly count: number; readonly ids: readonly number[] };
 }
 
+/** The optional AI reviewer (issue 15): any OpenAI-compatible chat-completions endpoint. */
+export interface AiConfig {
+  /** e.g. https://api.openai.com/v1, or http://127.0.0.1:11434/v1 for Ollama. */
+  readonly baseUrl: string;
+  readonly model: string;
+  /** Secret: sent only as the bearer token, never logged. Local servers usually need none. */
+  readonly apiKey: string | undefined;
+  /** Per call to the endpoint. */
+  readonly timeoutMs: number;
+  /** Calls to the endpoint in any sliding minute, across all cohorts of this process. */
+  readonly callsPerMinute: number;
+  /** AI reviews per cohort per day; enforced by the daily loop, not by the client. */
+  readonly dailyCapPerCohort: number;
+}
+
 export interface Config {
   readonly database: { readonly kind: "postgres"; readonly url: string } | { readonly kind: "pglite"; readonly dataDir: string };
   readonly port: number;
@@ -135,6 +162,8 @@ export interface Config {
     /** Base of the cohort page links the bots hand out, without a trailing slash. */
     readonly publicUrl: string;
   };
+  /** Undefined (the default) keeps the AI reviewer off: nothing is sent anywhere. */
+  readonly ai: AiConfig | undefined;
 }
 
 export class ConfigError extends Error {
@@ -190,6 +219,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       host: env.HOST ?? (practiceRoom ? "127.0.0.1" : "0.0.0.0"),
       publicUrl: (env.PUBLIC_URL ?? `http://127.0.0.1:${env.PORT}`).replace(/\/+$/, ""),
     },
+    ai:
+      env.AI_BASE_URL && env.AI_MODEL
+        ? {
+            baseUrl: env.AI_BASE_URL,
+            model: env.AI_MODEL,
+            apiKey: env.AI_API_KEY,
+            timeoutMs: env.AI_TIMEOUT_MS,
+            callsPerMinute: env.AI_CALLS_PER_MINUTE,
+            dailyCapPerCohort: env.AI_DAILY_CAP_PER_COHORT,
+          }
+        : undefined,
   };
 }
 
