@@ -83,6 +83,12 @@ async function main(): Promise<void> {
   });
   readiness.ping = database.ping;
 
+  // Off unless AI_BASE_URL is set: then the openai SDK is not even loaded and nothing can leave the process.
+  // The engine takes the reviewer from here (issue 15) through the core's AiReviewer port.
+  const aiReviewer = config.ai
+    ? (await import("./ai/openai-reviewer.ts")).createAiReviewer(config.ai, { clock, logger: log.child({ component: "ai" }) })
+    : undefined;
+
   const messenger = new MessengerRouter();
   const coach = new Coach({ repos, messenger, clock, log }, config.defaults, config.web.publicUrl);
   observeCoach(coach, metrics);
@@ -131,6 +137,8 @@ async function main(): Promise<void> {
       questions: sync,
       slack: config.slack ? `enabled (${config.slack.mode.kind} mode)` : "disabled: set SLACK_BOT_TOKEN with SLACK_APP_TOKEN or SLACK_SIGNING_SECRET",
       discord: config.discord ? "enabled" : "disabled: set DISCORD_TOKEN and DISCORD_APPLICATION_ID",
+      // The host only: a base URL can carry credentials in its userinfo or query.
+      ai: aiReviewer && config.ai ? `enabled (${aiReviewer.model} at ${new URL(config.ai.baseUrl).host})` : "disabled: set AI_BASE_URL and AI_MODEL",
       ready: adapters.every((a) => a.health().ready),
     },
     `Cohort Coach started on port ${http.port} in ${(msSince() / 1000).toFixed(1)} s`,

@@ -98,3 +98,53 @@ describe("web settings", () => {
     expectConfigError(env, variable);
   });
 });
+
+describe("AI reviewer settings", () => {
+  const on = { AI_BASE_URL: "http://127.0.0.1:11434/v1", AI_MODEL: "llama3.1" };
+
+  it("is off unless AI_BASE_URL is set", () => {
+    expect(loadConfig({}).ai).toBeUndefined();
+    expect(loadConfig({ AI_BASE_URL: "", AI_MODEL: "", AI_API_KEY: "" }).ai).toBeUndefined();
+  });
+
+  it("turns on with AI_BASE_URL and AI_MODEL, with bounded defaults", () => {
+    expect(loadConfig(on).ai).toEqual({
+      baseUrl: "http://127.0.0.1:11434/v1",
+      model: "llama3.1",
+      apiKey: undefined,
+      timeoutMs: 20_000,
+      callsPerMinute: 20,
+      dailyCapPerCohort: 200,
+    });
+  });
+
+  it("reads the key and the limits when given", () => {
+    const ai = loadConfig({ ...on, AI_API_KEY: "sk-abc", AI_TIMEOUT_MS: "5000", AI_CALLS_PER_MINUTE: "3", AI_DAILY_CAP_PER_COHORT: "40" }).ai;
+    expect(ai).toMatchObject({ apiKey: "sk-abc", timeoutMs: 5000, callsPerMinute: 3, dailyCapPerCohort: 40 });
+  });
+
+  it("names AI_MODEL when AI_BASE_URL is set without it", () => {
+    expect(expectConfigError({ AI_BASE_URL: on.AI_BASE_URL }, "AI_MODEL")).toMatch(/AI_MODEL: required when AI_BASE_URL is set/);
+  });
+
+  it("names AI_BASE_URL when a model or key is set without it, rather than silently staying off", () => {
+    expectConfigError({ AI_MODEL: "gpt-4o-mini" }, "AI_BASE_URL");
+    expectConfigError({ AI_API_KEY: "sk-abc" }, "AI_BASE_URL");
+  });
+
+  it.each([
+    ["AI_BASE_URL", { AI_BASE_URL: "127.0.0.1:11434" }],
+    ["AI_TIMEOUT_MS", { ...on, AI_TIMEOUT_MS: "soon" }],
+    ["AI_TIMEOUT_MS", { ...on, AI_TIMEOUT_MS: "0" }],
+    ["AI_CALLS_PER_MINUTE", { ...on, AI_CALLS_PER_MINUTE: "0" }],
+    ["AI_CALLS_PER_MINUTE", { ...on, AI_CALLS_PER_MINUTE: "2.5" }],
+    ["AI_DAILY_CAP_PER_COHORT", { ...on, AI_DAILY_CAP_PER_COHORT: "-1" }],
+  ])("names %s when it is malformed", (variable, env) => {
+    expectConfigError(env, variable);
+  });
+
+  it("never echoes the API key in an error", () => {
+    const message = expectConfigError({ AI_API_KEY: "sk-very-secret-key", AI_MODEL: "m" }, "AI_BASE_URL");
+    expect(message).not.toContain("sk-very-secret-key");
+  });
+});

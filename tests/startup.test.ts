@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { startFakeDiscord } from "./fakes/discord/fake-discord.ts";
+import { startFakeOpenAi } from "./fakes/fake-openai.ts";
 import { postToBolt, signedRequest, slashCommandPayload, startFakeSlack } from "./fakes/slack/index.ts";
 import { waitForResponse } from "./slack/harness.ts";
 import { START_TIMEOUT_MS, startApp, startWithNpm, stopAllApps } from "./support/process.ts";
@@ -17,7 +18,7 @@ const baseEnv = (dataDir: string) => ({ DATA_DIR: dataDir, PORT: "0", QUESTIONS_
 async function startAndStop(dataDir: string) {
   const app = startApp(baseEnv(dataDir));
   const [line, room] = await Promise.all([app.waitForLine((l) => l.includes("Cohort Coach started")), app.waitForLine((l) => l.includes("Practice room: open"))]);
-  const started = JSON.parse(line) as { port: number; slack: string; discord: string; questions: { added: number } };
+  const started = JSON.parse(line) as { port: number; slack: string; discord: string; ai: string; questions: { added: number } };
   // Without credentials the practice room is served, on loopback, at the address the log names.
   expect(JSON.parse(room)).toMatchObject({ practiceRoom: `http://127.0.0.1:${started.port}/` });
   expect((await fetch(`http://127.0.0.1:${started.port}/`)).status).toBe(200);
@@ -45,6 +46,7 @@ describe("npm start", { timeout: 3 * START_TIMEOUT_MS }, () => {
     expect(first.body).toEqual({ status: "ok", database: "reachable" });
     expect(first.started.slack).toContain("SLACK_BOT_TOKEN");
     expect(first.started.discord).toContain("DISCORD_TOKEN");
+    expect(first.started.ai).toContain("AI_BASE_URL");
     expect(first.started.questions.added).toBeGreaterThan(0);
     expect(first.exit).toEqual({ code: 0, signal: null });
     expect(first.stopMs).toBeLessThan(5_000);
@@ -79,11 +81,12 @@ describe("npm start", { timeout: 3 * START_TIMEOUT_MS }, () => {
     expect(existsSync(dataDir)).toBe(false);
   });
 
-  it("starts Slack (HTTP mode) and Discord from the environment, keeps their secrets out of the log, and stops cleanly", async () => {
+  it("starts Slack (HTTP mode), Discord and the AI reviewer from the environment, keeps their secrets out of the log, and stops cleanly", async () => {
     const botToken = "xoxb-startup-secret-0001";
     const signingSecret = "startup-signing-secret-0002";
     const discordToken = "startup-discord-token-secret-0003";
-    const [slack, discord] = await Promise.all([startFakeSlack(), startFakeDiscord({ token: discordToken })]);
+    const aiKey = "sk-startup-ai-key-secret-0004";
+    const [slack, discord, ai] = await Promise.all([startFakeSlack(), startFakeDiscord({ token: discordToken }), startFakeOpenAi()]);
     try {
       slack.channels.addChannel({ id: "C0START", name: "practice", members: [slack.botUserId] });
       const app = startApp({
@@ -95,11 +98,14 @@ describe("npm start", { timeout: 3 * START_TIMEOUT_MS }, () => {
         DISCORD_TOKEN: discordToken,
         DISCORD_APPLICATION_ID: discord.applicationId,
         DISCORD_API_URL: discord.apiUrl,
+        AI_BASE_URL: ai.baseUrl,
+        AI_MODEL: "coach-model",
+        AI_API_KEY: aiKey,
       });
       const [connected, line] = await Promise.all([app.waitForLine((l) => l.includes("discord connected")), app.waitForLine((l) => l.includes("Cohort Coach started"))]);
       expect(JSON.parse(connected)).toMatchObject({ platform: "discord", user: "cohort-coach" });
-      const started = JSON.parse(line) as { port: number; slack: string; discord: string };
-      expect(started).toMatchObject({ slack: "enabled (http mode)", discord: "enabled" });
+      const started = JSON.parse(line) as { port: number; slack: string; discord: string; ai: string };
+      expect(started).toMatchObject({ slack: "enabled (http mode)", discord: "enabled", ai: `enabled (coach-model at ${new URL(ai.baseUrl).host})` });
 
       const url = `http://127.0.0.1:${started.port}/slack/events`;
       const responseUrl = slack.responseUrl();
@@ -122,9 +128,11 @@ describe("npm start", { timeout: 3 * START_TIMEOUT_MS }, () => {
 
       app.child.kill("SIGINT");
       expect((await app.exit()).code).toBe(0);
-      for (const secret of [botToken, signingSecret, discordToken]) expect(app.output()).not.toContain(secret);
+      for (const secret of [botToken, signingSecret, discordToken, aiKey]) expect(app.output()).not.toContain(secret);
+      // Configured is not called: the AI reviews answers, and none was given.
+      expect(ai.requests).toEqual([]);
     } finally {
-      await Promise.all([slack.close(), discord.close()]);
+      await Promise.all([slack.close(), discord.close(), ai.close()]);
     }
   });
 

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createAiReviewer, OpenAiReviewer, type OpenAiReviewerOptions } from "../../src/ai/openai-reviewer.ts";
 import { loadConfig } from "../../src/config.ts";
 import type { AiReviewOutcome, AiReviewRequest } from "../../src/core/ai/port.ts";
@@ -248,6 +248,28 @@ describe("the AI API key", () => {
     expect(JSON.stringify(outcomes)).not.toContain(API_KEY);
     expect(shared.lines.length).toBeGreaterThan(0);
     expect(shared.text).not.toContain(API_KEY);
+  });
+});
+
+describe("the OpenAI SDK's own environment variables", () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    vi.restoreAllMocks();
+  });
+
+  it("neither redirect the call, nor add a key or organisation, nor log to the console", async () => {
+    vi.stubEnv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1");
+    vi.stubEnv("OPENAI_API_KEY", "sk-from-the-environment");
+    vi.stubEnv("OPENAI_ORG_ID", "org-elsewhere");
+    vi.stubEnv("OPENAI_PROJECT_ID", "proj-elsewhere");
+    vi.stubEnv("OPENAI_LOG", "debug");
+    const console_ = (["log", "debug", "info", "warn", "error"] as const).map((method) => vi.spyOn(console, method).mockImplementation(() => {}));
+    expect((await reviewer({ apiKey: undefined }).review(request)).kind).toBe("scored");
+    const headers = fake.requests[0]!.headers;
+    expect(headers).not.toHaveProperty("authorization");
+    expect(headers).not.toHaveProperty("openai-organization");
+    expect(headers).not.toHaveProperty("openai-project");
+    for (const spy of console_) expect(spy).not.toHaveBeenCalled();
   });
 });
 
