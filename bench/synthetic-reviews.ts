@@ -163,7 +163,7 @@ export class MemoryScoringStore implements Pick<ReviewRepository, "closeInputs" 
   async closeInputs(_cohortId: number, promptId: number): Promise<CloseInputs> {
     const grades = this.grades.get(promptId) ?? [];
     const params = grades.flatMap((g) => this.params.get(`${g.criterionId}:${g.reviewerRef}`) ?? []);
-    return { grades, params: [...new Set(params)], state: this.state };
+    return { grades, params: [...new Set(params)], state: this.state, scored: false };
   }
 
   async cohortGrades(_cohortId: number, throughPromptId: number): Promise<Grade[]> {

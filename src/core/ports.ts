@@ -206,6 +206,18 @@ export interface CloseInputs {
   /** Stored parameters of the prompt's reviewers (those who have any). */
   readonly params: readonly ReviewerParams[];
   readonly state: ScoringState | undefined;
+  /** The prompt already has stored results: with a state folded through it, its close is a retry. */
+  readonly scored: boolean;
+}
+
+/** What a close learned about the reviewers, to store with its results. */
+export interface ScoringUpdate {
+  /** The state the fit started from; the save is refused if another writer moved it meanwhile. */
+  readonly expected: ScoringState | undefined;
+  readonly next: ScoringState;
+  readonly params: readonly ReviewerParams[];
+  /** A refit: the cohort's parameters are replaced, not merged. */
+  readonly replace: boolean;
 }
 
 /** Everything a click on a review card needs, read by one statement. */
@@ -258,6 +270,14 @@ export interface ReviewRepository {
   /** Drops a cohort's stored parameters, so its next close refits from scratch. */
   dropReviewerParams(cohortId: number): Promise<void>;
   saveResults(answerId: number, results: readonly CriterionResult[]): Promise<void>;
+  /**
+   * A close's writes in one transaction and a bounded number of statements whatever the
+   * cohort's size: every answer's results (replacing stored ones) and, with `scoring`, the
+   * reviewers' parameters and state as saveReviewerParams stores them (same return value).
+   */
+  saveClose(cohortId: number, results: ReadonlyMap<number, readonly CriterionResult[]>, scoring: ScoringUpdate | undefined): Promise<boolean>;
+  /** Stored results of the prompt's active answers, by answer, in one read. */
+  promptResults(promptId: number): Promise<ReadonlyMap<number, readonly CriterionResult[]>>;
   /** The member's mean corrected score per criterion over their answers in the cohort, labelled from each question's rubric. */
   criterionAverages(cohortId: number, userRef: string): Promise<readonly { readonly id: string; readonly label: string; readonly average: number; readonly answers: number }[]>;
   /** Every active answer of the cohort with its corrected scores, prompts without answers included, in date order. */

@@ -5,9 +5,11 @@ import type { CoachMessage } from "../../src/core/messages.ts";
 import type { Repositories } from "../../src/core/ports.ts";
 import type { Database } from "../../src/db/client.ts";
 import { createRepositories } from "../../src/db/repositories/index.ts";
+import { answers, cohorts, members, pointsLedger, prompts, reviewAssignments, reviewScores } from "../../src/db/schema.ts";
+import { closePrompt } from "../../src/core/scores/close-prompt.ts";
 import { loadQuestionBank } from "../../src/questions/loader.ts";
 import { createCoach, FixedClock, member, type RecordingMessenger, slackCohort } from "../fakes/core.ts";
-import { testDatabases, truncateAll } from "../support/databases.ts";
+import { everyRow, testDatabases, truncateAll } from "../support/databases.ts";
 
 const bank = loadQuestionBank(path.resolve(import.meta.dirname, "../../questions"));
 const admin = member(1, true);
@@ -84,6 +86,66 @@ describe.each(testDatabases())("statements per request on $name", (target) => {
     expect(card.criteria.find((c) => c.id === criterion.id)?.chosen).toBe(4);
     expect(queries.length, queries.join("\n")).toBeLessThanOrEqual(5);
     expect((await repos.reviews.scores(assignment!.id)).get(criterion.id)).toBe(4);
+  });
+
+  /** A cohort of `size` members with two prompts; each answer graded on 4 criteria by the next 3 members, all submitted. */
+  async function gradedCohort(size: number, channelId: string) {
+    const at = new Date("2026-10-01T13:00:00Z");
+    const [row] = await database.db
+      .insert(cohorts)
+      .values({ platform: "slack", workspaceId: "T1", channelId, trackId: "t", postTime: "09:00", timeZone: "UTC", weekdays: [1, 2, 3, 4, 5], answerCloseTime: "17:00", reviewCloseTime: "09:00", reviewersPerAnswer: 3, createdBy: "m0", createdAt: at })
+      .returning();
+    const refs = Array.from({ length: size }, (_, i) => `slack:T1:U${channelId}-${i}`);
+    await database.db.insert(members).values(refs.map((userRef, i) => ({ cohortId: row!.id, userRef, displayName: `Member ${i}`, joinedAt: at })));
+    const promptIds: number[] = [];
+    for (const day of [1, 2]) {
+      const [prompt] = await database.db
+        .insert(prompts)
+        .values({ cohortId: row!.id, localDate: `2026-10-0${day}`, questionId: "q", season: 1, postAt: at, answersCloseAt: at, reviewsCloseAt: at, createdAt: at })
+        .returning();
+      promptIds.push(prompt!.id);
+      const answered = await database.db
+        .insert(answers)
+        .values(refs.map((userRef) => ({ promptId: prompt!.id, userRef, body: "b", createdAt: at, updatedAt: at })))
+        .returning();
+      const assigned = await database.db
+        .insert(reviewAssignments)
+        .values(answered.flatMap((a, i) => [1, 2, 3].map((r) => ({ promptId: prompt!.id, answerId: a.id, reviewerRef: refs[(i + r) % size]!, submittedAt: at, createdAt: at }))))
+        .returning();
+      await database.db
+        .insert(reviewScores)
+        .values(assigned.flatMap((a) => ["c1", "c2", "c3", "c4"].map((criterionId, c) => ({ assignmentId: a.id, criterionId, score: 1 + ((a.id * 7 + c) % 5), updatedAt: at }))));
+    }
+    const cohort = (await repos.cohorts.get(row!.id))!;
+    return { cohort, prompts: await Promise.all(promptIds.map(async (id) => (await repos.prompts.get(id))!)) };
+  }
+
+  it("a close costs the same few statements for 10 members as for 100, stores every result, and a retried close changes nothing", async () => {
+    const { deps } = createCoach(repos, clock);
+    const counts = new Map<number, number[]>();
+    for (const size of [10, 100]) {
+      const { cohort, prompts: [day1, day2] } = await gradedCohort(size, `C${size}`);
+      const perClose: number[] = [];
+      // The first close refits from scratch (no stored parameters yet), the second folds its day in.
+      for (const prompt of [day1!, day2!]) {
+        const { result, queries } = await counted(() => closePrompt(deps, cohort, prompt));
+        expect(result.summary.answerCount).toBe(size);
+        perClose.push(queries.length);
+      }
+      counts.set(size, perClose);
+      const results = await repos.reviews.promptResults(day2!.id);
+      expect(results.size).toBe(size);
+      expect([...results.values()].every((r) => r.length === 4)).toBe(true);
+      const quality = (await database.db.select().from(pointsLedger)).filter((e) => e.cohortId === cohort.id && e.kind === "quality");
+      expect(quality).toHaveLength(2 * size);
+
+      const before = await everyRow(database);
+      const { result: again } = await counted(() => closePrompt(deps, cohort, day2!));
+      expect(await everyRow(database)).toEqual(before);
+      expect(again.summary.top.map((t) => t.score)).toEqual((await closePrompt(deps, cohort, day2!)).summary.top.map((t) => t.score));
+    }
+    expect(counts.get(100)).toEqual(counts.get(10));
+    expect(Math.max(...counts.get(100)!), String(counts.get(100))).toBeLessThanOrEqual(14);
   });
 
   it("a minute with nothing due is one statement however many cohorts there are", async () => {

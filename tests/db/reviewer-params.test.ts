@@ -60,7 +60,7 @@ describe.each(testDatabases())("stored reviewer parameters on $name", (target) =
     expect(inputs.params).toEqual([params("m1", 0.25)]);
 
     const empty = await repos.reviews.closeInputs(cohortId, 999_999);
-    expect(empty).toEqual({ grades: [], params: [], state });
+    expect(empty).toEqual({ grades: [], params: [], state, scored: false });
   });
 
   it("refuses a save from a stale state, drops the state so the next close refits, and keeps the other writer's parameters", async () => {

@@ -1,5 +1,6 @@
 import type { Cohort } from "../cohorts/types.ts";
 import type { CoachDeps } from "../deps.ts";
+import type { LedgerEntry } from "../ports.ts";
 import type { Prompt } from "../prompts/types.ts";
 
 /** Point values in one place, so the README and the code cannot drift apart. */
@@ -47,12 +48,14 @@ export async function awardReview(deps: CoachDeps, prompt: Prompt, reviewerRef: 
 
 const qualitySource = (answerId: number) => `answer:${answerId}`;
 
+/** The ledger entry for an answer's quality points, from its mean corrected score (1-5). */
+export function qualityEntry(prompt: Prompt, userRef: string, answerId: number, score: number): LedgerEntry {
+  return { cohortId: prompt.cohortId, userRef, season: prompt.season, kind: "quality", source: qualitySource(answerId), points: Math.round(score * POINTS.qualityPerPoint), localDate: prompt.localDate };
+}
+
 /** Quality points from an answer's mean corrected score (1-5). */
 export async function awardQuality(deps: CoachDeps, prompt: Prompt, userRef: string, answerId: number, score: number, now: Date): Promise<void> {
-  await deps.repos.points.award(
-    { cohortId: prompt.cohortId, userRef, season: prompt.season, kind: "quality", source: qualitySource(answerId), points: Math.round(score * POINTS.qualityPerPoint), localDate: prompt.localDate },
-    now,
-  );
+  await deps.repos.points.award(qualityEntry(prompt, userRef, answerId, score), now);
 }
 
 /** Takes back an answer's quality points, by a reversing entry, before it is scored again. */

@@ -1,9 +1,9 @@
 import type { Cohort } from "../cohorts/types.ts";
 import type { CoachDeps } from "../deps.ts";
 import type { AuthorFeedback, CoachMessage, TopAnswer } from "../messages.ts";
-import { awardQuality } from "../points/awards.ts";
+import { qualityEntry } from "../points/awards.ts";
 import type { Answer, CriterionResult, Prompt } from "../prompts/types.ts";
-import { type CriterionFits, fitForClose } from "./reviewer-params.ts";
+import { type CriterionFits, fitForClose, planClose } from "./reviewer-params.ts";
 import { authorFeedback } from "./feedback.ts";
 
 const TOP_ANSWERS = 3;
@@ -47,6 +47,32 @@ export async function scorePrompt(deps: CoachDeps, cohort: Cohort, prompt: Promp
 /** An answer's overall score: the mean of its corrected per-criterion scores. */
 export const overallScore = (results: readonly CriterionResult[]) => results.reduce((sum, r) => sum + r.score, 0) / results.length;
 
+/**
+ * Scores the prompt and stores the results, the reviewers' parameters and the quality points
+ * in a fixed number of statements whatever the cohort's size. A retried close (the state
+ * already folds this prompt in and its results are stored) reuses the stored results, so it
+ * changes nothing.
+ */
+async function scoreAndStore(deps: CoachDeps, cohort: Cohort, prompt: Prompt, answers: readonly Answer[], now: Date): Promise<ReadonlyMap<number, readonly CriterionResult[]>> {
+  const inputs = await deps.repos.reviews.closeInputs(cohort.id, prompt.id);
+  const retried = inputs.scored && inputs.state !== undefined && prompt.id <= inputs.state.foldedThroughPromptId;
+  let results: ReadonlyMap<number, readonly CriterionResult[]>;
+  if (retried) {
+    results = await deps.repos.reviews.promptResults(prompt.id);
+  } else {
+    const { fits, scoring } = await planClose(deps, cohort.id, prompt.id, inputs);
+    results = resultsFor(fits, answers);
+    await deps.repos.reviews.saveClose(cohort.id, results, scoring);
+  }
+  const awards = answers.flatMap((answer) => {
+    const answerResults = results.get(answer.id) ?? [];
+    return answerResults.length === 0 ? [] : [qualityEntry(prompt, answer.userRef, answer.id, overallScore(answerResults))];
+  });
+  // Awards are idempotent by source, so a retry (or a crash between the two writes) awards once.
+  await deps.repos.points.awardMany(awards, now);
+  return results;
+}
+
 export async function closePrompt(deps: CoachDeps, cohort: Cohort, prompt: Prompt): Promise<CloseOutcome> {
   const now = deps.clock.now();
   const [answers, assignments, members, question] = await Promise.all([
@@ -55,15 +81,11 @@ export async function closePrompt(deps: CoachDeps, cohort: Cohort, prompt: Promp
     deps.repos.members.list(cohort.id),
     deps.repos.questions.get(prompt.questionId),
   ]);
-  const results = await scorePrompt(deps, cohort, prompt, answers);
+  const results = await scoreAndStore(deps, cohort, prompt, answers, now);
   const overall = new Map<number, number>();
   for (const answer of answers) {
     const answerResults = results.get(answer.id) ?? [];
-    await deps.repos.reviews.saveResults(answer.id, answerResults);
-    if (answerResults.length === 0) continue;
-    const score = overallScore(answerResults);
-    overall.set(answer.id, score);
-    await awardQuality(deps, prompt, answer.userRef, answer.id, score, now);
+    if (answerResults.length > 0) overall.set(answer.id, overallScore(answerResults));
   }
 
   const membersByRef = new Map(members.map((m) => [m.userRef, m]));

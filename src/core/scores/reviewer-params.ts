@@ -1,5 +1,5 @@
 import type { CoachDeps } from "../deps.ts";
-import type { Grade, ReviewerParams, ScoringState } from "../ports.ts";
+import type { CloseInputs, Grade, ReviewerParams, ScoringState, ScoringUpdate } from "../ports.ts";
 import { type BiasModelFit, fitBiasModelAsync, type ReviewerStats } from "./bias-model.ts";
 
 /** Per criterion, the model's fit. */
@@ -64,21 +64,34 @@ export async function refitCohort(deps: CoachDeps, cohortId: number, throughProm
   return fits;
 }
 
+/** What a close computed: the fits, and what to store about the reviewers (nothing when nobody graded). */
+export interface ClosePlan {
+  readonly fits: CriterionFits;
+  readonly scoring: ScoringUpdate | undefined;
+}
+
 /**
  * The fits that score a prompt at close: its own grades on top of the reviewers' stored
  * parameters, or a refit from scratch when the schedule (or a missing state) says so.
- * Stores what it learned, so the next close starts from it.
+ * Writes nothing: the caller stores `scoring` with the results, in one transaction.
  */
-export async function fitForClose(deps: CoachDeps, cohortId: number, promptId: number): Promise<CriterionFits> {
-  const { grades, params, state } = await deps.repos.reviews.closeInputs(cohortId, promptId);
-  if (grades.length === 0) return new Map();
+export async function planClose(deps: CoachDeps, cohortId: number, promptId: number, inputs?: CloseInputs): Promise<ClosePlan> {
+  const { grades, params, state } = inputs ?? (await deps.repos.reviews.closeInputs(cohortId, promptId));
+  if (grades.length === 0) return { fits: new Map(), scoring: undefined };
   const retried = state !== undefined && promptId <= state.foldedThroughPromptId;
   const closes = retried ? state.closes : (state?.closes ?? 0) + 1;
   if (refitDue(state, promptId)) {
-    return refitCohort(deps, cohortId, Math.max(promptId, state?.foldedThroughPromptId ?? 0), state, closes);
+    const through = Math.max(promptId, state?.foldedThroughPromptId ?? 0);
+    const fits = await fitByCriterion(await deps.repos.reviews.cohortGrades(cohortId, through), []);
+    return { fits, scoring: { expected: state, next: { foldedThroughPromptId: through, closes, closesAtRefit: closes }, params: paramsOf(fits), replace: true } };
   }
   const fits = await fitByCriterion(grades, params);
-  const next = { foldedThroughPromptId: promptId, closes, closesAtRefit: state!.closesAtRefit };
-  await deps.repos.reviews.saveReviewerParams(cohortId, state, next, paramsOf(fits), false);
+  return { fits, scoring: { expected: state, next: { foldedThroughPromptId: promptId, closes, closesAtRefit: state!.closesAtRefit }, params: paramsOf(fits), replace: false } };
+}
+
+/** planClose, storing what it learned about the reviewers, so the next close starts from it. */
+export async function fitForClose(deps: CoachDeps, cohortId: number, promptId: number): Promise<CriterionFits> {
+  const { fits, scoring } = await planClose(deps, cohortId, promptId);
+  if (scoring) await deps.repos.reviews.saveReviewerParams(cohortId, scoring.expected, scoring.next, scoring.params, scoring.replace);
   return fits;
 }

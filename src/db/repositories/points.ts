@@ -29,24 +29,22 @@ export class DrizzlePointsRepository implements PointsRepository {
 
   async awardMany(entries: readonly LedgerEntry[], now: Date) {
     if (entries.length === 0) return [];
-    // Each entry's generation is counted in the same statement, over the prefix index (~>=~ / ~<~ are its byte-order operators).
-    const values = sql.join(
-      entries.map(
-        (e, i) =>
-          sql`(${i}::int, ${e.cohortId}::int, ${e.userRef}::text, ${e.season}::int, ${e.kind}::text, ${e.source}::text, ${e.points}::int, ${e.localDate}::text, ${`${e.kind}:${e.source}#`}::text)`,
-      ),
-      sql`, `,
+    // One statement and one parameter however many entries (a close awards every answer at
+    // once): the rows travel as JSON. Each entry's generation is counted in the same
+    // statement, over the prefix index (~>=~ / ~<~ are its byte-order operators).
+    const rows = JSON.stringify(
+      entries.map((e, i) => ({ i, cohort_id: e.cohortId, user_ref: e.userRef, season: e.season, kind: e.kind, source: e.source, points: e.points, local_date: e.localDate, prefix: `${e.kind}:${e.source}#` })),
     );
-    const rows = await this.db.execute<{ source: string }>(sql`
+    const result = await this.db.execute<{ source: string }>(sql`
       insert into ${pointsLedger} (cohort_id, user_ref, season, kind, source, points, local_date, created_at)
       select v.cohort_id, v.user_ref, v.season, v.kind,
         v.source || '#' || (select count(*) from ${pointsLedger} r where r.kind = ${REVERSAL} and r.source ~>=~ v.prefix and r.source ~<~ (v.prefix || chr(1114111))),
         v.points, v.local_date, ${now.toISOString()}::timestamptz
-      from (values ${values}) as v(i, cohort_id, user_ref, season, kind, source, points, local_date, prefix)
+      from json_to_recordset(${rows}::json) as v(i int, cohort_id int, user_ref text, season int, kind text, source text, points int, local_date text, prefix text)
       order by v.i
       on conflict do nothing
       returning kind || ':' || source as source`);
-    const inserted = new Set(rowsOf<{ source: string }>(rows).map((r) => r.source.replace(/#\d+$/, "")));
+    const inserted = new Set(rowsOf<{ source: string }>(result).map((r) => r.source.replace(/#\d+$/, "")));
     return entries.map((e) => inserted.has(`${e.kind}:${e.source}`));
   }
 

@@ -1,5 +1,5 @@
 import { and, asc, eq, getTableColumns, isNull, sql } from "drizzle-orm";
-import type { CloseInputs, Grade, ReviewContext, ReviewerParams, ReviewRepository, ScoringState, SheetRow, StepStatus } from "../../core/ports.ts";
+import type { CloseInputs, Grade, ReviewContext, ReviewerParams, ReviewRepository, ScoringState, ScoringUpdate, SheetRow, StepStatus } from "../../core/ports.ts";
 import type { CriterionResult, PromptStep, ReviewAssignment } from "../../core/prompts/types.ts";
 import type { Question } from "../../core/questions/types.ts";
 import type { Db } from "../client.ts";
@@ -9,8 +9,6 @@ import { toPrompt } from "./prompts.ts";
 
 /** Assignments per page of a cohort's grades (about 2,400 rows with 4 criteria): each page keeps PGlite's hold on the thread short. */
 const ASSIGNMENT_PAGE = 600;
-/** Parameter rows per insert statement. */
-const PARAMS_PAGE = 500;
 const PARAM_COLUMNS = ["bias", "scale", "reliability", "count", "weight", "wx", "wxx", "wv", "wy", "wxy", "wyy"] as const;
 
 interface GradeRow {
@@ -209,9 +207,10 @@ export class DrizzleReviewRepository implements ReviewRepository {
 
   async closeInputs(cohortId: number, promptId: number): Promise<CloseInputs> {
     // Left joins from a single row, so the state comes back even when nobody graded.
-    const rows = rowsOf<Partial<GradeRow> & Partial<ParamsRow> & StateRow>(
+    const rows = rowsOf<Partial<GradeRow> & Partial<ParamsRow> & StateRow & { scored: boolean }>(
       await this.db.execute(sql`
         select st.folded_through_prompt_id, st.closes, st.closes_at_refit,
+               exists (select 1 from ${answerResults} r join ${answers} ra on ra.id = r.answer_id where ra.prompt_id = ${promptId}) as scored,
                g.prompt_id, g.answer_id, g.reviewer_ref, g.criterion_id, g.score,
                p.bias, p.scale, p.reliability, p.count, p.weight, p.wx, p.wxx, p.wv, p.wy, p.wxy, p.wyy
         from (select 1) as one
@@ -238,51 +237,11 @@ export class DrizzleReviewRepository implements ReviewRepository {
       grades.push(toGrade(row as GradeRow));
       if (row.bias != null) params.set(`${row.criterion_id}\u0000${row.reviewer_ref}`, toParams(row as GradeRow & ParamsRow));
     }
-    return { grades, params: [...params.values()], state };
+    return { grades, params: [...params.values()], state, scored: first?.scored === true };
   }
 
   async saveReviewerParams(cohortId: number, expected: ScoringState | undefined, next: ScoringState, params: readonly ReviewerParams[], replace: boolean) {
-    return this.db.transaction(async (tx) => {
-      const moved = expected
-        ? await tx
-            .update(scoringStates)
-            .set(next)
-            .where(
-              and(
-                eq(scoringStates.cohortId, cohortId),
-                eq(scoringStates.foldedThroughPromptId, expected.foldedThroughPromptId),
-                eq(scoringStates.closes, expected.closes),
-                eq(scoringStates.closesAtRefit, expected.closesAtRefit),
-              ),
-            )
-            .returning({ cohortId: scoringStates.cohortId })
-        : await tx.insert(scoringStates).values({ cohortId, ...next }).onConflictDoNothing().returning({ cohortId: scoringStates.cohortId });
-      if (moved.length === 0) {
-        // Someone else folded a close in meanwhile: these sums would double count, so start over.
-        await tx.delete(scoringStates).where(eq(scoringStates.cohortId, cohortId));
-        return false;
-      }
-      if (replace) await tx.delete(reviewerParams).where(eq(reviewerParams.cohortId, cohortId));
-      for (let i = 0; i < params.length; i += PARAMS_PAGE) {
-        const values = params.slice(i, i + PARAMS_PAGE).map((p) => ({
-          cohortId,
-          criterionId: p.criterionId,
-          reviewerRef: p.reviewerRef,
-          bias: p.bias,
-          scale: p.scale,
-          reliability: p.reliability,
-          ...p.stats,
-        }));
-        await tx
-          .insert(reviewerParams)
-          .values(values)
-          .onConflictDoUpdate({
-            target: [reviewerParams.cohortId, reviewerParams.criterionId, reviewerParams.reviewerRef],
-            set: Object.fromEntries(PARAM_COLUMNS.map((c) => [c, sql.raw(`excluded.${reviewerParams[c].name}`)])),
-          });
-      }
-      return true;
-    });
+    return this.db.transaction((tx) => storeReviewerParams(tx, cohortId, { expected, next, params, replace }));
   }
 
   async dropReviewerParams(cohortId: number) {
@@ -293,10 +252,33 @@ export class DrizzleReviewRepository implements ReviewRepository {
   }
 
   async saveResults(answerId: number, results: readonly CriterionResult[]) {
-    await this.db.transaction(async (tx) => {
-      await tx.delete(answerResults).where(eq(answerResults.answerId, answerId));
-      if (results.length > 0) await tx.insert(answerResults).values(results.map((r) => ({ answerId, ...r })));
+    await storeResults(this.db, new Map([[answerId, results]]));
+  }
+
+  async saveClose(cohortId: number, results: ReadonlyMap<number, readonly CriterionResult[]>, scoring: ScoringUpdate | undefined) {
+    // One transaction, so a close interrupted half-way leaves either all of it or none: a
+    // retry then finds the state folded only when the results are stored too.
+    return this.db.transaction(async (tx) => {
+      const stored = scoring ? await storeReviewerParams(tx, cohortId, scoring) : true;
+      await storeResults(tx, results);
+      return stored;
     });
+  }
+
+  async promptResults(promptId: number) {
+    const rows = await this.db
+      .select(getTableColumns(answerResults))
+      .from(answerResults)
+      .innerJoin(answers, eq(answers.id, answerResults.answerId))
+      .where(and(eq(answers.promptId, promptId), isNull(answers.withdrawnAt)))
+      .orderBy(asc(answerResults.answerId), asc(answerResults.criterionId));
+    const results = new Map<number, CriterionResult[]>();
+    for (const { answerId, ...result } of rows) {
+      let list = results.get(answerId);
+      if (!list) results.set(answerId, (list = []));
+      list.push(result);
+    }
+    return results;
   }
 
   async criterionAverages(cohortId: number, userRef: string) {
@@ -366,3 +348,70 @@ export function rowsOf<T>(result: unknown): T[] {
   return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
 }
 
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/**
+ * Moves the cohort's scoring state from `expected` to `next` and upserts the parameters, in
+ * one statement whatever the cohort's size: the rows travel as one JSON parameter. When
+ * another writer moved the state first, stores nothing and drops the state (its sums and
+ * ours would double count), so the next close refits.
+ */
+async function storeReviewerParams(tx: Tx, cohortId: number, { expected, next, params, replace }: ScoringUpdate): Promise<boolean> {
+  const rows = JSON.stringify(
+    params.map((p) => ({ criterion_id: p.criterionId, reviewer_ref: p.reviewerRef, bias: p.bias, scale: p.scale, reliability: p.reliability, ...p.stats })),
+  );
+  const moved = expected
+    ? sql`update ${scoringStates} set folded_through_prompt_id = ${next.foldedThroughPromptId}, closes = ${next.closes}, closes_at_refit = ${next.closesAtRefit}
+        where cohort_id = ${cohortId} and folded_through_prompt_id = ${expected.foldedThroughPromptId} and closes = ${expected.closes} and closes_at_refit = ${expected.closesAtRefit}
+        returning cohort_id`
+    : sql`insert into ${scoringStates} (cohort_id, folded_through_prompt_id, closes, closes_at_refit)
+        values (${cohortId}, ${next.foldedThroughPromptId}, ${next.closes}, ${next.closesAtRefit})
+        on conflict do nothing returning cohort_id`;
+  const result = rowsOf<{ moved: number }>(
+    await tx.execute(sql`
+      with input as (
+        select * from json_to_recordset(${rows}::json) as t(criterion_id text, reviewer_ref text, bias float8, scale float8, reliability float8,
+          count int, weight float8, wx float8, wxx float8, wv float8, wy float8, wxy float8, wyy float8)
+      ),
+      moved as (${moved}),
+      -- A refit replaces the cohort's parameters: reviewers it no longer saw (forgotten ones) go.
+      dropped as (
+        delete from ${reviewerParams} p
+        where ${replace}::boolean and p.cohort_id = ${cohortId} and exists (select 1 from moved)
+          and not exists (select 1 from input i where i.criterion_id = p.criterion_id and i.reviewer_ref = p.reviewer_ref)
+      ),
+      saved as (
+        insert into ${reviewerParams} (cohort_id, criterion_id, reviewer_ref, ${sql.raw(PARAM_COLUMNS.join(", "))})
+        select ${cohortId}, criterion_id, reviewer_ref, ${sql.raw(PARAM_COLUMNS.join(", "))} from input where exists (select 1 from moved)
+        on conflict (cohort_id, criterion_id, reviewer_ref) do update set ${sql.raw(PARAM_COLUMNS.map((c) => `${c} = excluded.${c}`).join(", "))}
+      )
+      select count(*)::int as moved from moved`),
+  );
+  if (Number(result[0]?.moved ?? 0) > 0) return true;
+  await tx.delete(scoringStates).where(eq(scoringStates.cohortId, cohortId));
+  return false;
+}
+
+/** Replaces the stored results of the given answers (none for an answer with an empty list), in one statement. */
+async function storeResults(db: Db | Tx, results: ReadonlyMap<number, readonly CriterionResult[]>): Promise<void> {
+  if (results.size === 0) return;
+  const rows = JSON.stringify(
+    [...results].flatMap(([answerId, list]) =>
+      list.map((r) => ({ answer_id: answerId, criterion_id: r.criterionId, score: r.score, uncertainty: r.uncertainty, plain_mean: r.plainMean, grade_count: r.gradeCount })),
+    ),
+  );
+  await db.execute(sql`
+    with input as (
+      select * from json_to_recordset(${rows}::json) as t(answer_id int, criterion_id text, score real, uncertainty real, plain_mean real, grade_count int)
+    ),
+    dropped as (
+      delete from ${answerResults} r
+      where r.answer_id in (select value::int from json_array_elements_text(${JSON.stringify([...results.keys()])}::json))
+        and not exists (select 1 from input i where i.answer_id = r.answer_id and i.criterion_id = r.criterion_id)
+    )
+    insert into ${answerResults} (answer_id, criterion_id, score, uncertainty, plain_mean, grade_count)
+    select answer_id, criterion_id, score, uncertainty, plain_mean, grade_count from input
+    on conflict (answer_id, criterion_id) do update
+      set score = excluded.score, uncertainty = excluded.uncertainty, plain_mean = excluded.plain_mean, grade_count = excluded.grade_count`);
+}
