@@ -2,8 +2,8 @@ import type { Cohort } from "../cohorts/types.ts";
 import type { CoachDeps } from "../deps.ts";
 import type { AuthorFeedback, CoachMessage, TopAnswer } from "../messages.ts";
 import { qualityEntry } from "../points/awards.ts";
-import type { Answer, CriterionResult, Prompt } from "../prompts/types.ts";
-import { type CriterionFits, fitForClose, planClose } from "./reviewer-params.ts";
+import type { Answer, CriterionResult, Prompt, ReviewAssignment } from "../prompts/types.ts";
+import { type CriterionFits, planClose } from "./reviewer-params.ts";
 import { authorFeedback } from "./feedback.ts";
 
 const TOP_ANSWERS = 3;
@@ -34,21 +34,14 @@ export function resultsFor(fits: CriterionFits, answers: readonly Answer[]): Map
   return results;
 }
 
-/**
- * Scores every answer of the prompt with reviewer bias, scale and reliability corrected.
- * The reviewers' parameters carry the cohort's whole review history per criterion, so a
- * reviewer who was harsh last week is corrected today, at the cost of this prompt's grades.
- */
-export async function scorePrompt(deps: CoachDeps, cohort: Cohort, prompt: Prompt, answers?: readonly Answer[]): Promise<Map<number, CriterionResult[]>> {
-  const active = answers ?? (await deps.repos.answers.active(prompt.id));
-  return resultsFor(await fitForClose(deps, cohort.id, prompt.id), active);
-}
-
 /** An answer's overall score: the mean of its corrected per-criterion scores. */
 export const overallScore = (results: readonly CriterionResult[]) => results.reduce((sum, r) => sum + r.score, 0) / results.length;
 
 /**
- * Scores the prompt and stores the results, the reviewers' parameters and the quality points
+ * Scores every answer of the prompt with reviewer bias, scale and reliability corrected (the
+ * reviewers' parameters carry the cohort's whole review history per criterion, so a reviewer
+ * who was harsh last week is corrected today, at the cost of this prompt's grades), and stores
+ * the results, the reviewers' parameters and the quality points
  * in a fixed number of statements whatever the cohort's size. A retried close (the state
  * already folds this prompt in and its results are stored) reuses the stored results, so it
  * changes nothing.
@@ -96,9 +89,16 @@ export async function closePrompt(deps: CoachDeps, cohort: Cohort, prompt: Promp
     return { rank: i + 1, displayName: named ? member?.displayName : undefined, userRef: named ? answer.userRef : undefined, score: overall.get(answer.id)! };
   });
 
+  // Grouped once: filtering every assignment for every answer is quadratic in the cohort.
+  const assignmentsByAnswer = new Map<number, ReviewAssignment[]>();
+  for (const a of assignments) {
+    let list = assignmentsByAnswer.get(a.answerId);
+    if (!list) assignmentsByAnswer.set(a.answerId, (list = []));
+    list.push(a);
+  }
   const feedback = answers.map((answer) => ({
     userRef: answer.userRef,
-    feedback: authorFeedback(prompt, question, answer, results.get(answer.id) ?? [], assignments),
+    feedback: authorFeedback(prompt, question, answer, results.get(answer.id) ?? [], assignmentsByAnswer.get(answer.id) ?? []),
   }));
 
   return {

@@ -379,7 +379,8 @@ async function storeReviewerParams(tx: Tx, cohortId: number, { expected, next, p
       dropped as (
         delete from ${reviewerParams} p
         where ${replace}::boolean and p.cohort_id = ${cohortId} and exists (select 1 from moved)
-          and not exists (select 1 from input i where i.criterion_id = p.criterion_id and i.reviewer_ref = p.reviewer_ref)
+          -- not in, not "not exists": a hashed subplan whatever the planner guesses of the JSON's size.
+          and (p.criterion_id, p.reviewer_ref) not in (select criterion_id, reviewer_ref from input)
       ),
       saved as (
         insert into ${reviewerParams} (cohort_id, criterion_id, reviewer_ref, ${sql.raw(PARAM_COLUMNS.join(", "))})
@@ -408,7 +409,7 @@ async function storeResults(db: Db | Tx, results: ReadonlyMap<number, readonly C
     dropped as (
       delete from ${answerResults} r
       where r.answer_id in (select value::int from json_array_elements_text(${JSON.stringify([...results.keys()])}::json))
-        and not exists (select 1 from input i where i.answer_id = r.answer_id and i.criterion_id = r.criterion_id)
+        and (r.answer_id, r.criterion_id) not in (select answer_id, criterion_id from input)
     )
     insert into ${answerResults} (answer_id, criterion_id, score, uncertainty, plain_mean, grade_count)
     select answer_id, criterion_id, score, uncertainty, plain_mean, grade_count from input

@@ -7,9 +7,12 @@ import { fitForClose, refitDue } from "../../../src/core/scores/reviewer-params.
 const asModelGrades = (grades: readonly StoredGrade[]): Grade[] => grades.map((g) => ({ answerId: String(g.answerId), reviewerId: g.reviewerRef, score: g.score }));
 
 describe("scoring at close from stored reviewer parameters", () => {
-  // Goal (issue #12): within 0.01 of a full refit. Past answers keep the estimates of their own
-  // close, so a close that folds new grades on top drifts from the refit until the next one;
-  // measured here on a 30-day mixed cohort, this test guards the drift we have, not the goal.
+  // Goal (issue #12): within 0.01 of a full refit. Not met, and not by tuning: past answers keep
+  // the estimates of their own close, and with three reviewers an answer's estimate moves with
+  // each of them, so a refit moves a reviewer about twice as far as the fold of the same new
+  // grades does. Even one fold on top of a refit run to 1e-10 differs from a full refit by 0.04
+  // at p90 (40 members, 30 days); tolerance, sweeps and update order change the third decimal.
+  // This test guards the drift we have, not the goal.
   it("keeps each day's scores close to a full refit's over 30 days while refitting only on the schedule", async () => {
     const criteria = ["structure", "depth"];
     const cohort = syntheticCohort("mixed", 40, 30, 4242, criteria);
