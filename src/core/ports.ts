@@ -299,10 +299,14 @@ export interface LedgerEntry {
   readonly localDate: string;
 }
 
-export interface PointsFilter {
-  readonly season?: number;
-  readonly fromDate?: string;
-  readonly toDate?: string;
+/**
+ * One board's slice of the ledger: entries whose local date falls in the ISO week starting
+ * `bucket` (a Monday, YYYY-MM-DD), in the month `bucket` (YYYY-MM), in season `bucket`, or
+ * all of them (`bucket` "").
+ */
+export interface PointsBucket {
+  readonly period: "week" | "month" | "season" | "all";
+  readonly bucket: string;
 }
 
 /** A member's place on a board: `position` orders ties by name, `rank` shares them ("1, 2, 2, 4"). */
@@ -333,7 +337,9 @@ export interface PointsRepository {
    * Current members with non-zero points in the filter, ranked, in one statement: the
    * first `top` positions and, when the viewer is below them, the viewer and neighbours.
    */
-  board(cohortId: number, filter: PointsFilter, viewerRef: string, top: number): Promise<readonly BoardRow[]>;
+  board(cohortId: number, bucket: PointsBucket, viewerRef: string, top: number): Promise<readonly BoardRow[]>;
+  /** A member's points this season and all time, in one statement. */
+  totalsFor(cohortId: number, userRef: string, season: number): Promise<{ readonly season: number; readonly all: number }>;
   /**
    * Members by mean corrected score per answer, shrunk toward the cohort's mean by
    * `priorAnswers` answers' worth, the first `limit` of them, in one statement.

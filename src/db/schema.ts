@@ -266,6 +266,44 @@ export const pointsLedger = pgTable(
   ],
 );
 
+/**
+ * Each member's ledger sum per board bucket (week: its Monday's date; month: "YYYY-MM";
+ * season: its number; all: ""), so a board reads one cohort's hundred-odd rows instead of
+ * summing its whole ledger. Kept by statement triggers on points_ledger (migration
+ * 0008_board_summary_triggers) in the same transaction as the ledger write: every path that
+ * writes the ledger, the benches' bulk seeding included, keeps it right. Rows that fall
+ * to zero stay until the ledger rows behind them are deleted (forget-me, cohort removal).
+ */
+export const pointsTotals = pgTable(
+  "points_totals",
+  {
+    cohortId: integer("cohort_id").notNull().references(() => cohorts.id, { onDelete: "cascade" }),
+    period: text("period").notNull(),
+    bucket: text("bucket").notNull(),
+    userRef: text("user_ref").notNull(),
+    points: integer("points").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.cohortId, t.period, t.bucket, t.userRef] })],
+);
+
+/**
+ * Per cohort member, the count and sum of their non-withdrawn answers' mean corrected
+ * scores: what the quality ranking shrinks and ranks. Recomputed for the members whose
+ * answers or results a statement touched, by triggers on answers and answer_results
+ * (migration 0008_board_summary_triggers), each member's row locked before the recount so two closes
+ * committing together cannot each write a sum that misses the other's answer.
+ */
+export const memberQuality = pgTable(
+  "member_quality",
+  {
+    cohortId: integer("cohort_id").notNull().references(() => cohorts.id, { onDelete: "cascade" }),
+    userRef: text("user_ref").notNull(),
+    answers: integer("answers").notNull(),
+    total: doublePrecision("total").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.cohortId, t.userRef] })],
+);
+
 export const drillCards = pgTable(
   "drill_cards",
   {

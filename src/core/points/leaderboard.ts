@@ -3,7 +3,7 @@ import { requireCohort } from "../cohorts/manage-cohort.ts";
 import type { CohortAddress } from "../cohorts/types.ts";
 import type { CoachDeps } from "../deps.ts";
 import { CoachingError } from "../errors.ts";
-import type { BoardRow } from "../ports.ts";
+import type { BoardRow, PointsBucket } from "../ports.ts";
 
 export const leaderboardPeriods = ["week", "month", "season", "all"] as const;
 export type LeaderboardPeriod = (typeof leaderboardPeriods)[number];
@@ -48,18 +48,18 @@ export function parsePeriod(value: string | undefined): LeaderboardPeriod {
 export async function leaderboard(deps: CoachDeps, address: CohortAddress, viewerRef: string, period: LeaderboardPeriod): Promise<Leaderboard> {
   const cohort = await requireCohort(deps, address);
   const now = DateTime.fromJSDate(deps.clock.now(), { zone: cohort.timeZone });
-  const filter =
+  const bucket: PointsBucket =
     period === "week"
-      ? { fromDate: now.startOf("week").toISODate()!, toDate: now.endOf("week").toISODate()! }
+      ? { period, bucket: now.startOf("week").toISODate()! }
       : period === "month"
-        ? { fromDate: now.startOf("month").toISODate()!, toDate: now.endOf("month").toISODate()! }
+        ? { period, bucket: now.toFormat("yyyy-LL") }
         : period === "season"
-          ? { season: cohort.season }
-          : {};
+          ? { period, bucket: String(cohort.season) }
+          : { period, bucket: "" };
   const label =
     period === "week" ? `Week of ${now.startOf("week").toFormat("d LLL")}` : period === "month" ? now.toFormat("LLLL yyyy") : period === "season" ? `Season ${cohort.season}` : "All time";
   const [board, standings] = await Promise.all([
-    deps.repos.points.board(cohort.id, filter, viewerRef, TOP),
+    deps.repos.points.board(cohort.id, bucket, viewerRef, TOP),
     deps.repos.points.quality(cohort.id, QUALITY_PRIOR_ANSWERS, QUALITY_TOP),
   ]);
   const row = ({ rank, userRef, displayName, points }: BoardRow): LeaderboardRow => ({ rank, userRef, displayName, points });

@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, like, sql } from "drizzle-orm";
-import type { BoardRow, LedgerEntry, PointsFilter, PointsRepository, QualityStanding } from "../../core/ports.ts";
+import { and, asc, desc, eq, like, or, sql } from "drizzle-orm";
+import type { BoardRow, LedgerEntry, PointsBucket, PointsRepository, QualityStanding } from "../../core/ports.ts";
 import type { Db } from "../client.ts";
-import { answerResults, answers, members, pointsLedger, prompts } from "../schema.ts";
+import { memberQuality, members, pointsLedger, pointsTotals } from "../schema.ts";
 import { rowsOf } from "./reviews.ts";
 
 /**
@@ -73,28 +73,20 @@ export class DrizzlePointsRepository implements PointsRepository {
     return rows.length > 0;
   }
 
-  async board(cohortId: number, filter: PointsFilter, viewerRef: string, top: number): Promise<BoardRow[]> {
-    const conditions = [
-      sql`l.cohort_id = ${cohortId}`,
-      ...(filter.season === undefined ? [] : [sql`l.season = ${filter.season}`]),
-      ...(filter.fromDate === undefined ? [] : [sql`l.local_date >= ${filter.fromDate}`]),
-      ...(filter.toDate === undefined ? [] : [sql`l.local_date <= ${filter.toDate}`]),
-    ];
+  async board(cohortId: number, { period, bucket }: PointsBucket, viewerRef: string, top: number): Promise<BoardRow[]> {
+    // Reads the cohort's summary rows for one bucket (about one per member), never the ledger.
     const rows = await this.db.execute<{ rank: number; position: number; user_ref: string; display_name: string; points: number }>(sql`
-      with totals as (
-        select l.user_ref, sum(l.points)::int as points from ${pointsLedger} l
-        where ${sql.join(conditions, sql` and `)}
-        group by l.user_ref
-      ), ranked as (
+      with ranked as (
         select t.user_ref, t.points, m.display_name,
           rank() over (order by t.points desc)::int as rank,
           row_number() over (order by t.points desc, m.display_name, t.user_ref)::int as position
-        from totals t join ${members} m on m.cohort_id = ${cohortId} and m.user_ref = t.user_ref
-        where t.points <> 0
+        from ${pointsTotals} t join ${members} m on m.cohort_id = t.cohort_id and m.user_ref = t.user_ref
+        where t.cohort_id = ${cohortId} and t.period = ${period} and t.bucket = ${bucket} and t.points <> 0
+      ), viewer as (
+        select position from ranked where user_ref = ${viewerRef}
       )
-      select r.* from ranked r
-      where r.position <= ${top}
-        or r.position between (select position from ranked where user_ref = ${viewerRef}) - 1 and (select position from ranked where user_ref = ${viewerRef}) + 1
+      select r.* from ranked r left join viewer v on true
+      where r.position <= ${top} or r.position between v.position - 1 and v.position + 1
       order by r.position`);
     return rowsOf<{ rank: number; position: number; user_ref: string; display_name: string; points: number }>(rows).map((r) => ({
       rank: Number(r.rank),
@@ -105,21 +97,31 @@ export class DrizzlePointsRepository implements PointsRepository {
     }));
   }
 
+  async totalsFor(cohortId: number, userRef: string, season: number) {
+    const rows = await this.db
+      .select({ period: pointsTotals.period, points: pointsTotals.points })
+      .from(pointsTotals)
+      .where(
+        and(
+          eq(pointsTotals.cohortId, cohortId),
+          eq(pointsTotals.userRef, userRef),
+          or(and(eq(pointsTotals.period, "season"), eq(pointsTotals.bucket, String(season))), eq(pointsTotals.period, "all")),
+        ),
+      );
+    const of = (period: string) => rows.find((r) => r.period === period)?.points ?? 0;
+    return { season: of("season"), all: of("all") };
+  }
+
   async quality(cohortId: number, priorAnswers: number, limit: number): Promise<QualityStanding[]> {
+    // From the maintained per-member sums (member_quality): the cohort's mean per answer is their ratio.
     const rows = await this.db.execute<{ rank: number; user_ref: string; display_name: string | null; score: number; answers: number }>(sql`
-      with per_answer as (
-        select a.user_ref, avg(r.score)::float8 as score
-        from ${prompts} p
-        join ${answers} a on a.prompt_id = p.id and a.withdrawn_at is null
-        join ${answerResults} r on r.answer_id = a.id
-        where p.cohort_id = ${cohortId}
-        group by a.id, a.user_ref
-      ), per_member as (
-        select user_ref, count(*)::int as answers, sum(score) as total from per_answer group by user_ref
+      with cohort_mean as (
+        select sum(total) / sum(answers) as mean from ${memberQuality} where cohort_id = ${cohortId}
       ), shrunk as (
-        select pm.user_ref, pm.answers, m.display_name,
-          (pm.total + ${priorAnswers} * (select avg(score) from per_answer)) / (pm.answers + ${priorAnswers}) as score
-        from per_member pm left join ${members} m on m.cohort_id = ${cohortId} and m.user_ref = pm.user_ref
+        select q.user_ref, q.answers, m.display_name, (q.total + ${priorAnswers} * c.mean) / (q.answers + ${priorAnswers}) as score
+        from ${memberQuality} q cross join cohort_mean c
+        left join ${members} m on m.cohort_id = q.cohort_id and m.user_ref = q.user_ref
+        where q.cohort_id = ${cohortId}
       )
       select rank() over (order by round(score * 100) desc)::int as rank, user_ref, display_name, score::float8 as score, answers
       from shrunk
