@@ -24,6 +24,8 @@ export interface QuestionRepository {
   sync(bank: QuestionBank, now: Date): Promise<BankSyncReport>;
   /** Any question ever synced, retired or not. */
   get(id: string): Promise<Question | undefined>;
+  /** The stored questions with these ids, by id, in one query. */
+  getMany(ids: readonly string[]): Promise<ReadonlyMap<string, Question>>;
   activeQuestions(trackId: string): Promise<readonly Question[]>;
   activeTracks(): Promise<readonly Track[]>;
   /** One active track with its active questions. */
@@ -146,8 +148,10 @@ export interface AnswerRepository {
   active(promptId: number): Promise<readonly Answer[]>;
   withdraw(id: number, now: Date): Promise<boolean>;
   forUser(userRef: string): Promise<readonly Answer[]>;
-  /** Consecutive posted prompts of the cohort up to `localDate`, newest first, that the member answered. */
-  streak(cohortId: number, userRef: string, localDate: string): Promise<number>;
+  /** Consecutive posted prompts of the cohort up to `localDate` (or all of them), newest first, that the member answered. */
+  streak(cohortId: number, userRef: string, localDate?: string): Promise<number>;
+  /** The member's answers in the cohort that are not withdrawn. */
+  countActive(cohortId: number, userRef: string): Promise<number>;
   /** Answers not withdrawn, counted per prompt of the cohort. */
   countsByPrompt(cohortId: number): Promise<ReadonlyMap<number, number>>;
   deleteForUser(userRef: string): Promise<readonly number[]>;
@@ -171,6 +175,8 @@ export interface FollowUpRepository {
   clearAnswer(answerId: number): Promise<void>;
   /** Answered follow-ups of these answers, in one query. */
   answered(answerIds: readonly number[]): Promise<ReadonlyMap<number, FollowUp>>;
+  /** Answered follow-ups of every answer in the cohort, by answer id, in one query. */
+  answeredInCohort(cohortId: number): Promise<ReadonlyMap<number, FollowUp>>;
 }
 
 export interface Grade {
@@ -286,6 +292,10 @@ export interface ReviewRepository {
   /** Every stored result of the cohort's answers not withdrawn, in one read. */
   cohortResults(cohortId: number): Promise<readonly { readonly promptId: number; readonly answerId: number; readonly userRef: string; readonly criterionId: string; readonly score: number }[]>;
   deleteForReviewer(reviewerRef: string): Promise<readonly number[]>;
+  /** Submitted reviews per answer of the cohort, in one query. */
+  submittedByAnswer(cohortId: number): Promise<ReadonlyMap<number, number>>;
+  /** Reviews the member submitted in the cohort. */
+  countSubmitted(cohortId: number, reviewerRef: string): Promise<number>;
 }
 
 export interface LedgerEntry {

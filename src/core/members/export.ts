@@ -3,7 +3,7 @@ import { requireAdmin } from "../cohorts/manage-cohort.ts";
 import { localDateOf } from "../cohorts/schedule.ts";
 import type { Actor, CohortAddress } from "../cohorts/types.ts";
 import type { CoachDeps } from "../deps.ts";
-import type { Question } from "../questions/types.ts";
+import type { CriterionResult } from "../prompts/types.ts";
 import { overallScore } from "../scores/close-prompt.ts";
 
 export interface ExportFile {
@@ -31,44 +31,52 @@ const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, "-").re
  */
 export async function exportCohort(deps: CoachDeps, address: CohortAddress, actor: Actor): Promise<{ files: readonly ExportFile[] }> {
   const cohort = await requireAdmin(deps, address, actor);
-  const [members, prompts, ledger] = await Promise.all([deps.repos.members.list(cohort.id), deps.repos.prompts.forCohort(cohort.id), deps.repos.points.all(cohort.id)]);
+  // A fixed number of cohort-wide reads, however many prompts and answers there are.
+  const [members, sheet, ledger, reviewCounts, followUps] = await Promise.all([
+    deps.repos.members.list(cohort.id),
+    deps.repos.reviews.cohortSheet(cohort.id),
+    deps.repos.points.all(cohort.id),
+    deps.repos.reviews.submittedByAnswer(cohort.id),
+    deps.repos.followUps.answeredInCohort(cohort.id),
+  ]);
+  const questions = await deps.repos.questions.getMany([...new Set(sheet.map((row) => row.prompt.questionId))]);
   const byRef = new Map(members.map((m) => [m.userRef, m]));
   const nameOf = (userRef: string) => {
     const member = byRef.get(userRef);
     return member?.showInResults ? member.displayName : PRIVATE_MEMBER;
   };
 
-  const questions = new Map<string, Question | undefined>();
   const criteria = new Map<string, string>();
-  const answerRows: { date: string; question: string; member: string; answer: string; followUp: string; scores: Map<string, number>; overall: string; reviews: number }[] = [];
-  for (const prompt of prompts) {
-    if (!questions.has(prompt.questionId)) questions.set(prompt.questionId, await deps.repos.questions.get(prompt.questionId));
+  // The sheet comes in date, answer, criterion order: one entry per prompt, then per answer with its results.
+  const answerRows = new Map<number, { date: string; question: string; member: string; answer: string; followUp: string; results: CriterionResult[]; reviews: number }>();
+  for (const { prompt, answer, result } of sheet) {
     const question = questions.get(prompt.questionId);
     for (const criterion of question?.rubric.criteria ?? []) if (!criteria.has(criterion.id)) criteria.set(criterion.id, criterion.label);
-    const [answers, assignments] = await Promise.all([deps.repos.answers.active(prompt.id), deps.repos.reviews.forPrompt(prompt.id)]);
-    const [results, followUps] = await Promise.all([
-      Promise.all(answers.map((answer) => deps.repos.reviews.results(answer.id))),
-      deps.repos.followUps.answered(answers.map((a) => a.id)),
-    ]);
-    answers.forEach((answer, i) => {
-      const answerResults = results[i]!;
-      answerRows.push({
+    if (!answer) continue;
+    let row = answerRows.get(answer.id);
+    if (!row) {
+      row = {
         date: prompt.localDate,
         question: question?.prompt ?? prompt.questionId,
         member: nameOf(answer.userRef),
         answer: answer.body,
         followUp: followUps.get(answer.id)?.body ?? "",
-        scores: new Map(answerResults.map((r) => [r.criterionId, r.score])),
-        overall: answerResults.length > 0 ? overallScore(answerResults).toFixed(2) : "",
-        reviews: assignments.filter((a) => a.answerId === answer.id && a.submittedAt !== null).length,
-      });
-    });
+        results: [],
+        reviews: reviewCounts.get(answer.id) ?? 0,
+      };
+      answerRows.set(answer.id, row);
+    }
+    if (result) row.results.push(result);
   }
 
   const criterionIds = [...criteria.keys()];
   const answersCsv = toCsv(
     ["Date", "Question", "Member", "Answer", "Follow-up answer", ...criterionIds.map((id) => `${criteria.get(id)} (corrected)`), "Overall score", "Reviews received"],
-    answerRows.map((row) => [row.date, row.question, row.member, row.answer, row.followUp, ...criterionIds.map((id) => row.scores.get(id)?.toFixed(2) ?? ""), row.overall, row.reviews]),
+    [...answerRows.values()].map((row) => {
+      const scores = new Map(row.results.map((r) => [r.criterionId, r.score]));
+      const overall = row.results.length > 0 ? overallScore(row.results).toFixed(2) : "";
+      return [row.date, row.question, row.member, row.answer, row.followUp, ...criterionIds.map((id) => scores.get(id)?.toFixed(2) ?? ""), overall, row.reviews];
+    }),
   );
   const pointsCsv = toCsv(
     ["Date", "Member", "Points", "For", "Season"],

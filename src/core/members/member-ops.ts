@@ -1,7 +1,7 @@
 import { requireCohort } from "../cohorts/manage-cohort.ts";
 import type { Actor, CohortAddress } from "../cohorts/types.ts";
 import type { CoachDeps } from "../deps.ts";
-import { awardQuality, reverseQuality, streakAt } from "../points/awards.ts";
+import { awardQuality, reverseQuality } from "../points/awards.ts";
 import type { Prompt } from "../prompts/types.ts";
 import { overallScore, resultsFor } from "../scores/close-prompt.ts";
 import { refitCohort } from "../scores/reviewer-params.ts";
@@ -15,27 +15,19 @@ export interface MyStats {
   readonly reviewOptIn: boolean;
 }
 
+/** A fixed handful of statements, each scoped to the cohort, however long the member's history. */
 export async function myStats(deps: CoachDeps, address: CohortAddress, actor: Actor): Promise<MyStats> {
   const cohort = await requireCohort(deps, address);
-  const entries = await deps.repos.points.entriesFor(cohort.id, actor.userRef);
-  const prompts = await deps.repos.prompts.forCohort(cohort.id);
-  const promptIds = new Set(prompts.map((p) => p.id));
-  const answers = (await deps.repos.answers.forUser(actor.userRef)).filter((a) => promptIds.has(a.promptId) && a.withdrawnAt === null);
-  const reviews = (await deps.repos.reviews.forReviewer(actor.userRef)).filter((r) => promptIds.has(r.promptId) && r.submittedAt !== null);
-  const latest = prompts.filter((p) => p.messageRef !== null).at(-1);
-  const criteria = await deps.repos.reviews.criterionAverages(cohort.id, actor.userRef);
-  const member = await deps.repos.members.get(cohort.id, actor.userRef);
-  return {
-    points: {
-      season: entries.filter((e) => e.season === cohort.season).reduce((s, e) => s + e.points, 0),
-      all: entries.reduce((s, e) => s + e.points, 0),
-    },
-    answers: answers.length,
-    reviewsDone: reviews.length,
-    streak: latest ? await streakAt(deps, cohort, latest, actor.userRef) : 0,
-    criteria,
-    reviewOptIn: member?.reviewOptIn ?? false,
-  };
+  const [points, answers, reviewsDone, streak, criteria, member] = await Promise.all([
+    deps.repos.points.totalsFor(cohort.id, actor.userRef, cohort.season),
+    deps.repos.answers.countActive(cohort.id, actor.userRef),
+    deps.repos.reviews.countSubmitted(cohort.id, actor.userRef),
+    // Through the latest posted prompt, which is every posted prompt.
+    deps.repos.answers.streak(cohort.id, actor.userRef),
+    deps.repos.reviews.criterionAverages(cohort.id, actor.userRef),
+    deps.repos.members.get(cohort.id, actor.userRef),
+  ]);
+  return { points, answers, reviewsDone, streak, criteria, reviewOptIn: member?.reviewOptIn ?? false };
 }
 
 export async function setReviewOptIn(deps: CoachDeps, address: CohortAddress, actor: Actor, optIn: boolean): Promise<void> {

@@ -75,14 +75,23 @@ export class DrizzleAnswerRepository implements AnswerRepository {
     return (await this.db.select().from(answers).where(eq(answers.userRef, userRef)).orderBy(asc(answers.id))).map(toAnswer);
   }
 
-  async streak(cohortId: number, userRef: string, localDate: string) {
+  async countActive(cohortId: number, userRef: string) {
+    const [row] = await this.db
+      .select({ count: sql<number>`count(*)::int` })
+      .from(answers)
+      .innerJoin(prompts, eq(prompts.id, answers.promptId))
+      .where(and(eq(prompts.cohortId, cohortId), eq(answers.userRef, userRef), isNull(answers.withdrawnAt)));
+    return Number(row?.count ?? 0);
+  }
+
+  async streak(cohortId: number, userRef: string, localDate?: string) {
     // A running bool_and over the cohort's posted prompts, newest first, stops counting at the first one missed.
     const rows = await this.db.execute<{ streak: number }>(sql`
       select count(*)::int as streak from (
         select bool_and(${answers.id} is not null) over (order by ${prompts.localDate} desc) as unbroken
         from ${prompts}
         left join ${answers} on ${answers.promptId} = ${prompts.id} and ${answers.userRef} = ${userRef} and ${answers.withdrawnAt} is null
-        where ${prompts.cohortId} = ${cohortId} and ${prompts.localDate} <= ${localDate} and ${prompts.messageRef} is not null
+        where ${prompts.cohortId} = ${cohortId} and ${localDate === undefined ? sql`true` : sql`${prompts.localDate} <= ${localDate}`} and ${prompts.messageRef} is not null
       ) as run where unbroken`);
     return Number(rowsOf<{ streak: number }>(rows)[0]?.streak ?? 0);
   }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { and, asc, eq, isNull, notInArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, notInArray, sql } from "drizzle-orm";
 import type { BankSyncReport, QuestionRepository } from "../../core/ports.ts";
 import type { Question, QuestionBank, Track } from "../../core/questions/types.ts";
 import type { Db } from "../client.ts";
@@ -73,6 +73,12 @@ export class DrizzleQuestionRepository implements QuestionRepository {
   async get(id: string): Promise<Question | undefined> {
     const [row] = await this.db.select({ content: questions.content }).from(questions).where(eq(questions.id, id));
     return row?.content as Question | undefined;
+  }
+
+  async getMany(ids: readonly string[]) {
+    if (ids.length === 0) return new Map<string, Question>();
+    const rows = await this.db.select({ id: questions.id, content: questions.content }).from(questions).where(inArray(questions.id, [...ids]));
+    return new Map(rows.map((r) => [r.id, r.content as Question]));
   }
 
   async activeQuestions(trackId: string): Promise<readonly Question[]> {

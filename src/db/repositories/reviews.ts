@@ -1,4 +1,4 @@
-import { and, asc, eq, getTableColumns, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, isNotNull, isNull, sql } from "drizzle-orm";
 import type { CloseInputs, Grade, ReviewContext, ReviewerParams, ReviewRepository, ScoringState, ScoringUpdate, SheetRow, StepStatus } from "../../core/ports.ts";
 import type { CriterionResult, PromptStep, ReviewAssignment } from "../../core/prompts/types.ts";
 import type { Question } from "../../core/questions/types.ts";
@@ -329,6 +329,25 @@ export class DrizzleReviewRepository implements ReviewRepository {
       .innerJoin(prompts, eq(prompts.id, answers.promptId))
       .where(and(eq(prompts.cohortId, cohortId), isNull(answers.withdrawnAt)))
       .orderBy(asc(prompts.localDate), asc(answers.id));
+  }
+
+  async submittedByAnswer(cohortId: number) {
+    const rows = await this.db
+      .select({ answerId: reviewAssignments.answerId, count: sql<number>`count(*)::int` })
+      .from(reviewAssignments)
+      .innerJoin(prompts, eq(prompts.id, reviewAssignments.promptId))
+      .where(and(eq(prompts.cohortId, cohortId), isNotNull(reviewAssignments.submittedAt)))
+      .groupBy(reviewAssignments.answerId);
+    return new Map(rows.map((r) => [r.answerId, Number(r.count)]));
+  }
+
+  async countSubmitted(cohortId: number, reviewerRef: string) {
+    const [row] = await this.db
+      .select({ count: sql<number>`count(*)::int` })
+      .from(reviewAssignments)
+      .innerJoin(prompts, eq(prompts.id, reviewAssignments.promptId))
+      .where(and(eq(prompts.cohortId, cohortId), eq(reviewAssignments.reviewerRef, reviewerRef), isNotNull(reviewAssignments.submittedAt)));
+    return Number(row?.count ?? 0);
   }
 
   async deleteForReviewer(reviewerRef: string) {
