@@ -44,10 +44,11 @@ await db.execute(sql`
 await db.execute(sql`
   insert into members (cohort_id, user_ref, display_name, joined_at)
   select c.id, 'slack:T1:U' || m, 'Member ' || m, ${now.toISOString()}::timestamptz from cohorts c, generate_series(1, ${MEMBERS}) m`);
-// Points spread over 60 days and two seasons; values from a fixed hash of the row number.
+// Points spread over 60 days, two seasons and every member of each cohort (row k of a cohort goes
+// to member 1 + 19k mod 100, so all 100 rank); values from a fixed hash of the row number.
 await db.execute(sql`
   insert into points_ledger (cohort_id, user_ref, season, kind, source, points, local_date, created_at)
-  select 1 + (n % ${COHORTS}), 'slack:T1:U' || (1 + (n::bigint * 7919) % ${MEMBERS}), case when (n / ${COHORTS}) % 60 < 30 then 1 else 2 end, 'answer', 'bench:' || n || '#0',
+  select 1 + (n % ${COHORTS}), 'slack:T1:U' || (1 + ((n / ${COHORTS})::bigint * 7919) % ${MEMBERS}), case when (n / ${COHORTS}) % 60 < 30 then 1 else 2 end, 'answer', 'bench:' || n || '#0',
          5 + (n * 31) % 11, to_char(date '2026-09-29' + ((n / ${COHORTS}) % 60), 'YYYY-MM-DD'), ${now.toISOString()}::timestamptz
   from generate_series(1, ${LEDGER_ROWS}) n`);
 await db.execute(sql`
