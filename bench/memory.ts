@@ -19,11 +19,19 @@ const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/
 
 async function idleRss(env: Record<string, string>): Promise<number[]> {
   const port = 30_000 + Math.floor(Math.random() * 20_000);
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: root, env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: "silent" }, stdio: "ignore" });
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: root, env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: "warn" }, stdio: ["ignore", "ignore", "pipe"] });
+  // Kept from the start: a child that dies early is reported with its own words, and its exit is
+  // never awaited after it already happened (an await that never settles ends Node with code 13).
+  let stderr = "";
+  child.stderr!.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const gone = () => child.exitCode !== null || child.signalCode !== null;
   try {
-    const deadline = Date.now() + 120_000;
+    // Generous: a first start runs PGlite's initdb, which takes minutes on a loaded machine.
+    const deadline = Date.now() + 600_000;
     for (;;) {
-      if (Date.now() > deadline) throw new Error("npm start never answered /healthz");
+      if (gone()) throw new Error(`npm start exited (${child.exitCode ?? child.signalCode}) before /healthz answered: ${stderr.trim()}`);
+      if (Date.now() > deadline) throw new Error(`npm start never answered /healthz: ${stderr.trim()}`);
       const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
       if (ok) break;
       await new Promise((resolve) => setTimeout(resolve, 250));
@@ -35,8 +43,8 @@ async function idleRss(env: Record<string, string>): Promise<number[]> {
     }
     return samples;
   } finally {
-    child.kill("SIGTERM");
-    await new Promise((resolve) => child.once("exit", resolve));
+    if (!gone()) child.kill("SIGTERM");
+    await exited;
   }
 }
 
