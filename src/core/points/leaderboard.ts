@@ -52,7 +52,7 @@ export async function leaderboard(deps: CoachDeps, address: CohortAddress, viewe
     period === "week"
       ? { period, bucket: now.startOf("week").toISODate()! }
       : period === "month"
-        ? { period, bucket: now.toFormat("yyyy-LL") }
+        ? { period, bucket: now.toISODate()!.slice(0, 7) }
         : period === "season"
           ? { period, bucket: String(cohort.season) }
           : { period, bucket: "" };
