@@ -126,7 +126,7 @@ export interface PromptRepository {
   claimStep(promptId: number, step: PromptStep, now: Date, leaseMs: number): Promise<"fresh" | "retaken" | false>;
   finishStep(promptId: number, step: PromptStep, status: "done" | "skipped", now: Date): Promise<void>;
   steps(promptId: number): Promise<ReadonlyMap<PromptStep, StepStatus>>;
-  /** Due work read by one indexed statement (plus one for the due prompts' rows when there are any). */
+  /** Due work: one indexed statement when nothing is due; two more (the due rows, the due prompts) when something is. */
   dueWork(now: Date): Promise<DueWork>;
   stepsOf(promptIds: readonly number[]): Promise<ReadonlyMap<number, ReadonlyMap<PromptStep, StepStatus>>>;
   /** Marks steps skipped in one statement, never overriding one that ran or runs. */

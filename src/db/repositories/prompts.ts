@@ -5,6 +5,7 @@ import type { Prompt, PromptStep } from "../../core/prompts/types.ts";
 import type { Db } from "../client.ts";
 import { cohorts, promptSteps, prompts, questions } from "../schema.ts";
 import { cohortSelection, toCohort } from "./cohorts.ts";
+import { rowsOf } from "./reviews.ts";
 
 export const toPrompt = (row: typeof prompts.$inferSelect): Prompt => ({
   id: row.id,
@@ -146,7 +147,15 @@ export class DrizzlePromptRepository implements PromptRepository {
   }
 
   async dueWork(now: Date): Promise<DueWork> {
-    // One statement over the two next-due indexes: an idle minute reads nothing else.
+    // An idle minute is this one statement: two index probes that stop at the first due row. The
+    // full read below (a union joined to cohorts) costs several times as much to plan, measured on
+    // PGlite at 10,000 cohorts, and is only worth it when something is due.
+    const [probe] = rowsOf<{ due: boolean }>(
+      await this.db.execute(sql`
+        select exists (select 1 from ${cohorts} where ${cohorts.nextPostAt} <= ${now.toISOString()}::timestamptz or (${cohorts.nextPostAt} is null and not ${cohorts.paused}))
+            or exists (select 1 from ${prompts} where ${prompts.nextStepAt} <= ${now.toISOString()}::timestamptz) as due`),
+    );
+    if (!probe?.due) return { posts: [], steps: [] };
     const rows = await this.db
       .select({ cohort: cohortSelection, promptId: sql<number | null>`due.prompt_id` })
       .from(
