@@ -9,6 +9,7 @@ import { createLogger, prettyDestination, type Logger } from "./logger.ts";
 import { Metrics, observeCoach } from "./metrics.ts";
 import type { PlatformAdapter } from "./platforms.ts";
 import type { Clock } from "./core/clock.ts";
+import type { AiSettings } from "./core/ai/review-queue.ts";
 
 /** The one composition root: everything is wired here and nowhere else. */
 
@@ -90,7 +91,12 @@ async function main(): Promise<void> {
     : undefined;
 
   const messenger = new MessengerRouter();
-  const coach = new Coach({ repos, messenger, clock, log }, config.defaults, config.web.publicUrl);
+  // The AI reviewer (issue 15). The ai-client branch provides createAiReviewer(config.ai, { clock, logger })
+  // returning AiReviewer | undefined; connect it here as
+  //   { reviewer, dailyCapPerCohort: config.ai.dailyCapPerCohort } when the reviewer is defined.
+  // Undefined keeps every AI path off: no queue rows, no AI queries, `ai on` refused with a reason.
+  const ai: AiSettings | undefined = undefined;
+  const coach = new Coach({ repos, messenger, clock, log, ai }, config.defaults, config.web.publicUrl);
   observeCoach(coach, metrics);
   const { resilientCoach, Retrier } = await import("./resilience.ts");
   const retrier = new Retrier(log);
@@ -115,6 +121,8 @@ async function main(): Promise<void> {
   // A platform that cannot connect says why in its own log line and keeps retrying; the rest start anyway.
   await Promise.all(adapters.map((adapter) => adapter.start()));
   const ticker = startMinuteTick(coach.tick, log);
+  // Its own timer: a slow model never holds up a post, a reminder or a close.
+  const aiTicker = ai ? startMinuteTick(coach.aiTick, log, "cohort-coach-ai-queue") : undefined;
   // A test clock moves in jumps: tick at each jump and say when that tick is over, so the
   // runner paces the day by events instead of waiting for wall-clock minutes.
   testClock?.onChange(() => void ticker.runNow().then(() => log.info({ at: clock.now().toISOString() }, "test clock: tick done")));
@@ -123,6 +131,7 @@ async function main(): Promise<void> {
   installShutdown(log, async () => {
     testClock?.stop();
     await ticker.stop();
+    await aiTicker?.stop();
     await Promise.all(adapters.map((adapter) => adapter.stop()));
     await http.close();
     await database.close();

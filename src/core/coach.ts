@@ -1,9 +1,12 @@
+import { deliverDrillReview } from "./ai/drill-review.ts";
+import { drainAiQueue } from "./ai/review-queue.ts";
 import { findPrompt, promptsTakingAnswers } from "./answers/submit-answer.ts";
 import {
   addAdmin,
   changeSchedule,
   removeAdmin,
   setPaused,
+  setAiReviewer,
   setReminders,
   setupCohort,
   skipDate,
@@ -41,6 +44,10 @@ export class Coach {
   ) {}
 
   tick = () => runTick(this.deps);
+  /** The AI reviewer's queue, on its own timer so the daily loop never waits on the model. */
+  aiTick = () => drainAiQueue(this.deps, (review) => deliverDrillReview(this.deps, review));
+  /** The model's name when the bot has an AI reviewer configured. */
+  aiModel = () => this.deps.ai?.reviewer.model;
   tracks = () => this.deps.repos.questions.activeTracks();
   cohort = (address: CohortAddress) => this.deps.repos.cohorts.find(address);
   requireCohort = (address: CohortAddress) => requireCohort(this.deps, address);
@@ -51,6 +58,7 @@ export class Coach {
   pause = (address: CohortAddress, actor: Actor) => setPaused(this.deps, address, actor, true);
   resume = (address: CohortAddress, actor: Actor) => setPaused(this.deps, address, actor, false);
   reminders = (address: CohortAddress, actor: Actor, enabled: boolean) => setReminders(this.deps, address, actor, enabled);
+  ai = (address: CohortAddress, actor: Actor, enabled: boolean) => setAiReviewer(this.deps, address, actor, enabled);
   skip = (address: CohortAddress, actor: Actor, date: string) => skipDate(this.deps, address, actor, date);
   addAdmin = (address: CohortAddress, actor: Actor, userRef: string) => addAdmin(this.deps, address, actor, userRef);
   removeAdmin = (address: CohortAddress, actor: Actor, userRef: string) => removeAdmin(this.deps, address, actor, userRef);

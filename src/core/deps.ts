@@ -1,3 +1,4 @@
+import type { AiSettings } from "./ai/review-queue.ts";
 import type { Clock } from "./clock.ts";
 import type { Messenger } from "./messages.ts";
 import type { Repositories } from "./ports.ts";
@@ -13,4 +14,9 @@ export interface CoachDeps {
   readonly messenger: Messenger;
   readonly clock: Clock;
   readonly log: CoreLog;
+  /**
+   * The AI reviewer, when the bot has one (AI_BASE_URL and AI_MODEL set). Undefined turns
+   * every AI path off: nothing is queued and no AI query runs.
+   */
+  readonly ai?: AiSettings;
 }

@@ -28,7 +28,8 @@ export type CoachingErrorCode =
   | "unknown-drill"
   | "bad-text"
   | "not-recorded"
-  | "unknown-link";
+  | "unknown-link"
+  | "ai-not-configured";
 
 export class CoachingError extends Error {
   override readonly name = "CoachingError";

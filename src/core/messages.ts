@@ -67,6 +67,38 @@ export interface TopAnswer {
   readonly score: number;
 }
 
+/** The AI reviewer's view of one answer, kept apart from the peers' consensus. */
+export interface AiFeedback {
+  readonly model: string;
+  readonly criteria: readonly { readonly id: string; readonly label: string; readonly score: number; readonly justification: string }[];
+  /** No peer graded the answer: this is the AI's own view, corrected by nobody. */
+  readonly uncorrected: boolean;
+  /** How far the cohort's peers have calibrated the AI, in words both platforms show as is. */
+  readonly calibration: string;
+}
+
+/** Peer grades needed on AI-scored answers before the AI's fitted bias is worth quoting. */
+export const AI_CALIBRATION_MIN_GRADES = 10;
+
+/** "calibrated against 42 peer grades: scores 0.4 harsher than peers", or "not yet calibrated ...". */
+export function describeCalibration(peerGrades: number, bias: number | undefined): string {
+  if (bias === undefined || peerGrades < AI_CALIBRATION_MIN_GRADES) {
+    return `not yet calibrated (${peerGrades} peer grade${peerGrades === 1 ? "" : "s"} so far; it takes ${AI_CALIBRATION_MIN_GRADES})`;
+  }
+  const size = Math.abs(bias);
+  const lean = size < 0.05 ? "scores in line with peers" : `scores ${size.toFixed(1)} ${bias > 0 ? "more leniently" : "harsher"} than peers`;
+  return `calibrated against ${peerGrades} peer grades: ${lean}`;
+}
+
+/** The AI part of a feedback message as a title, one line per criterion and a note, shown apart from the peers'. */
+export function aiFeedbackText(ai: AiFeedback): { title: string; lines: string[]; note: string } {
+  return {
+    title: ai.uncorrected ? `AI reviewer (${ai.model}): its uncorrected view, no peer graded this answer` : `AI reviewer (${ai.model}), apart from your peers`,
+    lines: ai.criteria.map((c) => `${c.label}: ${c.score}/5. ${c.justification}`),
+    note: `The AI is ${ai.calibration}. Its scores count like one more reviewer's, corrected for its bias; it earns no points.`,
+  };
+}
+
 export interface AuthorFeedback {
   readonly promptId: number;
   readonly company: string;
@@ -74,10 +106,21 @@ export interface AuthorFeedback {
   readonly criteria: readonly { readonly id: string; readonly label: string; readonly score: number; readonly uncertainty: number; readonly reviews: number }[];
   readonly comments: readonly string[];
   readonly outline: readonly string[];
+  /** The AI reviewer's scores and reasons, when it reviewed the answer in time. */
+  readonly ai?: AiFeedback;
 }
 
 export type CoachMessage =
-  | { readonly kind: "prompt"; readonly promptId: number; readonly question: Question; readonly round: string; readonly answersCloseAt: Date; readonly timeZone: string }
+  | {
+      readonly kind: "prompt";
+      readonly promptId: number;
+      readonly question: Question;
+      readonly round: string;
+      readonly answersCloseAt: Date;
+      readonly timeZone: string;
+      /** The AI reviewer's model when it reviews this cohort's answers, so members know. */
+      readonly aiReviewer?: string;
+    }
   | { readonly kind: "answer-reminder"; readonly promptId: number; readonly answersCloseAt: Date; readonly timeZone: string; readonly answerCount: number }
   | { readonly kind: "reviews-open"; readonly promptId: number; readonly answerCount: number; readonly reviewerCount: number; readonly reviewsCloseAt: Date; readonly timeZone: string }
   | { readonly kind: "no-reviews"; readonly promptId: number; readonly answerCount: number }
@@ -94,7 +137,28 @@ export type CoachMessage =
       readonly nextPostAt: Date | undefined;
       readonly timeZone: string;
     }
-  | { readonly kind: "feedback"; readonly feedback: AuthorFeedback };
+  | { readonly kind: "feedback"; readonly feedback: AuthorFeedback }
+  /** After a drill's self-rating: the AI's scores and reasons next to the member's own, when they are ready. */
+  | { readonly kind: "drill-ai-review"; readonly attemptId: number; readonly company: string; readonly questionPrompt: string; readonly comparison: DrillAiComparison }
+  /** To a cohort's admins, at most once a day per reason: the AI reviewer stopped for today or keeps failing. */
+  | { readonly kind: "ai-alert"; readonly reason: "cap" | "failure"; readonly model: string; readonly dailyCap: number };
+
+/** The AI's view of a drill answer beside the member's self-rating, per criterion. */
+export interface DrillAiComparison {
+  readonly model: string;
+  readonly criteria: readonly { readonly id: string; readonly label: string; readonly self: number | undefined; readonly ai: number; readonly justification: string }[];
+}
+
+/** One line per criterion, "Label: you 3, AI 4. Reason", shown as is on every surface. */
+export const drillComparisonLines = (c: DrillAiComparison) =>
+  c.criteria.map((x) => `${x.label}: you ${x.self ?? "-"}, AI ${x.ai}. ${x.justification}`);
+
+/** The admins' alert in words both platforms show as is. */
+export function aiAlertText(message: Extract<CoachMessage, { kind: "ai-alert" }>): string {
+  return message.reason === "cap"
+    ? `The AI reviewer (${message.model}) reached today's cap of ${message.dailyCap} reviews for this cohort (AI_DAILY_CAP_PER_COHORT). The rest wait until tomorrow (UTC); answers whose reviews close first get peer feedback only.`
+    : `The AI reviewer (${message.model}) keeps failing: reviews were given up after repeated errors from the AI endpoint. Peer reviews are unaffected. Check AI_BASE_URL and the endpoint's logs, or turn it off with \`ai off\`.`;
+}
 
 export type Destination =
   | { readonly kind: "channel"; readonly cohort: CohortAddress }

@@ -1,6 +1,7 @@
 import type { Cohort, CohortAddress, Member, ScheduleSettings } from "./cohorts/types.ts";
 import type { Answer, CriterionResult, Prompt, PromptStep, ReviewAssignment } from "./prompts/types.ts";
 import type { Question, QuestionBank, Track } from "./questions/types.ts";
+import type { AiCriterionScore } from "./ai/port.ts";
 import type { ReviewerStats } from "./scores/bias-model.ts";
 
 /**
@@ -39,6 +40,7 @@ export interface CohortSettingsPatch {
   readonly weekdays?: readonly number[];
   readonly paused?: boolean;
   readonly remindersEnabled?: boolean;
+  readonly aiEnabled?: boolean;
 }
 
 /** Moves a cohort's next post check from the instant the tick read to the next one. */
@@ -393,6 +395,68 @@ export interface DrillRepository {
   deleteForUser(userRef: string): Promise<void>;
 }
 
+export type AiReviewStatus = "pending" | "running" | "scored" | "failed" | "dropped" | "expired";
+
+/** What an AI review is of: a cohort answer (scored into the bias model) or a solo drill attempt. */
+export type AiSubject =
+  | { readonly kind: "answer"; readonly answerId: number; readonly promptId: number; readonly cohortId: number }
+  | { readonly kind: "drill"; readonly attemptId: number; readonly userRef: string };
+
+/** A queued review this worker claimed, with what asking the model needs, read in the claim's statement. */
+export interface ClaimedAiReview {
+  readonly id: number;
+  readonly subject: AiSubject;
+  readonly model: string;
+  readonly budget: string;
+  /** This claim's attempt number: writes back are refused once another attempt took the row. */
+  readonly attempt: number;
+  readonly questionId: string;
+  readonly answerText: string;
+  readonly followUp: { readonly prompt: string; readonly answerText: string } | undefined;
+}
+
+export interface StoredAiReview {
+  readonly model: string;
+  readonly status: AiReviewStatus;
+  readonly scores: readonly AiCriterionScore[];
+}
+
+/** How far peers have calibrated the AI in a cohort: the fitted bias (mean over criteria) and the peer grades behind it. */
+export interface AiCalibration {
+  /** Peer grades on answers the AI also scored, on closed prompts. */
+  readonly peerGrades: number;
+  /** The fitted bias averaged over criteria, weighted by the AI's grades on each; undefined before any close fitted the AI. */
+  readonly bias: number | undefined;
+}
+
+export interface AiReviewRepository {
+  /** Queues one review per active answer of the prompt (one statement; a second call adds nothing). */
+  enqueuePrompt(promptId: number, cohortId: number, model: string, now: Date): Promise<number>;
+  /** Queues one review of a drill attempt; false when it was already queued. */
+  enqueueDrill(attemptId: number, userRef: string, model: string, now: Date): Promise<boolean>;
+  /** Claims up to `limit` due reviews (pending, or running with a lapsed lease) of `model`. */
+  claim(model: string, now: Date, leaseMs: number, limit: number): Promise<readonly ClaimedAiReview[]>;
+  /** Counts one call against the budget's day unless `cap` calls were already made; false when the cap is reached. */
+  reserveCall(budget: string, day: string, cap: number): Promise<boolean>;
+  /** Gives back a reserved call that the model never received (the client's own rate limit). */
+  refundCall(budget: string, day: string): Promise<void>;
+  /** Stores the scores unless the row moved on (the prompt closed, another attempt took it); false then. */
+  saveScores(id: number, attempt: number, scores: readonly AiCriterionScore[], now: Date): Promise<boolean>;
+  /** Puts a claimed review back in the queue, due at `nextAttemptAt`. */
+  retryLater(id: number, attempt: number, nextAttemptAt: Date, failure: string, countAttempt: boolean): Promise<void>;
+  /** Gives up on a claimed review. */
+  giveUp(id: number, attempt: number, status: "failed" | "dropped", failure: string): Promise<void>;
+  /** At close: whatever is not scored yet never will be for this prompt (one statement). */
+  expirePrompt(promptId: number): Promise<void>;
+  /** The prompt's AI reviews, by answer. */
+  forPrompt(promptId: number): Promise<ReadonlyMap<number, StoredAiReview>>;
+  forAnswer(answerId: number): Promise<StoredAiReview | undefined>;
+  forDrill(attemptId: number): Promise<StoredAiReview | undefined>;
+  calibration(cohortId: number, model: string): Promise<AiCalibration>;
+  /** True for the first caller of the day per budget and kind, so admins hear about a problem once a day. */
+  alertOnce(budget: string, day: string, kind: "cap" | "failure", now: Date): Promise<boolean>;
+}
+
 export interface Repositories {
   readonly questions: QuestionRepository;
   readonly cohorts: CohortRepository;
@@ -403,4 +467,5 @@ export interface Repositories {
   readonly reviews: ReviewRepository;
   readonly points: PointsRepository;
   readonly drills: DrillRepository;
+  readonly aiReviews: AiReviewRepository;
 }

@@ -54,6 +54,8 @@ export const cohorts = pgTable(
      * by every schedule change and by the tick itself, so an idle tick reads one index.
      */
     nextPostAt: timestamp("next_post_at", { withTimezone: true }),
+    /** An admin's choice to have the bot's AI reviewer score this cohort's answers (when the bot has one). */
+    aiEnabled: boolean("ai_enabled").notNull().default(false),
   },
   (t) => [unique("cohorts_channel_unique").on(t.platform, t.workspaceId, t.channelId), index("cohorts_next_post_at_idx").on(t.nextPostAt)],
 );
@@ -332,4 +334,53 @@ export const drillAttempts = pgTable(
     requestKey: text("request_key").unique(),
   },
   (t) => [index("drill_attempts_user_idx").on(t.userRef)],
+);
+
+/**
+ * One AI review per answer (or drill attempt) per model: the unique keys make enqueueing
+ * idempotent, and `status` with `lease_until` lets replicas claim rows like prompt steps.
+ * `scores` holds [{ criterionId, score, justification }] once scored. Status moves
+ * pending -> running -> scored | failed | dropped, or to expired when the prompt closed first.
+ */
+export const aiReviews = pgTable(
+  "ai_reviews",
+  {
+    id: serial("id").primaryKey(),
+    answerId: integer("answer_id").references(() => answers.id, { onDelete: "cascade" }),
+    promptId: integer("prompt_id").references(() => prompts.id, { onDelete: "cascade" }),
+    drillAttemptId: integer("drill_attempt_id").references(() => drillAttempts.id, { onDelete: "cascade" }),
+    /** Whose daily budget the call counts against: `cohort:<id>` or `user:<ref>` for solo practice. */
+    budget: text("budget").notNull(),
+    model: text("model").notNull(),
+    status: text("status").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    leaseUntil: timestamp("lease_until", { withTimezone: true }),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull(),
+    scores: jsonb("scores"),
+    failure: text("failure"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    scoredAt: timestamp("scored_at", { withTimezone: true }),
+  },
+  (t) => [
+    unique("ai_reviews_answer_model_unique").on(t.answerId, t.model),
+    unique("ai_reviews_drill_model_unique").on(t.drillAttemptId, t.model),
+    index("ai_reviews_prompt_idx").on(t.promptId),
+    // The drain reads only rows still to do, by when they are next due.
+    index("ai_reviews_due_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`status in ('pending', 'running')`),
+  ],
+);
+
+/** AI calls per budget per day (UTC), persisted so a restart does not reset the cap; and whether the admins were told today. */
+export const aiUsage = pgTable(
+  "ai_usage",
+  {
+    budget: text("budget").notNull(),
+    day: text("day").notNull(),
+    calls: integer("calls").notNull().default(0),
+    capAlertedAt: timestamp("cap_alerted_at", { withTimezone: true }),
+    failureAlertedAt: timestamp("failure_alerted_at", { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.budget, t.day] })],
 );

@@ -1,8 +1,9 @@
-import { DiscordAPIError, ThreadAutoArchiveDuration, type BaseMessageOptions, type Client, type Message } from "discord.js";
-import type { CoachMessage, Destination, Messenger, PostedMessage } from "../core/messages.ts";
+import { DiscordAPIError, EmbedBuilder, ThreadAutoArchiveDuration, type BaseMessageOptions, type Client, type Message } from "discord.js";
+import { aiAlertText, drillComparisonLines, type CoachMessage, type Destination, type Messenger, type PostedMessage } from "../core/messages.ts";
 import type { Logger } from "../logger.ts";
 import { nonceFor, promptMessageRef, threadIdOf, threadRef, userIdOf } from "./refs.ts";
 import { feedbackEmbed } from "./ui/feedback.ts";
+import { clip, limits } from "./ui/text.ts";
 import { promptPost, threadName } from "./ui/prompt.ts";
 import { answerReminder, noReviews, results, reviewerReminder, reviewsOpen } from "./ui/thread.ts";
 
@@ -74,5 +75,16 @@ function render(message: Exclude<CoachMessage, { kind: "prompt" | "review-reques
       return results(message);
     case "feedback":
       return { embeds: [feedbackEmbed(message.feedback)] };
+    case "ai-alert":
+      return { content: aiAlertText(message) };
+    case "drill-ai-review":
+      return {
+        embeds: [
+          new EmbedBuilder()
+            .setTitle(clip(`The AI reviewer (${message.comparison.model}) on your drill answer`, limits.title))
+            .setDescription(clip([message.questionPrompt, "", ...drillComparisonLines(message.comparison).map((l) => `• ${l}`)].join("\n"), limits.description))
+            .setFooter({ text: "Its uncorrected view next to your self-rating: no peers calibrate drills. It changes nothing in your schedule or points." }),
+        ],
+      };
   }
 }

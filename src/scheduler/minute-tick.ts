@@ -13,7 +13,7 @@ export interface Ticker {
  * there is no per-cohort cron task to keep in sync. Ticks never overlap within a
  * process; the database claims make overlapping replicas safe anyway.
  */
-export function startMinuteTick(tick: () => Promise<unknown>, log: Logger): Ticker {
+export function startMinuteTick(tick: () => Promise<unknown>, log: Logger, name = "cohort-coach-tick"): Ticker {
   let running: Promise<void> | undefined;
   let again = false;
   const run = (): Promise<void> => {
@@ -24,12 +24,12 @@ export function startMinuteTick(tick: () => Promise<unknown>, log: Logger): Tick
     running = (async () => {
       do {
         again = false;
-        await tick().catch((error: unknown) => log.error({ err: error }, "tick failed"));
+        await tick().catch((error: unknown) => log.error({ err: error, tick: name }, "tick failed"));
       } while (again);
     })().finally(() => (running = undefined));
     return running;
   };
-  const task = cron.schedule("* * * * *", run, { name: "cohort-coach-tick", noOverlap: true });
+  const task = cron.schedule("* * * * *", run, { name, noOverlap: true });
   return {
     runNow: run,
     async stop() {

@@ -138,7 +138,7 @@ ${attempt.ratings
   : ""}
 <h2>A strong answer covers</h2><ol>${question.outline.map((o) => html`<li>${o}</li>`)}</ol>
 ${attempt.ratings
-  ? html`<h2>Your ratings</h2><ul>${question.rubric.criteria.map((cr) => html`<li>${cr.label}: <strong>${attempt.ratings?.[cr.id] ?? "-"}</strong> of 5</li>`)}</ul><p><a href="/history">See your history</a></p>`
+  ? html`<h2>Your ratings</h2><ul>${question.rubric.criteria.map((cr) => html`<li>${cr.label}: <strong>${attempt.ratings?.[cr.id] ?? "-"}</strong> of 5</li>`)}</ul><p><a href="/history">See your history</a></p>${aiSection(view, attempt.id)}`
   : ratingForm(question, attempt.id, token)}`}`,
       flash,
       status,
@@ -229,6 +229,19 @@ ${history.attempts.map(({ attempt, question }) => {
   : ""}`,
     );
   });
+}
+
+/** The AI reviewer's view after the self-rating: ready, on its way (shown on reload), or not coming. */
+function aiSection(view: AttemptView, attemptId: number): Html | string {
+  const ai = view.ai;
+  if (!ai) return "";
+  if (ai.status === "pending") {
+    return html`<h2>The AI reviewer</h2><p class="ai-pending">The AI reviewer (${ai.model}) is reading your answer. <a href="/attempt/${attemptId}">Reload this page</a> in a minute to compare its scores with yours.</p>`;
+  }
+  if (ai.status === "unavailable") return html`<h2>The AI reviewer</h2><p>The AI reviewer could not score this answer this time.</p>`;
+  return html`<h2>The AI reviewer (${ai.comparison.model})</h2>
+<ul class="ai-review">${ai.comparison.criteria.map((c) => html`<li>${c.label}: you <strong>${c.self ?? "-"}</strong>, AI <strong>${c.ai}</strong>. ${c.justification}</li>`)}</ul>
+<p>Its uncorrected view: no peers calibrate drills. It changes nothing in your schedule.</p>`;
 }
 
 function questionHeader(question: Question): Html {

@@ -1,3 +1,4 @@
+import type { AiSettings } from "../../src/core/ai/review-queue.ts";
 import type { Clock } from "../../src/core/clock.ts";
 import { Coach } from "../../src/core/coach.ts";
 import type { Actor, CohortAddress } from "../../src/core/cohorts/types.ts";
@@ -67,8 +68,8 @@ export class RecordingMessenger implements Messenger {
 
 export const silentLog: CoreLog = { warn: () => {}, error: () => {} };
 
-export function createCoach(repos: Repositories, clock: FixedClock, messenger = new RecordingMessenger()) {
-  const deps: CoachDeps = { repos, messenger, clock, log: silentLog };
+export function createCoach(repos: Repositories, clock: FixedClock, messenger = new RecordingMessenger(), ai?: AiSettings) {
+  const deps: CoachDeps = { repos, messenger, clock, log: silentLog, ai };
   return { coach: new Coach(deps, { timeZone: "America/New_York", postTime: "09:00" }), messenger, clock, deps };
 }
 

@@ -121,3 +121,18 @@ export async function startSeason(deps: CoachDeps, address: CohortAddress, actor
   const cohort = await requireAdmin(deps, address, actor);
   return deps.repos.cohorts.startSeason(cohort.id);
 }
+
+/**
+ * Turns the AI reviewer on or off for the cohort (its admins only). Refused with a clear
+ * reason when the bot has no AI configured, so nobody believes it is on when it cannot be.
+ */
+export async function setAiReviewer(deps: CoachDeps, address: CohortAddress, actor: Actor, enabled: boolean): Promise<string> {
+  const cohort = await requireAdmin(deps, address, actor);
+  if (enabled && !deps.ai) {
+    throw new CoachingError("ai-not-configured", "This bot has no AI reviewer configured. Whoever runs it can set AI_BASE_URL and AI_MODEL (and AI_API_KEY if the endpoint needs one), then try again.");
+  }
+  await deps.repos.cohorts.update(cohort.id, { aiEnabled: enabled });
+  return enabled
+    ? `AI reviewer on (${deps.ai!.reviewer.model}): from the next review round it scores every answer, apart from the peers, who calibrate it. It earns no points. At most ${deps.ai!.dailyCapPerCohort} AI reviews a day.`
+    : "AI reviewer off: answers are reviewed by peers only.";
+}

@@ -22,6 +22,8 @@ export interface Cohort extends CohortAddress, ScheduleSettings {
   readonly reviewCloseTime: string;
   readonly reviewersPerAnswer: number;
   readonly remindersEnabled: boolean;
+  /** The admins turned the AI reviewer on; it runs only when the bot also has one configured. */
+  readonly aiEnabled: boolean;
   readonly paused: boolean;
   readonly season: number;
   readonly createdBy: string;

@@ -134,7 +134,7 @@ export function fsrsGrade(ratings: readonly number[]): Grade {
 export async function rateDrill(
   deps: CoachDeps,
   input: { readonly attemptId: number; readonly userRef: string; readonly ratings: Readonly<Record<string, number>>; readonly cohortId?: number; readonly season?: number },
-): Promise<{ nextDueAt: Date; pointsAwarded: number }> {
+): Promise<{ nextDueAt: Date; pointsAwarded: number; aiReviewer?: string }> {
   const { attempt, question } = await ownAttempt(deps, input.attemptId, input.userRef);
   const criteria = question.rubric.criteria.map((c) => c.id);
   // The ratings come back from a button payload: only its own keys count, never inherited ones.
@@ -147,6 +147,9 @@ export async function rateDrill(
   if (!(await deps.repos.drills.rate(attempt.id, input.ratings, now))) {
     return { nextDueAt: existing?.dueAt ?? now, pointsAwarded: 0 };
   }
+  // The AI's view follows the self-rating, in the background, so the member can compare.
+  const aiReviewer = deps.ai && attempt.body !== null ? deps.ai.reviewer.model : undefined;
+  if (aiReviewer) await deps.repos.aiReviews.enqueueDrill(attempt.id, input.userRef, aiReviewer, now);
   const card = existing ? TypeConvert.card(existing.card as Parameters<typeof TypeConvert.card>[0]) : createEmptyCard(now);
   const next = scheduler.next(card, now, fsrsGrade(values as number[])).card;
   await deps.repos.drills.saveCard(input.userRef, { questionId: attempt.questionId, card: next, dueAt: next.due }, now);
@@ -165,5 +168,5 @@ export async function rateDrill(
       }
     }
   }
-  return { nextDueAt: next.due, pointsAwarded };
+  return { nextDueAt: next.due, pointsAwarded, ...(aiReviewer ? { aiReviewer } : {}) };
 }

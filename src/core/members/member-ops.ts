@@ -3,7 +3,7 @@ import type { Actor, CohortAddress } from "../cohorts/types.ts";
 import type { CoachDeps } from "../deps.ts";
 import { awardQuality, reverseQuality } from "../points/awards.ts";
 import type { Prompt } from "../prompts/types.ts";
-import { overallScore, resultsFor } from "../scores/close-prompt.ts";
+import { overallScore, storedResults } from "../scores/close-prompt.ts";
 import { refitCohort } from "../scores/reviewer-params.ts";
 
 export interface MyStats {
@@ -74,8 +74,10 @@ export async function forgetMe(deps: CoachDeps, actor: Pick<Actor, "userRef">): 
     const latest = Math.max(...closed.map((p) => p.id));
     const { state } = await deps.repos.reviews.closeInputs(cohortId, latest);
     const fits = await refitCohort(deps, cohortId, Math.max(latest, state?.foldedThroughPromptId ?? 0), state, state?.closes ?? 0);
+    const cohort = await deps.repos.cohorts.get(cohortId);
+    if (!cohort) continue;
     for (const prompt of closed) {
-      const results = resultsFor(fits, await deps.repos.answers.active(prompt.id));
+      const { results } = await storedResults(deps, cohort, fits, prompt, await deps.repos.answers.active(prompt.id));
       for (const [answerId, answerResults] of results) {
         await deps.repos.reviews.saveResults(answerId, answerResults);
         const answer = (await deps.repos.answers.get(answerId))!;

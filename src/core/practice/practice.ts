@@ -1,4 +1,5 @@
 import { DateTime } from "luxon";
+import { drillAiState, type DrillAiState } from "../ai/drill-review.ts";
 import { answerDrill, ownAttempt, validateAnswerText } from "../drills/drill.ts";
 import { checkAnswer } from "../answers/check-answer.ts";
 import { checkFollowUp } from "../follow-ups/answer-follow-up.ts";
@@ -33,6 +34,8 @@ export interface AttemptView {
   readonly check: AnswerCheck | undefined;
   /** The interviewer's pushback, offered once the answer is in; answering it is optional. */
   readonly followUp: { readonly question: string; readonly answer: string | undefined; readonly check: AnswerCheck | undefined } | undefined;
+  /** The AI reviewer's view after the self-rating, when the bot has one. */
+  readonly ai?: DrillAiState;
 }
 
 export interface DueDrill {
@@ -93,7 +96,9 @@ export async function attemptView(deps: CoachDeps, attemptId: number, userRef: s
   const { attempt, question } = await ownAttempt(deps, attemptId, userRef);
   const followUp = attempt.body === null ? undefined : drillFollowUpOf(question, attempt.id);
   const followUpAnswer = attempt.followUpBody ?? undefined;
+  const ai = await drillAiState(deps, attempt.id, question, attempt.ratings);
   return {
+    ...(ai ? { ai } : {}),
     attempt,
     question,
     check: attempt.body === null ? undefined : checkAnswer(question, attempt.body),

@@ -1,3 +1,4 @@
+import { enqueuePromptReviews } from "../ai/review-queue.ts";
 import { assignReviewers } from "../reviews/assign-reviewers.ts";
 import { nextPostAt } from "../cohorts/schedule.ts";
 import type { Cohort, CohortAddress } from "../cohorts/types.ts";
@@ -63,7 +64,15 @@ const stepHandlers: Record<PromptStep, StepHandler> = {
     if (!question) throw new Error(`question ${prompt.questionId} of prompt ${prompt.id} is missing`);
     const posted = await deps.messenger.send(
       { kind: "channel", cohort: address(cohort) },
-      { kind: "prompt", promptId: prompt.id, question, round: question.category.round, answersCloseAt: prompt.answersCloseAt, timeZone: cohort.timeZone },
+      {
+        kind: "prompt",
+        promptId: prompt.id,
+        question,
+        round: question.category.round,
+        answersCloseAt: prompt.answersCloseAt,
+        timeZone: cohort.timeZone,
+        ...(deps.ai && cohort.aiEnabled ? { aiReviewer: deps.ai.reviewer.model } : {}),
+      },
       `prompt:${prompt.id}:post`,
     );
     await deps.repos.prompts.setPosted(prompt.id, posted.messageRef, posted.threadRef);
@@ -79,6 +88,8 @@ const stepHandlers: Record<PromptStep, StepHandler> = {
   },
 
   async "open-reviews"(deps, cohort, prompt) {
+    // Before the peer round, and even without one: a cohort of one still gets the AI's view.
+    await enqueuePromptReviews(deps, cohort, prompt.id);
     const answers = await deps.repos.answers.active(prompt.id);
     if (answers.length < 2) {
       await deps.messenger.send(threadOf(cohort, prompt), { kind: "no-reviews", promptId: prompt.id, answerCount: answers.length }, `prompt:${prompt.id}:open-reviews`);

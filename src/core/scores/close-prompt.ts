@@ -1,6 +1,8 @@
 import type { Cohort } from "../cohorts/types.ts";
 import type { CoachDeps } from "../deps.ts";
-import type { AuthorFeedback, CoachMessage, TopAnswer } from "../messages.ts";
+import { aiFeedback, peerResults } from "../ai/feedback.ts";
+import { describeCalibration, type AuthorFeedback, type CoachMessage, type TopAnswer } from "../messages.ts";
+import type { StoredAiReview } from "../ports.ts";
 import { qualityEntry } from "../points/awards.ts";
 import type { Answer, CriterionResult, Prompt, ReviewAssignment } from "../prompts/types.ts";
 import { type CriterionFits, planClose } from "./reviewer-params.ts";
@@ -37,6 +39,30 @@ export function resultsFor(fits: CriterionFits, answers: readonly Answer[]): Map
 /** An answer's overall score: the mean of its corrected per-criterion scores. */
 export const overallScore = (results: readonly CriterionResult[]) => results.reduce((sum, r) => sum + r.score, 0) / results.length;
 
+/** Peer reviews submitted per answer. */
+const submittedPerAnswer = (assignments: readonly ReviewAssignment[]) => {
+  const counts = new Map<number, number>();
+  for (const a of assignments) if (a.submittedAt !== null) counts.set(a.answerId, (counts.get(a.answerId) ?? 0) + 1);
+  return counts;
+};
+
+/** The prompt's AI reviews, read only when an AI reviewer is or was in play. */
+async function aiReviewsOf(deps: CoachDeps, cohort: Cohort, promptId: number): Promise<ReadonlyMap<number, StoredAiReview>> {
+  return deps.ai || cohort.aiEnabled ? deps.repos.aiReviews.forPrompt(promptId) : new Map();
+}
+
+/** The results to store per answer: the fits, except that an answer no peer graded gets none (see peerResults). */
+function peerScored(fits: CriterionFits, answers: readonly Answer[], peers: ReadonlyMap<number, number>, aiReviews: ReadonlyMap<number, StoredAiReview>) {
+  const fitted = resultsFor(fits, answers);
+  return new Map(answers.map((a) => [a.id, peerResults(fitted.get(a.id) ?? [], peers.get(a.id) ?? 0, aiReviews.get(a.id))]));
+}
+
+/** The results to store for each answer of a prompt from the fits, for a refit outside the close. */
+export async function storedResults(deps: CoachDeps, cohort: Cohort, fits: CriterionFits, prompt: Prompt, answers: readonly Answer[]) {
+  const [assignments, aiReviews] = await Promise.all([deps.repos.reviews.forPrompt(prompt.id), aiReviewsOf(deps, cohort, prompt.id)]);
+  return { results: peerScored(fits, answers, submittedPerAnswer(assignments), aiReviews) };
+}
+
 /**
  * Scores every answer of the prompt with reviewer bias, scale and reliability corrected (the
  * reviewers' parameters carry the cohort's whole review history per criterion, so a reviewer
@@ -46,7 +72,15 @@ export const overallScore = (results: readonly CriterionResult[]) => results.red
  * already folds this prompt in and its results are stored) reuses the stored results, so it
  * changes nothing.
  */
-async function scoreAndStore(deps: CoachDeps, cohort: Cohort, prompt: Prompt, answers: readonly Answer[], now: Date): Promise<ReadonlyMap<number, readonly CriterionResult[]>> {
+async function scoreAndStore(
+  deps: CoachDeps,
+  cohort: Cohort,
+  prompt: Prompt,
+  answers: readonly Answer[],
+  peers: ReadonlyMap<number, number>,
+  aiReviews: ReadonlyMap<number, StoredAiReview>,
+  now: Date,
+): Promise<ReadonlyMap<number, readonly CriterionResult[]>> {
   const inputs = await deps.repos.reviews.closeInputs(cohort.id, prompt.id);
   const retried = inputs.scored && inputs.state !== undefined && prompt.id <= inputs.state.foldedThroughPromptId;
   let results: ReadonlyMap<number, readonly CriterionResult[]>;
@@ -54,7 +88,7 @@ async function scoreAndStore(deps: CoachDeps, cohort: Cohort, prompt: Prompt, an
     results = await deps.repos.reviews.promptResults(prompt.id);
   } else {
     const { fits, scoring } = await planClose(deps, cohort.id, prompt.id, inputs);
-    results = resultsFor(fits, answers);
+    results = peerScored(fits, answers, peers, aiReviews);
     await deps.repos.reviews.saveClose(cohort.id, results, scoring);
   }
   const awards = answers.flatMap((answer) => {
@@ -68,18 +102,25 @@ async function scoreAndStore(deps: CoachDeps, cohort: Cohort, prompt: Prompt, an
 
 export async function closePrompt(deps: CoachDeps, cohort: Cohort, prompt: Prompt): Promise<CloseOutcome> {
   const now = deps.clock.now();
+  // From here on the queue refuses this prompt's AI scores, so the close and every later refit see the same ones.
+  if (deps.ai || cohort.aiEnabled) await deps.repos.aiReviews.expirePrompt(prompt.id);
   const [answers, assignments, members, question] = await Promise.all([
     deps.repos.answers.active(prompt.id),
     deps.repos.reviews.forPrompt(prompt.id),
     deps.repos.members.list(cohort.id),
     deps.repos.questions.get(prompt.questionId),
   ]);
-  const results = await scoreAndStore(deps, cohort, prompt, answers, now);
+  const peers = submittedPerAnswer(assignments);
+  const aiReviews = await aiReviewsOf(deps, cohort, prompt.id);
+  const results = await scoreAndStore(deps, cohort, prompt, answers, peers, aiReviews, now);
   const overall = new Map<number, number>();
   for (const answer of answers) {
     const answerResults = results.get(answer.id) ?? [];
     if (answerResults.length > 0) overall.set(answer.id, overallScore(answerResults));
   }
+  const scoredBy = [...aiReviews.values()].find((r) => r.status === "scored")?.model;
+  const calibration = scoredBy ? await deps.repos.aiReviews.calibration(cohort.id, scoredBy) : undefined;
+  const calibrationText = calibration ? describeCalibration(calibration.peerGrades, calibration.bias) : "";
 
   const membersByRef = new Map(members.map((m) => [m.userRef, m]));
   const ranked = answers.filter((a) => overall.has(a.id)).sort((a, b) => overall.get(b.id)! - overall.get(a.id)! || a.id - b.id);
@@ -98,7 +139,7 @@ export async function closePrompt(deps: CoachDeps, cohort: Cohort, prompt: Promp
   }
   const feedback = answers.map((answer) => ({
     userRef: answer.userRef,
-    feedback: authorFeedback(prompt, question, answer, results.get(answer.id) ?? [], assignmentsByAnswer.get(answer.id) ?? []),
+    feedback: authorFeedback(prompt, question, answer, results.get(answer.id) ?? [], assignmentsByAnswer.get(answer.id) ?? [], aiFeedback(question, aiReviews.get(answer.id), peers.get(answer.id) ?? 0, calibrationText)),
   }));
 
   return {

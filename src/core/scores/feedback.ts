@@ -1,6 +1,7 @@
 import type { CoachDeps } from "../deps.ts";
 import { CoachingError } from "../errors.ts";
-import type { AuthorFeedback } from "../messages.ts";
+import { aiFeedback } from "../ai/feedback.ts";
+import { describeCalibration, type AiFeedback, type AuthorFeedback } from "../messages.ts";
 import type { Answer, CriterionResult, Prompt, ReviewAssignment } from "../prompts/types.ts";
 import type { Question } from "../questions/types.ts";
 
@@ -11,6 +12,7 @@ export function authorFeedback(
   answer: Answer,
   results: readonly CriterionResult[],
   assignments: readonly ReviewAssignment[],
+  ai?: AiFeedback,
 ): AuthorFeedback {
   const submitted = assignments.filter((a) => a.answerId === answer.id && a.submittedAt !== null);
   return {
@@ -23,6 +25,7 @@ export function authorFeedback(
     }),
     comments: submitted.map((a) => a.comment).filter((c): c is string => c !== null && c !== ""),
     outline: question?.outline ?? [],
+    ...(ai ? { ai } : {}),
   };
 }
 
@@ -36,5 +39,13 @@ export async function myFeedback(deps: CoachDeps, promptId: number, userRef: str
   const answer = await repos.answers.find(promptId, userRef);
   if (!answer || answer.withdrawnAt !== null) throw new CoachingError("no-answer", "You did not answer this question, so there is no feedback for you.");
   const [question, results, assignments] = await Promise.all([repos.questions.get(prompt.questionId), repos.reviews.results(answer.id), repos.reviews.forPrompt(promptId)]);
-  return authorFeedback(prompt, question, answer, results, assignments);
+  // Only a bot with an AI reviewer looks for one: without it this path runs exactly as before.
+  const review = deps.ai ? await repos.aiReviews.forAnswer(answer.id) : undefined;
+  let ai: AiFeedback | undefined;
+  if (review?.status === "scored") {
+    const calibration = await repos.aiReviews.calibration(prompt.cohortId, review.model);
+    const peers = assignments.filter((a) => a.answerId === answer.id && a.submittedAt !== null).length;
+    ai = aiFeedback(question, review, peers, describeCalibration(calibration.peerGrades, calibration.bias));
+  }
+  return authorFeedback(prompt, question, answer, results, assignments, ai);
 }

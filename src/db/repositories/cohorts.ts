@@ -29,6 +29,7 @@ export function toCohort(row: CohortRow & { admins: readonly string[]; skipDates
     reviewCloseTime: row.reviewCloseTime,
     reviewersPerAnswer: row.reviewersPerAnswer,
     remindersEnabled: row.remindersEnabled,
+    aiEnabled: row.aiEnabled,
     paused: row.paused,
     season: row.season,
     createdBy: row.createdBy,

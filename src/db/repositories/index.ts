@@ -1,5 +1,6 @@
 import type { Repositories } from "../../core/ports.ts";
 import type { Db } from "../client.ts";
+import { DrizzleAiReviewRepository } from "./ai-reviews.ts";
 import { DrizzleAnswerRepository } from "./answers.ts";
 import { DrizzleCohortRepository, DrizzleMemberRepository } from "./cohorts.ts";
 import { DrizzleDrillRepository } from "./drills.ts";
@@ -20,5 +21,6 @@ export function createRepositories(db: Db): Repositories {
     reviews: new DrizzleReviewRepository(db),
     points: new DrizzlePointsRepository(db),
     drills: new DrizzleDrillRepository(db),
+    aiReviews: new DrizzleAiReviewRepository(db),
   };
 }

@@ -3,7 +3,7 @@ import type { CloseInputs, Grade, ReviewContext, ReviewerParams, ReviewRepositor
 import type { CriterionResult, PromptStep, ReviewAssignment } from "../../core/prompts/types.ts";
 import type { Question } from "../../core/questions/types.ts";
 import type { Db } from "../client.ts";
-import { answerResults, answers, cohorts, followUps, promptSteps, prompts, questions, reviewAssignments, reviewerParams, reviewScores, scoringStates } from "../schema.ts";
+import { aiReviews, answerResults, answers, cohorts, followUps, promptSteps, prompts, questions, reviewAssignments, reviewerParams, reviewScores, scoringStates } from "../schema.ts";
 import { toAnswer } from "./answers.ts";
 import { toPrompt } from "./prompts.ts";
 
@@ -200,9 +200,22 @@ export class DrizzleReviewRepository implements ReviewRepository {
       );
       for (const row of rows) if (row.criterion_id !== null) grades.push(toGrade(row as GradeRow));
       const last = rows.at(-1);
-      if (!last) return grades;
+      if (!last) break;
       after = { promptId: last.prompt_id, assignmentId: last.assignment_id };
     }
+    // The AI's scores, one review per answer: far fewer rows than the peers', read at once.
+    const ai = rowsOf<GradeRow>(
+      await this.db.execute(sql`
+        select ar.prompt_id, ar.answer_id, 'ai:' || ar.model as reviewer_ref, s."criterionId" as criterion_id, s.score
+        from ${aiReviews} ar
+        join ${answers} a on a.id = ar.answer_id
+        cross join lateral jsonb_to_recordset(ar.scores) as s("criterionId" text, score int)
+        where ar.prompt_id in (select id from ${prompts} where cohort_id = ${cohortId} and id <= ${throughPromptId})
+          and ar.status = 'scored' and a.withdrawn_at is null
+        order by ar.prompt_id, ar.answer_id, s."criterionId"`),
+    );
+    for (const row of ai) grades.push(toGrade(row));
+    return grades;
   }
 
   async closeInputs(cohortId: number, promptId: number): Promise<CloseInputs> {
@@ -221,6 +234,13 @@ export class DrizzleReviewRepository implements ReviewRepository {
           join ${answers} a on a.id = ra.answer_id
           cross join lateral (select criterion_id, score from ${reviewScores} where assignment_id = ra.id offset 0) rs
           where ra.prompt_id = ${promptId} and ra.submitted_at is not null and a.withdrawn_at is null
+          union all
+          -- The AI is one more reviewer (ai:<model>) whose scores the close may fold in.
+          select ar.prompt_id, ar.answer_id, 'ai:' || ar.model, s."criterionId", s.score
+          from ${aiReviews} ar
+          join ${answers} a on a.id = ar.answer_id
+          cross join lateral jsonb_to_recordset(ar.scores) as s("criterionId" text, score int)
+          where ar.prompt_id = ${promptId} and ar.status = 'scored' and a.withdrawn_at is null
         ) g on true
         left join ${reviewerParams} p on p.cohort_id = ${cohortId} and p.criterion_id = g.criterion_id and p.reviewer_ref = g.reviewer_ref
         order by g.answer_id, g.reviewer_ref, g.criterion_id`),

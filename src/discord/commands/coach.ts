@@ -38,6 +38,7 @@ export const coachCommand = {
     { type: Opt.Subcommand, name: "pause", description: "Stop posting questions until resumed" },
     { type: Opt.Subcommand, name: "resume", description: "Start posting questions again" },
     { type: Opt.Subcommand, name: "reminders", description: "Turn the answer and reviewer reminders on or off", options: onOff },
+    { type: Opt.Subcommand, name: "ai", description: "Turn the AI reviewer on or off (peers calibrate it; it earns no points)", options: onOff },
     {
       type: Opt.Subcommand,
       name: "skip",

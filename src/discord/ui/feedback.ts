@@ -1,5 +1,5 @@
 import { EmbedBuilder } from "discord.js";
-import type { AuthorFeedback } from "../../core/messages.ts";
+import { aiFeedbackText, type AuthorFeedback } from "../../core/messages.ts";
 import { clip, limits } from "./text.ts";
 
 export function feedbackEmbed(feedback: AuthorFeedback): EmbedBuilder {
@@ -14,6 +14,10 @@ export function feedbackEmbed(feedback: AuthorFeedback): EmbedBuilder {
         : "No reviews were submitted for your answer.",
   });
   if (feedback.comments.length > 0) embed.addFields({ name: "Comments", value: clip(feedback.comments.map((c) => `> ${c}`).join("\n"), limits.fieldValue) });
+  if (feedback.ai) {
+    const ai = aiFeedbackText(feedback.ai);
+    embed.addFields({ name: clip(ai.title, limits.fieldName), value: clip([...ai.lines.map((l) => `• ${l}`), `*${ai.note}*`].join("\n"), limits.fieldValue) });
+  }
   if (feedback.outline.length > 0) embed.addFields({ name: "A strong answer covers", value: clip(feedback.outline.map((o) => `• ${o}`).join("\n"), limits.fieldValue) });
   return embed;
 }

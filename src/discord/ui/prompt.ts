@@ -18,6 +18,9 @@ export function promptPost(message: PromptMessage): BaseMessageOptions {
     )
     .setFooter({ text: "Press Answer, or reply in the thread. One answer each; sending again replaces it." });
   if (q.hint) embed.addFields({ name: "Hint", value: clip(`||${q.hint}||`, limits.fieldValue) });
+  if (message.aiReviewer) {
+    embed.addFields({ name: "AI reviewer on", value: clip(`${message.aiReviewer}: it scores every answer too, kept apart from your peers' scores and calibrated by them.`, limits.fieldValue) });
+  }
   const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
     new ButtonBuilder().setCustomId(customIds.answer(message.promptId)).setLabel("Answer").setStyle(ButtonStyle.Primary),
   );

@@ -21,6 +21,7 @@ export const drillSave: ActionHandler = {
     });
     const zone = cohort?.timeZone ?? "UTC";
     const points = result.pointsAwarded > 0 ? ` +${result.pointsAwarded} points.` : "";
-    await replaceWith(args.respond, plain(`Saved.${points} This question comes back around ${formatLocal(result.nextDueAt, zone, false)}.`));
+    const ai = result.aiReviewer ? ` The AI reviewer (${result.aiReviewer}) is scoring your answer too; its view comes by DM when ready.` : "";
+    await replaceWith(args.respond, plain(`Saved.${points} This question comes back around ${formatLocal(result.nextDueAt, zone, false)}.${ai}`));
   },
 };

@@ -1,4 +1,4 @@
-import type { AuthorFeedback, CoachMessage, ReviewCard } from "../../core/messages.ts";
+import { aiAlertText, aiFeedbackText, drillComparisonLines, type AuthorFeedback, type CoachMessage, type ReviewCard } from "../../core/messages.ts";
 import { actions, button, context, difficultyLabel, divider, escape, header, localTime, plural, section, sections, type Block, type Reply } from "./text.ts";
 import { ActionIds } from "../ids.ts";
 import { reviewFollowUpBlocks } from "./follow-ups.ts";
@@ -25,6 +25,7 @@ export function renderMessage(message: CoachMessage): Reply {
           },
           section(`*${escape(q.prompt)}*`),
           ...(q.hint ? [context(`Hint: ${escape(q.hint)}`)] : []),
+          ...(message.aiReviewer ? [context(`:robot_face: AI reviewer on (${escape(message.aiReviewer)}): it scores every answer too, kept apart from your peers' scores and calibrated by them.`)] : []),
           context(`:speech_balloon: *Reply in this thread* with your answer by ${closes}. Edit it as often as you like until then. Rather not answer in public? Use *Answer privately*: only your reviewers see it, without your name.`),
           actions("answer", [button(ActionIds.answerPrivately, "Answer privately", String(message.promptId))]),
         ],
@@ -62,6 +63,19 @@ export function renderMessage(message: CoachMessage): Reply {
     }
     case "feedback":
       return renderFeedback(message.feedback);
+    case "ai-alert":
+      return plainBlocks(`:robot_face: ${aiAlertText(message)}`);
+    case "drill-ai-review": {
+      const lines = drillComparisonLines(message.comparison);
+      return {
+        text: `The AI reviewer's view of your drill answer (${message.company})`,
+        blocks: [
+          section(`:robot_face: *The AI reviewer (${escape(message.comparison.model)}) on your drill answer*\n${escape(message.questionPrompt)}`),
+          section(lines.map((l) => `• ${escape(l)}`).join("\n")),
+          context("Its uncorrected view next to your self-rating: no peers calibrate drills. It changes nothing in your schedule or points."),
+        ],
+      };
+    }
   }
 }
 
@@ -121,7 +135,13 @@ export function renderFeedback(feedback: AuthorFeedback): Reply {
       section(`*Question*\n${escape(feedback.questionPrompt)}`),
       section(rows.length > 0 ? rows.join("\n") : "No reviews came in for your answer this time."),
       ...(feedback.comments.length > 0 ? [section(`*Comments*\n${feedback.comments.map((c) => `> ${escape(c)}`).join("\n")}`)] : []),
+      ...(feedback.ai ? aiBlocks(feedback.ai) : []),
       ...(feedback.outline.length > 0 ? [section(`*A strong answer covers*\n${feedback.outline.map((o) => `• ${escape(o)}`).join("\n")}`)] : []),
     ],
   };
+}
+
+function aiBlocks(ai: NonNullable<AuthorFeedback["ai"]>): Block[] {
+  const text = aiFeedbackText(ai);
+  return [divider, section(`:robot_face: *${escape(text.title)}*\n${text.lines.map((l) => `• ${escape(l)}`).join("\n")}`), context(escape(text.note))];
 }

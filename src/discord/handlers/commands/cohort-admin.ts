@@ -16,6 +16,9 @@ export const reminders: SubcommandHandler = (interaction, { coach }) =>
     return { content: on ? "Reminders on: an hour before answers close, and two hours before reviews close." : "Reminders off: no reminder posts or DMs for this cohort." };
   });
 
+export const ai: SubcommandHandler = (interaction, { coach }) =>
+  replyWith(interaction, async () => ({ content: await coach.ai(addressOf(interaction), actorOf(interaction), interaction.options.getString("state", true) === "on") }));
+
 export const skip: SubcommandHandler = (interaction, { coach }) =>
   replyWith(interaction, async () => {
     const date = interaction.options.getString("date", true);

@@ -1,6 +1,6 @@
 import type { CoachSubcommand } from "../../commands/index.ts";
 import type { SubcommandHandler } from "../../context.ts";
-import { adminAdd, adminRemove, pause, reminders, resume, seasonNew, skip } from "./cohort-admin.ts";
+import { adminAdd, adminRemove, ai, pause, reminders, resume, seasonNew, skip } from "./cohort-admin.ts";
 import { exportCsv } from "./export.ts";
 import { forgetMe, help, leaderboard, linkRotate, linkShow, me, privacy, review, tracks } from "./member.ts";
 import { schedule, setup } from "./setup.ts";
@@ -16,6 +16,7 @@ export const coachSubcommands: Readonly<Record<CoachSubcommand, SubcommandHandle
   pause,
   resume,
   reminders,
+  ai,
   skip,
   "post-now": postNow,
   "open-reviews": openReviews,

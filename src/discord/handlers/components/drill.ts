@@ -46,5 +46,6 @@ export const drillSaveButton: ButtonHandler = (interaction, { coach }, [attemptI
     });
     const zone = cohort?.timeZone ?? "UTC";
     const points = outcome.pointsAwarded > 0 ? ` +${outcome.pointsAwarded} points.` : "";
-    return { content: `Rating saved. This question comes back around ${formatLocal(outcome.nextDueAt, zone)} (${zone}).${points}`, components: [] };
+    const ai = outcome.aiReviewer ? ` The AI reviewer (${outcome.aiReviewer}) is scoring your answer too; its view comes by DM when ready.` : "";
+    return { content: `Rating saved. This question comes back around ${formatLocal(outcome.nextDueAt, zone)} (${zone}).${points}${ai}`, components: [] };
   });

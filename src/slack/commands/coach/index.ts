@@ -2,6 +2,7 @@ import { helpReply } from "../../blocks/replies.ts";
 import type { Reply } from "../../blocks/text.ts";
 import type { CoachSubcommand } from "../types.ts";
 import { admin } from "./admin.ts";
+import { ai } from "./ai.ts";
 import { closeNow } from "./close-now.ts";
 import { exportCsv } from "./export.ts";
 import { forgetMe } from "./forget-me.ts";
@@ -25,7 +26,7 @@ const help: CoachSubcommand = { name: "help", usage: "", summary: "this list", r
 
 /** Every `/coach` subcommand, in help order. */
 export const coachSubcommands: readonly CoachSubcommand[] = [
-  help, setup, schedule, pause, resume, reminders, skip, postNow, openReviews, closeNow, admin, season, exportCsv, leaderboard, link, me, tracks, review, privacy, forgetMe,
+  help, setup, schedule, pause, resume, reminders, ai, skip, postNow, openReviews, closeNow, admin, season, exportCsv, leaderboard, link, me, tracks, review, privacy, forgetMe,
 ];
 
 /** Help, generated from the subcommands themselves. */
