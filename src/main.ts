@@ -85,17 +85,13 @@ async function main(): Promise<void> {
   readiness.ping = database.ping;
 
   // Off unless AI_BASE_URL is set: then the openai SDK is not even loaded and nothing can leave the process.
-  // The engine takes the reviewer from here (issue 15) through the core's AiReviewer port.
   const aiReviewer = config.ai
     ? (await import("./ai/openai-reviewer.ts")).createAiReviewer(config.ai, { clock, logger: log.child({ component: "ai" }) })
     : undefined;
 
   const messenger = new MessengerRouter();
-  // The AI reviewer (issue 15). The ai-client branch provides createAiReviewer(config.ai, { clock, logger })
-  // returning AiReviewer | undefined; connect it here as
-  //   { reviewer, dailyCapPerCohort: config.ai.dailyCapPerCohort } when the reviewer is defined.
   // Undefined keeps every AI path off: no queue rows, no AI queries, `ai on` refused with a reason.
-  const ai: AiSettings | undefined = undefined;
+  const ai: AiSettings | undefined = aiReviewer && config.ai ? { reviewer: aiReviewer, dailyCapPerCohort: config.ai.dailyCapPerCohort } : undefined;
   const coach = new Coach({ repos, messenger, clock, log, ai }, config.defaults, config.web.publicUrl);
   observeCoach(coach, metrics);
   const { resilientCoach, Retrier } = await import("./resilience.ts");
