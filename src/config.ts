@@ -42,6 +42,7 @@ const envSchema = z
     SLACK_SIGNING_SECRET: optional(z.string().min(8, "expected the app's signing secret")),
     SLACK_API_URL: optional(httpUrl),
     SLACK_HISTORY_READS_PER_MINUTE: withDefault(z.coerce.number().int().min(1).max(1_000), "50"),
+    SLACK_POSTS_PER_SECOND: withDefault(z.coerce.number().int().min(1).max(1_000), "50"),
     DISCORD_TOKEN: optional(z.string().min(20, "expected a bot token")),
     DISCORD_APPLICATION_ID: optional(z.string().regex(/^\d{5,25}$/, "expected a numeric application id")),
     DISCORD_API_URL: optional(httpUrl),
@@ -116,6 +117,8 @@ export interface SlackConfig {
    * distributed app outside the Slack Marketplace.
    */
   readonly historyReadsPerMinute?: number;
+  /** chat.postMessage calls per second across the workspace (Slack enforces one but publishes no figure). */
+  readonly postsPerSecond?: number;
 }
 
 export interface DiscordConfig {
@@ -198,6 +201,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
             : { kind: "http", signingSecret: env.SLACK_SIGNING_SECRET ?? "" },
           apiUrl: env.SLACK_API_URL,
           historyReadsPerMinute: env.SLACK_HISTORY_READS_PER_MINUTE,
+          postsPerSecond: env.SLACK_POSTS_PER_SECOND,
         }
       : undefined,
     discord:

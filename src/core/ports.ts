@@ -106,6 +106,13 @@ export interface PromptContext {
   readonly question: Question | undefined;
 }
 
+/** A step that ran to the end; a post step carries where it posted. */
+export interface DoneStep {
+  readonly promptId: number;
+  readonly step: PromptStep;
+  readonly posted?: { readonly messageRef: string; readonly threadRef: string | null };
+}
+
 export interface PromptRepository {
   /** By id, or by the platform reference of its post or thread. */
   context(idOrRef: number | string): Promise<PromptContext | undefined>;
@@ -120,13 +127,14 @@ export interface PromptRepository {
   forCohort(cohortId: number): Promise<readonly Prompt[]>;
   /** Prompts whose close step has not finished. */
   unfinished(): Promise<readonly Prompt[]>;
-  setPosted(id: number, messageRef: string, threadRef: string | null): Promise<void>;
   /**
    * Claims a step for this worker. True for exactly one caller until the lease
    * runs out; a claim whose worker died (lease passed, not finished) can be retaken.
    */
   claimStep(promptId: number, step: PromptStep, now: Date, leaseMs: number): Promise<"fresh" | "retaken" | false>;
   finishStep(promptId: number, step: PromptStep, status: "done" | "skipped", now: Date): Promise<void>;
+  /** Finishes steps that ran, storing each post's references with it, in one statement for any number. */
+  recordDone(done: readonly DoneStep[], now: Date): Promise<void>;
   steps(promptId: number): Promise<ReadonlyMap<PromptStep, StepStatus>>;
   /** Due work: one indexed statement when nothing is due; two more (the due rows, the due prompts) when something is. */
   dueWork(now: Date): Promise<DueWork>;

@@ -14,7 +14,7 @@ import { commandRegistrations } from "./commands/index.ts";
 import { badToken, describeSlackFailure, instrumentedFetch } from "./connection.ts";
 import { eventRegistrations } from "./events/index.ts";
 import { SlackMessenger } from "./messenger.ts";
-import { ChannelPace } from "./pace.ts";
+import { PostPace } from "./pace.ts";
 import { catchUpSlack } from "./catch-up.ts";
 import { HistoryBudget } from "./history-budget.ts";
 import { SlackRuntime } from "./runtime.ts";
@@ -23,6 +23,13 @@ import { registerView, viewHandlers } from "./views/index.ts";
 export const EVENTS_PATH = "/slack/events";
 /** Tier 3's allowance for conversations.history / conversations.replies per workspace. */
 export const DEFAULT_HISTORY_READS_PER_MINUTE = 50;
+/**
+ * chat.postMessage across the workspace per second. Slack documents about one a second
+ * per channel "while also maintaining a workspace-wide limit" without a figure; 50 is
+ * the rate the fan-out bench and fake assume. A lower real limit costs 429s that
+ * WebClient waits out (it pauses all calls for Retry-After), never lost posts.
+ */
+export const DEFAULT_POSTS_PER_SECOND = 50;
 
 export interface SlackAdapterOptions {
   readonly config: SlackConfig;
@@ -112,7 +119,8 @@ export function createSlackAdapter(options: SlackAdapterOptions): PlatformAdapte
     }
   }
 
-  const rt = new SlackRuntime(app, coach, log, new ChannelPace(options.channelPaceMs ?? 1_000), new HistoryBudget(config.historyReadsPerMinute ?? DEFAULT_HISTORY_READS_PER_MINUTE));
+  const pace = new PostPace({ channelIntervalMs: options.channelPaceMs ?? 1_000, workspacePerSecond: config.postsPerSecond ?? DEFAULT_POSTS_PER_SECOND });
+  const rt = new SlackRuntime(app, coach, log, pace, new HistoryBudget(config.historyReadsPerMinute ?? DEFAULT_HISTORY_READS_PER_MINUTE));
 
   // Tracks listeners still running after their ack, so stop() can wait for them.
   const inFlight = new Set<Promise<unknown>>();

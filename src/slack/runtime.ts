@@ -5,7 +5,7 @@ import { isCoachingError } from "../core/errors.ts";
 import type { Logger } from "../logger.ts";
 import { plain, type Reply } from "./blocks/text.ts";
 import type { HistoryBudget } from "./history-budget.ts";
-import { ChannelPace } from "./pace.ts";
+import { SlotWindow, type PostPace } from "./pace.ts";
 import { userRef } from "./refs.ts";
 
 export const GENERIC_FAILURE = "Something went wrong on our side; nothing was changed. Please try again in a minute.";
@@ -17,13 +17,13 @@ const ACTOR_TTL_MS = 60_000;
 export class SlackRuntime {
   private readonly actors = new Map<string, { actor: Actor; until: number }>();
   /** Serialises work per key (one review DM) without pacing it. */
-  readonly serial = new ChannelPace(0);
+  readonly serial = new SlotWindow(1, 0);
 
   constructor(
     readonly app: App,
     readonly coach: Coach,
     readonly log: Logger,
-    readonly pace: ChannelPace,
+    readonly pace: PostPace,
     readonly history: HistoryBudget,
   ) {}
 
@@ -71,7 +71,7 @@ export class SlackRuntime {
     await this.post({ channel: userId, text: reply.text, ...(reply.blocks ? { blocks: reply.blocks } : {}) });
   }
 
-  /** Posts to a channel at Slack's pace for that channel. */
+  /** Posts at Slack's pace for the channel and the workspace. */
   post(args: webApi.ChatPostMessageArguments): Promise<webApi.ChatPostMessageResponse> {
     return this.pace.run(args.channel, () => this.client.chat.postMessage(args));
   }

@@ -9,20 +9,51 @@ import type { Cohort } from "./types.ts";
 
 type ScheduleView = Pick<Cohort, "timeZone" | "weekdays" | "skipDates" | "postTime" | "answerCloseTime" | "reviewCloseTime">;
 
+/**
+ * Luxon's zone arithmetic costs tens of microseconds a call, and a tick with a thousand
+ * cohorts due asks the same few questions (same zone, same day, same time) thousands of
+ * times. The answers never change, so they are kept, up to a bound.
+ */
+function remembered<R>(compute: (key: string) => R): (key: string) => R {
+  const kept = new Map<string, R>();
+  return (key) => {
+    const hit = kept.get(key);
+    if (hit !== undefined) return hit;
+    if (kept.size >= 20_000) kept.clear();
+    const value = compute(key);
+    kept.set(key, value);
+    return value;
+  };
+}
+
+const localDateAt = remembered((key) => {
+  const [ms, timeZone] = key.split("|");
+  return DateTime.fromMillis(Number(ms), { zone: timeZone }).toISODate()!;
+});
+const instantAt = remembered((key) => {
+  const [local, timeZone] = key.split("|");
+  return DateTime.fromISO(local!, { zone: timeZone }).toMillis();
+});
+const dayAfter = remembered((key) => {
+  const [localDate, days] = key.split("|");
+  return DateTime.fromISO(localDate!, { zone: "UTC" }).plus({ days: Number(days) }).toISODate()!;
+});
+const weekdayOf = remembered((localDate) => DateTime.fromISO(localDate, { zone: "UTC" }).weekday);
+
 export function localDateOf(instant: Date, timeZone: string): string {
-  return DateTime.fromJSDate(instant, { zone: timeZone }).toISODate()!;
+  return localDateAt(`${instant.getTime()}|${timeZone}`);
 }
 
 export function atLocal(localDate: string, hhmm: string, timeZone: string): Date {
-  return DateTime.fromISO(`${localDate}T${hhmm}`, { zone: timeZone }).toJSDate();
+  return new Date(instantAt(`${localDate}T${hhmm}|${timeZone}`));
 }
 
 export function addDays(localDate: string, days: number): string {
-  return DateTime.fromISO(localDate, { zone: "UTC" }).plus({ days }).toISODate()!;
+  return dayAfter(`${localDate}|${days}`);
 }
 
 export function isoWeekday(localDate: string): number {
-  return DateTime.fromISO(localDate, { zone: "UTC" }).weekday;
+  return weekdayOf(localDate);
 }
 
 export function isPostingDay(cohort: Pick<Cohort, "weekdays" | "skipDates">, localDate: string): boolean {

@@ -3,7 +3,9 @@ import { assignReviewers } from "../reviews/assign-reviewers.ts";
 import { nextPostAt } from "../cohorts/schedule.ts";
 import type { Cohort, CohortAddress } from "../cohorts/types.ts";
 import type { CoachDeps } from "../deps.ts";
-import type { CoachMessage, Destination, Messenger } from "../messages.ts";
+import type { CoachMessage, Destination, Messenger, PostedMessage } from "../messages.ts";
+import type { DoneStep } from "../ports.ts";
+import type { Question } from "../questions/types.ts";
 import { closePrompt } from "../scores/close-prompt.ts";
 import { buildReviewCard } from "../reviews/review-card.ts";
 import type { Prompt, PromptStep } from "./types.ts";
@@ -48,21 +50,38 @@ export async function runStep(deps: CoachDeps, cohort: Cohort, prompt: Prompt, s
   return true;
 }
 
-/** Runs and records a step this worker has already claimed (the tick claims in bulk). */
-export async function runClaimedStep(deps: CoachDeps, cohort: Cohort, prompt: Prompt, step: PromptStep, claim: "fresh" | "retaken"): Promise<void> {
-  // Only a retaken step can have posted already; a fresh one tells the messenger not to search for an earlier copy.
-  const messenger: Messenger = { send: (to, message, key) => deps.messenger.send(to, message, key, { mayHavePosted: claim === "retaken" }) };
-  await stepHandlers[step]({ ...deps, messenger }, cohort, prompt);
-  await deps.repos.prompts.finishStep(prompt.id, step, "done", deps.clock.now());
+/** What a batch of steps shares (the tick runs hundreds at once): reads made in bulk, and where to record each step. */
+export interface StepBatch {
+  /** The posts' questions, read in one statement. */
+  readonly questions?: ReadonlyMap<string, Question>;
+  /** Records a finished step; the tick gathers these into few statements. Defaults to one write per step. */
+  readonly record?: (done: DoneStep) => Promise<void>;
 }
 
-type StepHandler = (deps: CoachDeps, cohort: Cohort, prompt: Prompt) => Promise<void>;
+/** Runs and records a step this worker has already claimed (the tick claims in bulk). */
+export async function runClaimedStep(
+  deps: CoachDeps,
+  cohort: Cohort,
+  prompt: Prompt,
+  step: PromptStep,
+  claim: "fresh" | "retaken",
+  batch: StepBatch = {},
+): Promise<void> {
+  // Only a retaken step can have posted already; a fresh one tells the messenger not to search for an earlier copy.
+  const messenger: Messenger = { send: (to, message, key) => deps.messenger.send(to, message, key, { mayHavePosted: claim === "retaken" }) };
+  const posted = await stepHandlers[step]({ ...deps, messenger }, cohort, prompt, batch);
+  const done: DoneStep = { promptId: prompt.id, step, ...(posted ? { posted } : {}) };
+  await (batch.record ? batch.record(done) : deps.repos.prompts.recordDone([done], deps.clock.now()));
+}
+
+/** A post step returns where it posted, stored with the step's completion. */
+type StepHandler = (deps: CoachDeps, cohort: Cohort, prompt: Prompt, batch: StepBatch) => Promise<PostedMessage | void>;
 
 const stepHandlers: Record<PromptStep, StepHandler> = {
-  async post(deps, cohort, prompt) {
-    const question = await deps.repos.questions.get(prompt.questionId);
+  async post(deps, cohort, prompt, batch) {
+    const question = batch.questions?.get(prompt.questionId) ?? (await deps.repos.questions.get(prompt.questionId));
     if (!question) throw new Error(`question ${prompt.questionId} of prompt ${prompt.id} is missing`);
-    const posted = await deps.messenger.send(
+    return deps.messenger.send(
       { kind: "channel", cohort: address(cohort) },
       {
         kind: "prompt",
@@ -75,7 +94,6 @@ const stepHandlers: Record<PromptStep, StepHandler> = {
       },
       `prompt:${prompt.id}:post`,
     );
-    await deps.repos.prompts.setPosted(prompt.id, posted.messageRef, posted.threadRef);
   },
 
   async "answer-reminder"(deps, cohort, prompt) {

@@ -1,9 +1,9 @@
 import { isPostingDay, localDateOf, nextPostCheck, windowsFor } from "../cohorts/schedule.ts";
 import type { Cohort } from "../cohorts/types.ts";
 import type { CoachDeps } from "../deps.ts";
-import type { NextPostMove, StepClaim, StepStatus } from "../ports.ts";
+import type { DoneStep, NextPostMove, StepClaim, StepStatus } from "../ports.ts";
 import { ensurePrompts } from "../prompts/ensure-prompt.ts";
-import { runClaimedStep, STEP_LEASE_MS, stepTimeline } from "../prompts/run-steps.ts";
+import { runClaimedStep, STEP_LEASE_MS, stepTimeline, type StepBatch } from "../prompts/run-steps.ts";
 import type { Prompt, PromptStep } from "../prompts/types.ts";
 import type { Track } from "../questions/types.ts";
 
@@ -49,8 +49,11 @@ export async function runTick(deps: CoachDeps): Promise<TickReport> {
   const moves: NextPostMove[] = due.posts
     .filter(({ cohort }) => !failed.has(cohort.id))
     .map(({ cohort, checkAt }) => ({ cohortId: cohort.id, from: checkAt, to: nextPostCheck(cohort, now, opened.has(cohort.id)) }));
-  await deps.repos.cohorts.advanceNextPost(moves);
-  return advancePrompts(deps, [...work.values()], now);
+  // Moving the checks on does not have to wait for the posts, nor they for it.
+  const [moved, report] = await Promise.allSettled([deps.repos.cohorts.advanceNextPost(moves), advancePrompts(deps, [...work.values()], now)]);
+  if (moved.status === "rejected") throw moved.reason;
+  if (report.status === "rejected") throw report.reason;
+  return report.value;
 }
 
 interface Plan {
@@ -86,6 +89,11 @@ async function advancePrompts(deps: CoachDeps, work: readonly { cohort: Cohort; 
 
   const ran: { promptId: number; step: string }[] = [];
   const failed = new Map<number, PromptStep>();
+  const posting = plans.filter((p) => p.run === "post" && won.has(p.prompt.id)).map((p) => p.prompt.questionId);
+  const batch: StepBatch = {
+    questions: posting.length > 0 ? await deps.repos.questions.getMany(posting) : new Map(),
+    record: groupWrites((done: DoneStep[]) => deps.repos.prompts.recordDone(done, deps.clock.now())),
+  };
   // One cohort's steps run in prompt order (yesterday's results before today's question); cohorts run side by side.
   const byCohort = new Map<number, Plan[]>();
   for (const p of plans.filter((p) => p.run && won.has(p.prompt.id)).sort((a, b) => a.prompt.id - b.prompt.id)) {
@@ -94,7 +102,7 @@ async function advancePrompts(deps: CoachDeps, work: readonly { cohort: Cohort; 
   await eachLimited([...byCohort.values()], STEP_CONCURRENCY, async (cohortPlans) => {
     for (const { cohort, prompt, run } of cohortPlans) {
       try {
-        await runClaimedStep(deps, cohort, prompt, run!, won.get(prompt.id)!);
+        await runClaimedStep(deps, cohort, prompt, run!, won.get(prompt.id)!, batch);
         ran.push({ promptId: prompt.id, step: run! });
       } catch (error) {
         // The claim's lease expires and a later tick retries the step.
@@ -132,6 +140,34 @@ function nextLook(p: Plan, statuses: ReadonlyMap<PromptStep, StepStatus>, doneNo
   const stuck = pending.some((t) => t.at <= now && (t.step !== "answer-reminder" && t.step !== "reviewer-reminder" ? true : p.cohort.remindersEnabled));
   if (stuck) return future && future < retry ? future : retry;
   return future ?? retry;
+}
+
+/**
+ * Group commit: one write in flight at a time, and whatever finishes meanwhile goes
+ * into the next one, so a thousand steps finishing over twenty seconds cost a few dozen
+ * statements instead of a thousand, with no timer adding delay when steps are few.
+ */
+function groupWrites<T>(write: (items: T[]) => Promise<void>): (item: T) => Promise<void> {
+  let pending: { item: T; settle: (error?: unknown) => void }[] = [];
+  let writing = false;
+  const drain = async () => {
+    writing = true;
+    while (pending.length > 0) {
+      const batch = pending;
+      pending = [];
+      const error = await write(batch.map((p) => p.item)).then(
+        () => undefined,
+        (e: unknown) => e ?? new Error("write failed"),
+      );
+      for (const p of batch) p.settle(error);
+    }
+    writing = false;
+  };
+  return (item) =>
+    new Promise<void>((resolve, reject) => {
+      pending.push({ item, settle: (error) => (error === undefined ? resolve() : reject(error as Error)) });
+      if (!writing) void drain();
+    });
 }
 
 /** Runs `task` over `items`, at most `limit` at a time. */

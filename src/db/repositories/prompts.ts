@@ -1,5 +1,5 @@
 import { and, asc, eq, getTableColumns, inArray, lt, notExists, or, sql } from "drizzle-orm";
-import type { DueWork, PromptContext, PromptRepository, StepClaim, StepStatus } from "../../core/ports.ts";
+import type { DoneStep, DueWork, PromptContext, PromptRepository, StepClaim, StepStatus } from "../../core/ports.ts";
 import type { Question } from "../../core/questions/types.ts";
 import type { Prompt, PromptStep } from "../../core/prompts/types.ts";
 import type { Db } from "../client.ts";
@@ -112,10 +112,6 @@ export class DrizzlePromptRepository implements PromptRepository {
     return rows.map(toPrompt);
   }
 
-  async setPosted(id: number, messageRef: string, threadRef: string | null) {
-    await this.db.update(prompts).set({ messageRef, threadRef }).where(eq(prompts.id, id));
-  }
-
   async claimStep(promptId: number, step: PromptStep, now: Date, leaseMs: number) {
     const leaseUntil = new Date(now.getTime() + leaseMs);
     const claimed = await this.db.insert(promptSteps).values({ promptId, step, status: "running", leaseUntil }).onConflictDoNothing().returning({ step: promptSteps.step });
@@ -139,6 +135,29 @@ export class DrizzlePromptRepository implements PromptRepository {
       .insert(promptSteps)
       .values({ promptId, step, status, leaseUntil: now, finishedAt: now })
       .onConflictDoUpdate({ target: [promptSteps.promptId, promptSteps.step], set: { status, finishedAt: now } });
+  }
+
+  async recordDone(done: readonly DoneStep[], now: Date) {
+    if (done.length === 0) return;
+    const at = now.toISOString();
+    const steps = sql.join(
+      done.map((d) => sql`(${d.promptId}::int, ${d.step}, 'done', ${at}::timestamptz, ${at}::timestamptz)`),
+      sql`, `,
+    );
+    const finish = sql`insert into ${promptSteps} (prompt_id, step, status, lease_until, finished_at) values ${steps}
+      on conflict (prompt_id, step) do update set status = excluded.status, finished_at = excluded.finished_at`;
+    const posted = done.filter((d) => d.posted);
+    if (posted.length === 0) {
+      await this.db.execute(finish);
+      return;
+    }
+    const refs = sql.join(
+      posted.map((d) => sql`(${d.promptId}::int, ${d.posted!.messageRef}, ${d.posted!.threadRef}::text)`),
+      sql`, `,
+    );
+    // One statement, so a step is never done without its post's references.
+    await this.db.execute(sql`with posted as (update ${prompts} set message_ref = v.message_ref, thread_ref = v.thread_ref
+      from (values ${refs}) as v(id, message_ref, thread_ref) where ${prompts.id} = v.id) ${finish}`);
   }
 
   async steps(promptId: number) {
