@@ -2,11 +2,14 @@
  * Fan-out: N cohorts in one Slack workspace all due in the same minute, posted by one
  * tick through the fake Slack enforcing Slack's limits (1 post per second per channel, a
  * workspace-wide post rate, and one of the two history limits). Reference: the least
- * time those limits allow for N posts. Counts posts lost and doubled.
+ * time those limits allow for N posts. Counts posts lost and doubled. Slack only: Discord's
+ * 50 requests a second are paced inside discord.js (@discordjs/rest's globalRequestsPerSecond
+ * and per-route buckets), and the fake Discord enforces no limits to measure against.
  * Writes bench/results/fanout.json.
  *   BENCH_DATABASE_URL=postgres://... npx tsx bench/fanout.ts [cohorts]
  */
 import { spawnSync } from "node:child_process";
+import { loadavg } from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { Coach } from "../src/core/coach.ts";
@@ -68,6 +71,7 @@ async function runOnce(database: Database, profile: (typeof profiles)[number]) {
 
   now = new Date("2026-10-29T13:00:00Z");
   const floorS = Math.ceil(COHORTS / WORKSPACE_POSTS_PER_SECOND) - 1;
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const startedAt = Date.now();
   // A run past the cut has missed its goal; what it managed so far is reported and the process ends.
@@ -79,6 +83,7 @@ async function runOnce(database: Database, profile: (typeof profiles)[number]) {
     new Promise<boolean>((resolve) => setTimeout(() => resolve(true), Math.max(CUT_AT * floorS, 15) * 1000)),
   ]);
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   const posts = fake.calls.filter((c) => c.method === "chat.postMessage" && c.status === 200 && c.response["ok"] === true);
   const channels = new Set(posts.map((c) => String(c.args["channel"])));
   const result = {
@@ -91,6 +96,9 @@ async function runOnce(database: Database, profile: (typeof profiles)[number]) {
     refused: fake.calls.filter((c) => c.status === 429).length,
     cut,
     firstPostS: posts.length > 0 ? (posts[0]!.at - startedAt) / 1000 : null,
+    // The process's CPU over the run (bot and fake Slack together) and the machine's load: a run short of CPU cannot keep the pace.
+    cpuS: (cpu.user + cpu.system) / 1e6,
+    load: loadavg()[0]!,
   };
   return result;
 }
@@ -121,7 +129,7 @@ for (const label of labels) {
     if (!line) throw new Error(`fan-out run ${label} / ${profile.name} failed:\n${child.stderr}`);
     const r = JSON.parse(line.slice("RESULT ".length)) as Awaited<ReturnType<typeof runOnce>>;
     console.log(`${label}, ${profile.name}: ${JSON.stringify(r)}`);
-    const note = `${r.posted} posted, ${r.lost} lost, ${r.duplicates} doubled, ${r.historyReads} history reads, ${r.refused} answered 429${r.cut ? `; cut at ${CUT_AT}x the floor` : ""}`;
+    const note = `${r.posted} posted, ${r.lost} lost, ${r.duplicates} doubled, ${r.historyReads} history reads, ${r.refused} answered 429; first post at ${r.firstPostS?.toFixed(1)} s, ${r.cpuS.toFixed(1)} s CPU, load ${r.load.toFixed(1)}${r.cut ? `; cut at ${CUT_AT}x the floor` : ""}`;
     const name = `Slack fan-out, ${COHORTS} cohorts in one minute, ${profile.name}, ${label}`;
     figures.push(figure(`${name}: time`, [r.seconds], "s", { reference: r.floorS, maxRatio: 1.1 }, note));
     figures.push(figure(`${name}: lost + doubled posts`, [r.lost + r.duplicates], "posts", { maxValue: 0 }));

@@ -126,6 +126,10 @@ export function describeWeekdays(weekdays: readonly number[]): string {
 
 /** e.g. "Mon 24 Nov, 09:00" in the cohort's zone. */
 export function formatLocal(instant: Date, timeZone: string, withTime = true): string {
-  const local = DateTime.fromJSDate(instant, { zone: timeZone });
-  return local.toFormat(withTime ? "ccc d LLL, HH:mm" : "ccc d LLL", { locale: "en-GB" });
+  return formatted(`${instant.getTime()}|${timeZone}|${withTime ? "ccc d LLL, HH:mm" : "ccc d LLL"}`);
 }
+
+const formatted = remembered((key) => {
+  const [ms, timeZone, format] = key.split("|");
+  return DateTime.fromMillis(Number(ms), { zone: timeZone }).toFormat(format!, { locale: "en-GB" });
+});

@@ -33,27 +33,58 @@ export async function runTick(deps: CoachDeps): Promise<TickReport> {
   const due = await deps.repos.prompts.dueWork(now);
   if (due.posts.length === 0 && due.steps.length === 0) return { ran: [], skipped: [], failed: [] };
 
-  const work = new Map<number, { cohort: Cohort; prompt: Prompt }>(due.steps.map((s) => [s.prompt.id, s]));
   const tracks = new Map<string, Promise<Track | undefined>>();
   const loadTrack = (id: string) => tracks.get(id) ?? tracks.set(id, deps.repos.questions.activeTrack(id)).get(id)!;
-  const days = due.posts.flatMap(({ cohort }) => {
-    const today = localDateOf(now, cohort.timeZone);
-    const windows = windowsFor(cohort, today);
-    const open = !cohort.paused && isPostingDay(cohort, today) && now >= windows.postAt && now < windows.answersCloseAt;
-    return open ? [{ cohort, localDate: today, windows }] : [];
-  });
-  const { made, failed } = await ensurePrompts(deps, days, loadTrack);
-  for (const m of made) work.set(m.prompt.id, m);
-  const opened = new Set(days.map((d) => d.cohort.id));
-  // A cohort whose prompt could not be made keeps its check, so the next tick tries again.
-  const moves: NextPostMove[] = due.posts
-    .filter(({ cohort }) => !failed.has(cohort.id))
-    .map(({ cohort, checkAt }) => ({ cohortId: cohort.id, from: checkAt, to: nextPostCheck(cohort, now, opened.has(cohort.id)) }));
-  // Moving the checks on does not have to wait for the posts, nor they for it.
-  const [moved, report] = await Promise.allSettled([deps.repos.cohorts.advanceNextPost(moves), advancePrompts(deps, [...work.values()], now)]);
-  if (moved.status === "rejected") throw moved.reason;
-  if (report.status === "rejected") throw report.reason;
-  return report.value;
+  const shared: Shared = {
+    slots: semaphore(STEP_CONCURRENCY),
+    record: groupWrites((done: DoneStep[]) => deps.repos.prompts.recordDone(done, deps.clock.now())),
+  };
+  const seen = new Set<number>();
+  const fresh = (list: readonly { cohort: Cohort; prompt: Prompt }[]) => list.filter((w) => !seen.has(w.prompt.id) && seen.add(w.prompt.id));
+  // Each is settled as it is added, so a failure waits for the rest instead of going unhandled.
+  const running: Promise<PromiseSettledResult<TickReport>>[] = [];
+  const start = (report: Promise<TickReport>) =>
+    running.push(report.then((value) => ({ status: "fulfilled", value }) as const, (reason: unknown) => ({ status: "rejected", reason }) as const));
+  // Prepared a chunk at a time, each running while the next is prepared: the first posts
+  // go out after a chunk's worth of statements, not a thousand cohorts' worth.
+  const chunks = due.posts.length > 0 ? chunked(due.posts, PREPARE_CHUNK) : [[]];
+  try {
+    for (const [index, posts] of chunks.entries()) {
+      const days = posts.flatMap(({ cohort }) => {
+        const today = localDateOf(now, cohort.timeZone);
+        const windows = windowsFor(cohort, today);
+        const open = !cohort.paused && isPostingDay(cohort, today) && now >= windows.postAt && now < windows.answersCloseAt;
+        return open ? [{ cohort, localDate: today, windows }] : [];
+      });
+      const { made, failed } = await ensurePrompts(deps, days, loadTrack);
+      const opened = new Set(days.map((d) => d.cohort.id));
+      // A cohort whose prompt could not be made keeps its check, so the next tick tries again.
+      const moves: NextPostMove[] = posts
+        .filter(({ cohort }) => !failed.has(cohort.id))
+        .map(({ cohort, checkAt }) => ({ cohortId: cohort.id, from: checkAt, to: nextPostCheck(cohort, now, opened.has(cohort.id)) }));
+      // Moving the checks on does not have to wait for the posts, nor they for it.
+      start(deps.repos.cohorts.advanceNextPost(moves).then(() => ({ ran: [], skipped: [], failed: [] })));
+      start(advancePrompts(deps, fresh(index === 0 ? [...due.steps, ...made] : made), now, shared));
+    }
+  } finally {
+    await Promise.all(running);
+  }
+  const reports = await Promise.all(running);
+  const rejected = reports.find((r) => r.status === "rejected");
+  if (rejected) throw rejected.reason;
+  const values = reports.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+  return { ran: values.flatMap((r) => r.ran), skipped: values.flatMap((r) => r.skipped), failed: values.flatMap((r) => r.failed) };
+}
+
+/** Cohorts whose day is prepared (prompts made, steps claimed) at a time. */
+const PREPARE_CHUNK = 100;
+
+const chunked = <T>(items: readonly T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
+/** What every chunk of a tick shares: the cap on steps running at once, and the group-committed record of finished steps. */
+interface Shared {
+  readonly slots: <R>(task: () => Promise<R>) => Promise<R>;
+  readonly record: (done: DoneStep) => Promise<void>;
 }
 
 interface Plan {
@@ -78,7 +109,7 @@ function plan(cohort: Cohort, prompt: Prompt, statuses: ReadonlyMap<PromptStep, 
 
 const finished = (statuses: ReadonlyMap<PromptStep, StepStatus>, step: PromptStep) => statuses.get(step) === "done" || statuses.get(step) === "skipped";
 
-async function advancePrompts(deps: CoachDeps, work: readonly { cohort: Cohort; prompt: Prompt }[], now: Date): Promise<TickReport> {
+async function advancePrompts(deps: CoachDeps, work: readonly { cohort: Cohort; prompt: Prompt }[], now: Date, shared: Shared): Promise<TickReport> {
   if (work.length === 0) return { ran: [], skipped: [], failed: [] };
   const statuses = await deps.repos.prompts.stepsOf(work.map((w) => w.prompt.id));
   const plans = work.map((w) => plan(w.cohort, w.prompt, statuses.get(w.prompt.id) ?? new Map(), now));
@@ -90,27 +121,28 @@ async function advancePrompts(deps: CoachDeps, work: readonly { cohort: Cohort; 
   const ran: { promptId: number; step: string }[] = [];
   const failed = new Map<number, PromptStep>();
   const posting = plans.filter((p) => p.run === "post" && won.has(p.prompt.id)).map((p) => p.prompt.questionId);
-  const batch: StepBatch = {
-    questions: posting.length > 0 ? await deps.repos.questions.getMany(posting) : new Map(),
-    record: groupWrites((done: DoneStep[]) => deps.repos.prompts.recordDone(done, deps.clock.now())),
-  };
+  const batch: StepBatch = { questions: posting.length > 0 ? await deps.repos.questions.getMany(posting) : new Map(), record: shared.record };
   // One cohort's steps run in prompt order (yesterday's results before today's question); cohorts run side by side.
   const byCohort = new Map<number, Plan[]>();
   for (const p of plans.filter((p) => p.run && won.has(p.prompt.id)).sort((a, b) => a.prompt.id - b.prompt.id)) {
     byCohort.set(p.cohort.id, [...(byCohort.get(p.cohort.id) ?? []), p]);
   }
-  await eachLimited([...byCohort.values()], STEP_CONCURRENCY, async (cohortPlans) => {
-    for (const { cohort, prompt, run } of cohortPlans) {
-      try {
-        await runClaimedStep(deps, cohort, prompt, run!, won.get(prompt.id)!, batch);
-        ran.push({ promptId: prompt.id, step: run! });
-      } catch (error) {
-        // The claim's lease expires and a later tick retries the step.
-        failed.set(prompt.id, run!);
-        deps.log.error({ err: error, promptId: prompt.id, cohortId: cohort.id }, "prompt step failed");
-      }
-    }
-  });
+  await Promise.all(
+    [...byCohort.values()].map((cohortPlans) =>
+      shared.slots(async () => {
+        for (const { cohort, prompt, run } of cohortPlans) {
+          try {
+            await runClaimedStep(deps, cohort, prompt, run!, won.get(prompt.id)!, batch);
+            ran.push({ promptId: prompt.id, step: run! });
+          } catch (error) {
+            // The claim's lease expires and a later tick retries the step.
+            failed.set(prompt.id, run!);
+            deps.log.error({ err: error, promptId: prompt.id, cohortId: cohort.id }, "prompt step failed");
+          }
+        }
+      }),
+    ),
+  );
 
   await deps.repos.prompts.setNextSteps(
     plans.map((p) => {
@@ -142,15 +174,23 @@ function nextLook(p: Plan, statuses: ReadonlyMap<PromptStep, StepStatus>, doneNo
   return future ?? retry;
 }
 
+/** How long a finished step may wait for others to share its write, and how many make a write worth it at once. */
+const GATHER_MS = 100;
+const GATHER_ENOUGH = 25;
+
 /**
- * Group commit: one write in flight at a time, and whatever finishes meanwhile goes
- * into the next one, so a thousand steps finishing over twenty seconds cost a few dozen
- * statements instead of a thousand, with no timer adding delay when steps are few.
+ * Group commit: finished steps are written together, one write in flight at a time,
+ * each gathering for at most GATHER_MS what finished meanwhile. Posts paced at Slack's
+ * rate finish one every few tens of milliseconds, so a thousand cost a few hundred
+ * milliseconds' worth of statements instead of one each.
  */
 function groupWrites<T>(write: (items: T[]) => Promise<void>): (item: T) => Promise<void> {
   let pending: { item: T; settle: (error?: unknown) => void }[] = [];
   let writing = false;
+  let gathering: ReturnType<typeof setTimeout> | undefined;
   const drain = async () => {
+    clearTimeout(gathering);
+    gathering = undefined;
     writing = true;
     while (pending.length > 0) {
       const batch = pending;
@@ -166,15 +206,25 @@ function groupWrites<T>(write: (items: T[]) => Promise<void>): (item: T) => Prom
   return (item) =>
     new Promise<void>((resolve, reject) => {
       pending.push({ item, settle: (error) => (error === undefined ? resolve() : reject(error as Error)) });
-      if (!writing) void drain();
+      if (writing) return;
+      if (pending.length >= GATHER_ENOUGH) void drain();
+      else gathering ??= setTimeout(() => void drain(), GATHER_MS);
     });
 }
 
-/** Runs `task` over `items`, at most `limit` at a time. */
-async function eachLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await task(items[next++]!);
+/** At most `limit` tasks at once, started in call order. */
+function semaphore(limit: number): <R>(task: () => Promise<R>) => Promise<R> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    else active++;
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
