@@ -64,7 +64,13 @@ export async function runTick(deps: CoachDeps): Promise<TickReport> {
         .map(({ cohort, checkAt }) => ({ cohortId: cohort.id, from: checkAt, to: nextPostCheck(cohort, now, opened.has(cohort.id)) }));
       // Moving the checks on does not have to wait for the posts, nor they for it.
       start(deps.repos.cohorts.advanceNextPost(moves).then(() => ({ ran: [], skipped: [], failed: [] })));
-      start(advancePrompts(deps, fresh(index === 0 ? [...due.steps, ...made] : made), now, shared));
+      // The next chunk is prepared once this one's steps are claimed, so this chunk's posts
+      // are not queued behind the next chunk's statements (PGlite runs one at a time).
+      let claimed!: () => void;
+      const ready = new Promise<void>((resolve) => (claimed = resolve));
+      const report = advancePrompts(deps, fresh(index === 0 ? [...due.steps, ...made] : made), now, shared, claimed);
+      start(report);
+      await Promise.race([ready, report.catch(() => undefined)]);
     }
   } finally {
     await Promise.all(running);
@@ -109,8 +115,17 @@ function plan(cohort: Cohort, prompt: Prompt, statuses: ReadonlyMap<PromptStep, 
 
 const finished = (statuses: ReadonlyMap<PromptStep, StepStatus>, step: PromptStep) => statuses.get(step) === "done" || statuses.get(step) === "skipped";
 
-async function advancePrompts(deps: CoachDeps, work: readonly { cohort: Cohort; prompt: Prompt }[], now: Date, shared: Shared): Promise<TickReport> {
-  if (work.length === 0) return { ran: [], skipped: [], failed: [] };
+async function advancePrompts(
+  deps: CoachDeps,
+  work: readonly { cohort: Cohort; prompt: Prompt }[],
+  now: Date,
+  shared: Shared,
+  claimed: () => void,
+): Promise<TickReport> {
+  if (work.length === 0) {
+    claimed();
+    return { ran: [], skipped: [], failed: [] };
+  }
   const statuses = await deps.repos.prompts.stepsOf(work.map((w) => w.prompt.id));
   const plans = work.map((w) => plan(w.cohort, w.prompt, statuses.get(w.prompt.id) ?? new Map(), now));
   const skips: StepClaim[] = plans.flatMap((p) => p.skip.map((step) => ({ promptId: p.prompt.id, step })));
@@ -122,6 +137,7 @@ async function advancePrompts(deps: CoachDeps, work: readonly { cohort: Cohort; 
   const failed = new Map<number, PromptStep>();
   const posting = plans.filter((p) => p.run === "post" && won.has(p.prompt.id)).map((p) => p.prompt.questionId);
   const batch: StepBatch = { questions: posting.length > 0 ? await deps.repos.questions.getMany(posting) : new Map(), record: shared.record };
+  claimed();
   // One cohort's steps run in prompt order (yesterday's results before today's question); cohorts run side by side.
   const byCohort = new Map<number, Plan[]>();
   for (const p of plans.filter((p) => p.run && won.has(p.prompt.id)).sort((a, b) => a.prompt.id - b.prompt.id)) {
