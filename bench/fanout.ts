@@ -68,6 +68,8 @@ async function runOnce(database: Database, profile: (typeof profiles)[number]) {
   });
   router.register(adapter.platform, adapter.messenger);
   await seedCohorts(coach, database, fake.teamId);
+  // Connected before the minute, as a running bot is: its first call (auth.test) has paid for the HTTP client's start-up.
+  await adapter.start();
 
   now = new Date("2026-10-29T13:00:00Z");
   const floorS = Math.ceil(COHORTS / WORKSPACE_POSTS_PER_SECOND) - 1;
