@@ -91,6 +91,8 @@ async function startCohortCoach(fake: FakeSlack, database: Database) {
   const coach = new Coach({ repos, messenger: router, clock, log }, { timeZone: "America/New_York", postTime: "09:00" });
   const adapter = createSlackAdapter({ config: { botToken: "xoxb-bench", mode: { kind: "http", signingSecret: SECRET }, apiUrl: fake.url }, coach, log, retryConfig: { retries: 0 }, channelPaceMs: 0 });
   router.register(adapter.platform, adapter.messenger);
+  // Connected first, as a running bot is: until its token check passes the events route answers 503.
+  await adapter.start();
   const server = await startHttpServer({ port: 0, routes: adapter.routes, log });
 
   const address = { platform: "slack" as const, workspaceId: fake.teamId, channelId: "C0BENCH" };
