@@ -107,6 +107,9 @@ const envSchema = z
 
 type Env = z.output<typeof envSchema>;
 
+/** Every variable start-up reads, so documentation and `.env.example` can be checked against it. */
+export const configVariables: readonly string[] = Object.keys(envSchema.shape);
+
 export interface SlackConfig {
   readonly botToken: string;
   readonly mode: { readonly kind: "socket"; readonly appToken: string } | { readonly kind: "http"; readonly signingSecret: string };

@@ -1,5 +1,8 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { parseEnv } from "node:util";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../src/config.ts";
+import { ConfigError, configVariables, loadConfig } from "../src/config.ts";
 
 const expectConfigError = (env: NodeJS.ProcessEnv, variable: string) => {
   try {
@@ -146,5 +149,19 @@ describe("AI reviewer settings", () => {
   it("never echoes the API key in an error", () => {
     const message = expectConfigError({ AI_API_KEY: "sk-very-secret-key", AI_MODEL: "m" }, "AI_BASE_URL");
     expect(message).not.toContain("sk-very-secret-key");
+  });
+});
+
+describe(".env.example", () => {
+  const example = parseEnv(readFileSync(path.resolve(import.meta.dirname, "../.env.example"), "utf8"));
+
+  it("names every variable start-up reads", () => {
+    // NODE_ENV is the runtime's own variable; .env.example mentions it beside COACH_TEST_CLOCK_FILE.
+    const missing = configVariables.filter((name) => name !== "NODE_ENV" && !(name in example));
+    expect(missing, "add these to .env.example").toEqual([]);
+  });
+
+  it("copied unchanged, starts with the same settings as no .env at all", () => {
+    expect(loadConfig(example)).toEqual(loadConfig({}));
   });
 });
