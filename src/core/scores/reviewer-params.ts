@@ -10,8 +10,8 @@ export type CriterionFits = ReadonlyMap<string, BiasModelFit>;
 // picture a lot, so refits come often (every close for the first five, then after a quarter
 // of the closes so far: a refit reads about four closes' worth of grades per close on
 // average), and at least every seventh close once the history is long. On a synthetic 30-day
-// cohort the scores at close then differ from a full refit's by 0.004 points at the median
-// and 0.04 at the 90th percentile (tests/core/scores/reviewer-params.test.ts).
+// cohort the scores at close then differ from a full refit's by 0.008 points at the median
+// and 0.06 at the 90th percentile (tests/core/scores/reviewer-params.test.ts).
 const MAX_CLOSES_BETWEEN_REFITS = 7;
 const REFIT_HISTORY_FRACTION = 0.25;
 
