@@ -113,13 +113,14 @@ describe.each(testDatabases())("Slack and Discord parity over a scripted week on
     const mean = (values: number[]) => values.reduce((s, v) => s + v, 0) / values.length;
     const harsh = corrections(HARSH, LENIENT);
     expect(harsh.length).toBeGreaterThan(10);
-    // A criterion that only a handful of grades reach gets a near-zero correction; no answer may move the wrong way by more than noise.
-    expect(harsh.every((c) => c > -0.05)).toBe(true);
+    // A criterion that only a handful of grades reach gets a near-zero correction, and every score is also
+    // shrunk toward the day's average, so a high answer may move down a little; none may move far the wrong way.
+    expect(harsh.every((c) => c > -0.2)).toBe(true);
     expect(harsh.filter((c) => c > 0).length / harsh.length).toBeGreaterThan(0.9);
     expect(mean(harsh)).toBeGreaterThan(0.15);
     const lenient = corrections(LENIENT, HARSH);
     expect(lenient.length).toBeGreaterThan(10);
-    expect(lenient.every((c) => c < 0.05)).toBe(true);
+    expect(lenient.every((c) => c < 0.2)).toBe(true);
     expect(lenient.filter((c) => c < 0).length / lenient.length).toBeGreaterThan(0.9);
     expect(mean(lenient)).toBeLessThan(-0.15);
   });
