@@ -91,7 +91,10 @@ async function main(): Promise<void> {
 
   const messenger = new MessengerRouter();
   // Undefined keeps every AI path off: no queue rows, no AI queries, `ai on` refused with a reason.
-  const ai: AiSettings | undefined = aiReviewer && config.ai ? { reviewer: aiReviewer, dailyCapPerCohort: config.ai.dailyCapPerCohort } : undefined;
+  const ai: AiSettings | undefined =
+    aiReviewer && config.ai
+      ? { reviewer: aiReviewer, dailyCapPerCohort: config.ai.dailyCapPerCohort, leaseMs: (await import("./core/ai/review-queue.ts")).aiLeaseMs(config.ai.timeoutMs) }
+      : undefined;
   const coach = new Coach({ repos, messenger, clock, log, ai }, config.defaults, config.web.publicUrl);
   observeCoach(coach, metrics);
   const { resilientCoach, Retrier } = await import("./resilience.ts");

@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { AiSettings } from "../../src/core/ai/review-queue.ts";
+import type { Clock } from "../../src/core/clock.ts";
 import { Coach } from "../../src/core/coach.ts";
 import type { Repositories } from "../../src/core/ports.ts";
 import type { Database } from "../../src/db/client.ts";
@@ -33,7 +34,7 @@ export interface Harness {
 /** The real adapter, wired as main.ts wires it, against the fake Discord and a fresh database. */
 export async function startHarness(
   target: TestDatabase,
-  options: { memberCount?: number; logLines?: string[]; wrapRepos?: (repos: Repositories) => Repositories; wrapCoach?: (coach: Coach) => Coach; ai?: AiSettings } = {},
+  options: { memberCount?: number; logLines?: string[]; wrapRepos?: (repos: Repositories) => Repositories; wrapCoach?: (coach: Coach) => Coach; ai?: AiSettings | ((clock: Clock) => AiSettings) } = {},
 ): Promise<Harness> {
   const memberCount = options.memberCount ?? 5;
   // No 3 s interaction deadline here: on a busy machine a correct handler can be slower
@@ -44,7 +45,7 @@ export async function startHarness(
   const clock = new FixedClock(new Date("2026-10-28T14:00:00Z"));
   await repos.questions.sync(bank, clock.now());
   const router = new MessengerRouter();
-  const coach = new Coach({ repos, messenger: router, clock, log: silentLog, ai: options.ai }, { timeZone: "America/New_York", postTime: "09:00" });
+  const coach = new Coach({ repos, messenger: router, clock, log: silentLog, ai: typeof options.ai === "function" ? options.ai(clock) : options.ai }, { timeZone: "America/New_York", postTime: "09:00" });
 
   const guild = fake.addGuild({ name: "Interview Prep" });
   const channelId = fake.addChannel(guild.id, { name: "daily-practice" }).id;

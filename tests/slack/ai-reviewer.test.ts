@@ -1,33 +1,51 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeAiReviewer } from "../fakes/ai.ts";
+import { createAiReviewer } from "../../src/ai/openai-reviewer.ts";
+import { rowsOf } from "../../src/db/repositories/reviews.ts";
+import { silentLog } from "../fakes/core.ts";
+import { startFakeOpenAi, type FakeOpenAi } from "../fakes/fake-openai.ts";
 import { startFakeSlack, type FakeSlack } from "../fakes/slack/index.ts";
 import { testDatabases } from "../support/databases.ts";
+import { realAi } from "../support/real-ai.ts";
 import { Driver, readable, startHarness, type Harness } from "./harness.ts";
 
 const TEAM = "T0FAKE";
 const COHORT = "C0COHORT";
 const ADMIN = "U0ADMIN";
 const BOB = "U0BOB";
+const CARA = "U0CARA";
+const DAN = "U0DAN";
+const ANSWER = "Cut ER visits 12% within 90 days for 40,000 members; trade-off: false positives cost nurse time.";
+const MINUTE = 60_000;
 
-/** A cohort of one on Slack with the AI reviewer on: the whole day through the real adapter. */
+async function startSlack(members: readonly string[]) {
+  const fake = await startFakeSlack({ strictChannels: true });
+  fake.users.addUser({ id: ADMIN, name: "ada", realName: "Ada Admin", isAdmin: true });
+  for (const id of members) fake.users.addUser({ id, name: id.slice(3).toLowerCase() });
+  fake.channels.addChannel({ id: COHORT, name: "interview-prep", members: [fake.botUserId, ADMIN, ...members] });
+  return fake;
+}
+
+/** The AI reviewer on Slack: the real OpenAI-compatible client against a loopback fake endpoint, through the real Slack adapter. */
 describe.each(testDatabases())("Slack with the AI reviewer on $name", (target) => {
   let h: Harness;
   let fake: FakeSlack;
   let drive: Driver;
-  const ai = new FakeAiReviewer("fake-model", { truth: () => 3 });
+  let openAi: FakeOpenAi;
 
   beforeAll(async () => {
-    fake = await startFakeSlack({ strictChannels: true });
-    fake.users.addUser({ id: ADMIN, name: "ada", realName: "Ada Admin", isAdmin: true });
-    fake.users.addUser({ id: BOB, name: "bob" });
-    fake.channels.addChannel({ id: COHORT, name: "interview-prep", members: [fake.botUserId, ADMIN, BOB] });
-    h = await startHarness(target, fake, { ai: { reviewer: ai, dailyCapPerCohort: 50 } });
+    openAi = await startFakeOpenAi();
+    // The model is a whole point lenient on this answer: it scores every criterion 4.
+    openAi.setBias((input) => Object.fromEntries(input.criteria.map((c) => [c.id, 4])));
+    fake = await startSlack([BOB]);
+    h = await startHarness(target, fake, { ai: (clock) => realAi(openAi, clock) });
     drive = new Driver(h, COHORT);
   });
   afterAll(async () => {
     expect(fake.unknownCalls).toEqual([]);
     await h?.close();
     await fake?.close();
+    await openAi?.close();
   });
 
   it("turns on for an admin only, shows on the daily post, and gives a cohort of one the AI's feedback by DM, with no points", async () => {
@@ -41,21 +59,26 @@ describe.each(testDatabases())("Slack with the AI reviewer on $name", (target) =
     expect(readable(post.args)).toContain("AI reviewer on (fake-model)");
     const cohort = (await h.coach.cohort({ platform: "slack", workspaceId: TEAM, channelId: COHORT }))!;
     const prompt = (await h.repos.prompts.forCohort(cohort.id))[0]!;
-    await h.coach.answer({
-      prompt: prompt.id,
-      actor: { userRef: `slack:${TEAM}:${BOB}`, displayName: "bob", isPlatformAdmin: false },
-      text: "Cut ER visits 12% within 90 days for 40,000 members; trade-off: false positives cost nurse time.",
-      sourceRef: null,
-    });
+    await h.coach.answer({ prompt: prompt.id, actor: { userRef: `slack:${TEAM}:${BOB}`, displayName: "bob", isPlatformAdmin: false }, text: ANSWER, sourceRef: null });
     await drive.command(ADMIN, "open-reviews");
+    expect(openAi.requests).toEqual([]);
     const report = await h.coach.aiTick();
     expect(report.scored).toBe(1);
+    // One HTTP request, asking for structured output, carrying the question, its rubric and the answer.
+    expect(openAi.requests).toHaveLength(1);
+    const [request] = openAi.requests;
+    expect(request!.body.model).toBe("fake-model");
+    expect(request!.structured).toBe(true);
+    expect(request!.headers["authorization"]).toBeUndefined();
+    expect(request!.input!.answer).toBe(ANSWER);
+    expect(request!.input!.criteria.length).toBeGreaterThan(0);
     expect(readable(await drive.command(ADMIN, "close-now"))).toContain("results are in the thread");
 
     const feedback = await fake.waitFor("chat.postMessage", (c) => c.args["channel"] === BOB && readable(c.args).includes("Your feedback"));
     const text = readable(feedback.args);
     expect(text).toContain("AI reviewer (fake-model): its uncorrected view, no peer graded this answer");
-    expect(text).toContain('The answer says "Cut ER visits');
+    // The fake's justification quotes the answer's first words: the reply made it from HTTP to the DM.
+    expect(text).toMatch(/: 4\/5\. The answer says "Cut ER visits 12% within 90"/);
     expect(text).toMatch(/The AI is not yet calibrated \(0 peer grades so far/);
     expect(text).toContain("No reviews came in for your answer this time.");
 
@@ -65,5 +88,72 @@ describe.each(testDatabases())("Slack with the AI reviewer on $name", (target) =
     expect((await h.repos.points.all(cohort.id)).every((e) => e.userRef.startsWith("slack:"))).toBe(true);
 
     expect(readable(await drive.command(ADMIN, "ai off"))).toContain("AI reviewer off");
+  });
+});
+
+/**
+ * A bot started without AI_BASE_URL, as main.ts builds it, while an OpenAI-compatible
+ * endpoint listens on loopback: a whole day must not send it a single request.
+ */
+describe.each(testDatabases())("Slack with the AI reviewer unset on $name", (target) => {
+  let h: Harness;
+  let fake: FakeSlack;
+  let drive: Driver;
+  let openAi: FakeOpenAi;
+
+  beforeAll(async () => {
+    openAi = await startFakeOpenAi();
+    fake = await startSlack([BOB, CARA, DAN]);
+    const reviewer = createAiReviewer(undefined, { clock: { now: () => new Date() }, logger: silentLog });
+    expect(reviewer).toBeUndefined();
+    h = await startHarness(target, fake);
+    drive = new Driver(h, COHORT);
+  });
+  afterAll(async () => {
+    expect(fake.unknownCalls).toEqual([]);
+    await h?.close();
+    await fake?.close();
+    await openAi?.close();
+  });
+
+  it("answers, reviews, closes and drills with no request to the endpoint, no queue row and no AI line anywhere", async () => {
+    await drive.command(ADMIN, "setup humana/ai-pm 09:00 America/New_York mon-fri");
+    expect(readable(await drive.command(ADMIN, "ai on"))).toContain("This bot has no AI reviewer configured");
+    for (const user of [BOB, CARA, DAN]) await drive.command(user, "review on");
+    await drive.command(ADMIN, "post-now");
+    const cohort = (await h.coach.cohort({ platform: "slack", workspaceId: TEAM, channelId: COHORT }))!;
+    const prompt = (await h.repos.prompts.forCohort(cohort.id))[0]!;
+    for (const user of [BOB, CARA, DAN]) {
+      await h.coach.answer({ prompt: prompt.id, actor: { userRef: `slack:${TEAM}:${user}`, displayName: user, isPlatformAdmin: false }, text: `${user}: ${ANSWER}`, sourceRef: null });
+    }
+    await drive.command(ADMIN, "open-reviews");
+    const assignments = await h.repos.reviews.forPrompt(prompt.id);
+    expect(assignments.length).toBeGreaterThan(0);
+    const criteria = (await h.repos.questions.get(prompt.questionId))!.rubric.criteria;
+    for (const assignment of assignments) {
+      for (const c of criteria) await h.repos.reviews.recordScore(assignment.id, c.id, 3, h.clock.now(), h.clock.now());
+      await h.repos.reviews.submit(assignment.id, h.clock.now());
+    }
+    // The AI queue's minute timer is never started without a reviewer; drained anyway, it has nothing to do.
+    expect(await h.coach.aiTick()).toEqual({ scored: 0, retried: 0, gaveUp: 0, capped: 0 });
+    expect(readable(await drive.command(ADMIN, "close-now"))).toContain("results are in the thread");
+    const feedback = await fake.waitFor("chat.postMessage", (c) => c.args["channel"] === BOB && readable(c.args).includes("Your feedback"));
+    expect(readable(feedback.args)).not.toContain("AI reviewer");
+
+    const card = await h.coach.drill({ userRef: `slack:${TEAM}:${CARA}`, trackId: "humana/ai-pm" });
+    await h.coach.answerDrill({ attemptId: card.attemptId, userRef: `slack:${TEAM}:${CARA}`, text: ANSWER });
+    const rated = await h.coach.rateDrill({
+      attemptId: card.attemptId,
+      userRef: `slack:${TEAM}:${CARA}`,
+      ratings: Object.fromEntries(card.question.rubric.criteria.map((c) => [c.id, 3])),
+    });
+    expect(rated).not.toHaveProperty("aiReviewer");
+    h.clock.advance(60 * MINUTE);
+    await h.coach.tick();
+    await h.coach.aiTick();
+
+    expect(openAi.requests).toEqual([]);
+    expect(rowsOf(await h.database.db.execute(sql`select id from ai_reviews`))).toEqual([]);
+    expect(fake.callsTo("chat.postMessage").map((c) => readable(c.args)).filter((t) => /AI reviewer|fake-model/.test(t))).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { vi } from "vitest";
 import type { AiSettings } from "../../src/core/ai/review-queue.ts";
+import type { Clock } from "../../src/core/clock.ts";
 import { Coach } from "../../src/core/coach.ts";
 import type { Repositories } from "../../src/core/ports.ts";
 import type { Database } from "../../src/db/client.ts";
@@ -38,8 +39,8 @@ export interface HarnessOptions {
   readonly wrapRepos?: (repos: Repositories) => Repositories;
   /** What the adapter sees of the engine (main.ts gives it the retrying one). */
   readonly wrapCoach?: (coach: Coach) => Coach;
-  /** An AI reviewer for the engine (a fake in tests); none by default, as in a bot without AI_* set. */
-  readonly ai?: AiSettings;
+  /** An AI reviewer for the engine, or one built on the harness's clock; none by default, as in a bot without AI_* set. */
+  readonly ai?: AiSettings | ((clock: Clock) => AiSettings);
 }
 
 export async function startHarness(target: TestDatabase, fake?: FakeSlack, options: HarnessOptions = {}): Promise<Harness> {
@@ -49,7 +50,7 @@ export async function startHarness(target: TestDatabase, fake?: FakeSlack, optio
   const clock = new FixedClock(new Date(START));
   await repos.questions.sync(bank, clock.now());
   const router = new MessengerRouter();
-  const coach = new Coach({ repos, messenger: router, clock, log, ai: options.ai }, { timeZone: "America/New_York", postTime: "09:00" });
+  const coach = new Coach({ repos, messenger: router, clock, log, ai: typeof options.ai === "function" ? options.ai(clock) : options.ai }, { timeZone: "America/New_York", postTime: "09:00" });
   const adapter = createSlackAdapter({
     config: { botToken: "xoxb-test", mode: { kind: "http", signingSecret: SIGNING_SECRET }, apiUrl: ownFake.url },
     coach: options.wrapCoach ? options.wrapCoach(coach) : coach,

@@ -10,10 +10,22 @@ export interface AiSettings {
   readonly reviewer: AiReviewer;
   /** AI_DAILY_CAP_PER_COHORT: calls a cohort (or a solo practitioner) may cause per UTC day. */
   readonly dailyCapPerCohort: number;
+  /** How long a claimed row is this worker's; see aiLeaseMs. Defaults to AI_LEASE_MS. */
+  readonly leaseMs?: number;
 }
 
-/** Longer than the client's timeout with its one retry, so a live worker never loses its row to another. */
+/** The least a worker holds a claimed row, whatever the client's timeout. */
 export const AI_LEASE_MS = 5 * 60_000;
+
+/**
+ * A review makes at most three calls (a structured-output fallback and one retry of
+ * unparseable output), each up to the per-call timeout; the lease outlasts all three with
+ * a margin for the database, or a slow AI_TIMEOUT_MS would let a second worker claim a row
+ * still being reviewed and pay for it twice.
+ */
+export function aiLeaseMs(callTimeoutMs: number): number {
+  return Math.max(AI_LEASE_MS, 3 * callTimeoutMs + 60_000);
+}
 /** Rows claimed per statement, and at most this many statements per drain: a drain's work is bounded. */
 const AI_BATCH = 8;
 const AI_BATCHES_PER_DRAIN = 4;
@@ -65,7 +77,7 @@ export async function drainAiQueue(deps: CoachDeps, onScored?: (review: ClaimedA
   if (!ai) return report;
   const alerts = new Map<string, "cap" | "failure">();
   for (let batch = 0; batch < AI_BATCHES_PER_DRAIN; batch++) {
-    const claimed = await deps.repos.aiReviews.claim(ai.reviewer.model, deps.clock.now(), AI_LEASE_MS, AI_BATCH);
+    const claimed = await deps.repos.aiReviews.claim(ai.reviewer.model, deps.clock.now(), ai.leaseMs ?? AI_LEASE_MS, AI_BATCH);
     if (claimed.length === 0) break;
     const questions = new Map<string, Promise<Question | undefined>>();
     const questionOf = (id: string) => questions.get(id) ?? questions.set(id, deps.repos.questions.get(id)).get(id)!;
