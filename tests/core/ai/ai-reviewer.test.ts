@@ -1,8 +1,9 @@
 import path from "node:path";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AiReviewRequest } from "../../../src/core/ai/port.ts";
 import { aiReviewerRef } from "../../../src/core/ai/port.ts";
+import { AI_LEASE_MS, aiLeaseMs } from "../../../src/core/ai/review-queue.ts";
 import type { Coach } from "../../../src/core/coach.ts";
 import { CoachingError } from "../../../src/core/errors.ts";
 import type { AuthorFeedback, CoachMessage } from "../../../src/core/messages.ts";
@@ -177,6 +178,36 @@ describe.each(testDatabases())("the AI reviewer on $name", (target) => {
     expect(alerts).toHaveLength(1);
     expect(alerts[0]!.to).toMatchObject({ kind: "user", userRef: admin.userRef });
     expect(alerts[0]!.message).toMatchObject({ reason: "failure", model: "fake-model" });
+  });
+
+  it("keeps a row claimed for as long as a slow endpoint may take: a second worker does not review it again", async () => {
+    // Three calls of 200 s each fit in the lease derived from AI_TIMEOUT_MS=200000, not in the 5-minute floor.
+    let release!: () => void;
+    const slow = new FakeAiReviewer("fake-model", { truth: () => 3 });
+    const calls: AiReviewRequest[] = [];
+    const held = {
+      model: "fake-model",
+      review: async (request: AiReviewRequest) => {
+        // Only the first call is slow, so a second worker's call (the bug) answers at once and the test fails rather than hangs.
+        if (calls.push(request) === 1) await new Promise<void>((resolve) => (release = resolve));
+        return slow.review(request);
+      },
+    };
+    ({ coach, messenger } = createCoach(repos, clock, undefined, { reviewer: held, dailyCapPerCohort: 100, leaseMs: aiLeaseMs(200_000) }));
+    expect(aiLeaseMs(200_000)).toBeGreaterThan(AI_LEASE_MS);
+    await coach.setup(slackCohort, admin, coach.parseSchedule(schedule));
+    await coach.ai(slackCohort, admin, true);
+    await tickAt("2026-10-29T13:00:00Z");
+    const prompt = (await repos.prompts.get(promptIdOf()))!;
+    await coach.answer({ prompt: prompt.id, actor: member(1), text: answerText(1, 3), sourceRef: "a-1" });
+    await tickAt(prompt.answersCloseAt);
+    const first = coach.aiTick();
+    await vi.waitFor(() => expect(calls).toHaveLength(1), { timeout: 30_000, interval: 10 });
+    clock.advance(6 * 60_000);
+    expect(await coach.aiTick()).toEqual({ scored: 0, retried: 0, gaveUp: 0, capped: 0 });
+    release();
+    expect((await first).scored).toBe(1);
+    expect(calls).toHaveLength(1);
   });
 
   it("stops at the daily cap, which survives a restart, tells the admins once and goes on the next day", async () => {
