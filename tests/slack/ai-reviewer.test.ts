@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAiReviewer } from "../../src/ai/openai-reviewer.ts";
+import { loadConfig } from "../../src/config.ts";
 import { rowsOf } from "../../src/db/repositories/reviews.ts";
 import { silentLog } from "../fakes/core.ts";
 import { startFakeOpenAi, type FakeOpenAi } from "../fakes/fake-openai.ts";
@@ -104,8 +105,10 @@ describe.each(testDatabases())("Slack with the AI reviewer unset on $name", (tar
   beforeAll(async () => {
     openAi = await startFakeOpenAi();
     fake = await startSlack([BOB, CARA, DAN]);
-    const reviewer = createAiReviewer(undefined, { clock: { now: () => new Date() }, logger: silentLog });
-    expect(reviewer).toBeUndefined();
+    // Every AI_ variable unset, as the composition root reads them (a partial set stops start-up instead).
+    const config = loadConfig({});
+    expect(config.ai).toBeUndefined();
+    expect(createAiReviewer(config.ai, { clock: { now: () => new Date() }, logger: silentLog })).toBeUndefined();
     h = await startHarness(target, fake);
     drive = new Driver(h, COHORT);
   });
