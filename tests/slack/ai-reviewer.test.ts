@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createAiReviewer } from "../../src/ai/openai-reviewer.ts";
 import { loadConfig } from "../../src/config.ts";
 import { rowsOf } from "../../src/db/repositories/reviews.ts";
@@ -158,5 +158,75 @@ describe.each(testDatabases())("Slack with the AI reviewer unset on $name", (tar
     expect(openAi.requests).toEqual([]);
     expect(rowsOf(await h.database.db.execute(sql`select id from ai_reviews`))).toEqual([]);
     expect(fake.callsTo("chat.postMessage").map((c) => readable(c.args)).filter((t) => /AI reviewer|fake-model/.test(t))).toEqual([]);
+  });
+});
+
+/** The answer's true quality rides in its text, so the fake endpoint can score the truth plus its bias. */
+const truthIn = (text: string) => Number(/q=(\d+\.\d+)/.exec(text)?.[1] ?? 3);
+const clampScore = (x: number) => Math.min(5, Math.max(1, Math.round(x)));
+
+describe.each(testDatabases())("Slack's daily loop with the AI calibrated against harsh and lenient peers on $name", (target) => {
+  let h: Harness;
+  let fake: FakeSlack;
+  let drive: Driver;
+  let openAi: FakeOpenAi;
+  const members = Array.from({ length: 8 }, (_, i) => `U0M${i + 1}`);
+
+  beforeAll(async () => {
+    openAi = await startFakeOpenAi();
+    // The injected bias, the other way from Discord's: the model scores every criterion a point below the answer's true quality.
+    openAi.setBias((input) => Object.fromEntries(input.criteria.map((c) => [c.id, clampScore(truthIn(input.answer) - 1)])));
+    fake = await startSlack(members);
+    h = await startHarness(target, fake, { ai: (clock) => realAi(openAi, clock, { dailyCapPerCohort: 100 }) });
+    drive = new Driver(h, COHORT);
+  });
+  afterAll(async () => {
+    expect(fake.unknownCalls).toEqual([]);
+    await h?.close();
+    await fake?.close();
+    await openAi?.close();
+  });
+
+  it("recovers the endpoint's injected harshness within 0.3 after ten days, and tells authors so by DM", { timeout: 600_000 }, async () => {
+    await drive.command(ADMIN, "setup cvs-health/ai-pm 09:00 America/New_York daily");
+    expect(readable(await drive.command(ADMIN, "ai on"))).toContain("AI reviewer on (fake-model)");
+    const cohort = (await h.coach.cohort({ platform: "slack", workspaceId: TEAM, channelId: COHORT }))!;
+    const peerBias = [-0.8, -0.5, 0, 0, 0, 0, 0.5, 0.8];
+    // True qualities spread over 2.5-4.1, so neither the harsh AI nor the most lenient peer runs off the 1-5 scale.
+    const quality = (d: number, n: number) => 2.5 + ((n * 7 + d * 3) % 10) / 5.5;
+    const days = 10;
+    for (let d = 0; d < days; d++) {
+      h.clock.set(new Date(Date.UTC(2026, 9, 30 + d, 15, 0)));
+      await h.coach.tick();
+      const prompt = (await h.repos.prompts.forCohort(cohort.id)).reduce((a, b) => (b.id > a.id ? b : a));
+      expect(prompt.localDate).toBe(new Date(Date.UTC(2026, 9, 30 + d)).toISOString().slice(0, 10));
+      for (const [i, id] of members.entries()) {
+        const text = `Answer from ${id}: cut refill delays 12% for 40k members within 90 days. Quality marker q=${quality(d, i + 1).toFixed(2)}.`;
+        await h.coach.answer({ prompt: prompt.id, actor: { userRef: `slack:${TEAM}:${id}`, displayName: id, isPlatformAdmin: false }, text, sourceRef: `ans-${prompt.id}-${i}` });
+      }
+      h.clock.set(prompt.answersCloseAt);
+      await h.coach.tick();
+      expect((await h.coach.aiTick()).scored).toBe(members.length);
+      const criteria = (await h.repos.questions.get(prompt.questionId))!.rubric.criteria;
+      for (const assignment of await h.repos.reviews.forPrompt(prompt.id)) {
+        const answer = (await h.repos.answers.get(assignment.answerId))!;
+        const bias = peerBias[members.indexOf(assignment.reviewerRef.split(":").at(-1)!)]!;
+        const now = h.clock.now();
+        for (const c of criteria) await h.repos.reviews.recordScore(assignment.id, c.id, clampScore(truthIn(answer.body) + bias), now, now);
+        await h.repos.reviews.submit(assignment.id, now);
+      }
+      h.clock.set(prompt.reviewsCloseAt);
+      await h.coach.tick();
+    }
+    expect(openAi.requests).toHaveLength(days * members.length);
+    const calibration = await h.repos.aiReviews.calibration(cohort.id, "fake-model");
+    expect(calibration.peerGrades).toBeGreaterThan(100);
+    expect(Math.abs(calibration.bias! + 1)).toBeLessThan(0.3);
+
+    const feedbackTo = (user: string) => fake.callsTo("chat.postMessage").filter((c) => c.args["channel"] === user && readable(c.args).includes("Your feedback"));
+    await vi.waitFor(() => expect(feedbackTo(members[1]!)).toHaveLength(days), { timeout: 60_000, interval: 50 });
+    const last = readable(feedbackTo(members[1]!).at(-1)!.args);
+    expect(last).toContain("AI reviewer (fake-model), apart from your peers");
+    expect(last).toMatch(/The AI is calibrated against \d+ peer grades: scores (0\.[7-9]|1\.[0-3]) harsher than peers/);
   });
 });
