@@ -60,7 +60,10 @@ export async function startHarness(target: TestDatabase, fake?: FakeSlack, optio
   });
   router.register(adapter.platform, adapter.messenger);
   const server = await startHttpServer({ port: 0, routes: adapter.routes, log });
-  await adapter.start();
+  // On a loaded machine the first auth.test can fail; the bot retries on its own after 30 s,
+  // the harness at once, so no test sends a request to a bot that still answers 503.
+  for (let attempt = 0; attempt < 5 && !adapter.health().ready; attempt++) await adapter.start();
+  if (!adapter.health().ready) throw new Error(`the bot never connected to the fake Slack: ${adapter.health().detail}`);
   return {
     fake: ownFake,
     database,
