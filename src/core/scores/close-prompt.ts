@@ -104,14 +104,14 @@ export async function closePrompt(deps: CoachDeps, cohort: Cohort, prompt: Promp
   const now = deps.clock.now();
   // From here on the queue refuses this prompt's AI scores, so the close and every later refit see the same ones.
   if (deps.ai || cohort.aiEnabled) await deps.repos.aiReviews.expirePrompt(prompt.id);
-  const [answers, assignments, members, question] = await Promise.all([
+  const [answers, assignments, members, question, aiReviews] = await Promise.all([
     deps.repos.answers.active(prompt.id),
     deps.repos.reviews.forPrompt(prompt.id),
     deps.repos.members.list(cohort.id),
     deps.repos.questions.get(prompt.questionId),
+    aiReviewsOf(deps, cohort, prompt.id),
   ]);
   const peers = submittedPerAnswer(assignments);
-  const aiReviews = await aiReviewsOf(deps, cohort, prompt.id);
   const results = await scoreAndStore(deps, cohort, prompt, answers, peers, aiReviews, now);
   const overall = new Map<number, number>();
   for (const answer of answers) {
