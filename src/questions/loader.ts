@@ -32,7 +32,13 @@ function describeIssue(file: string, issue: z.core.$ZodIssue): string {
 function parseYaml(file: string, source: string): { value?: unknown; problems: string[] } {
   const document = parseDocument(source, { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) return { problems: document.errors.map((error) => `${file}: ${error.message.split("\n")[0]}`) };
-  return { value: document.toJS(), problems: [] };
+  // Alias problems (an alias before its anchor, an alias bomb) only surface when the
+  // document is turned into values, as a thrown error rather than in `errors`.
+  try {
+    return { value: document.toJS({ maxAliasCount: 100 }), problems: [] };
+  } catch (error) {
+    return { problems: [`${file}: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`] };
+  }
 }
 
 /** Parses one shared rubric file's text. */

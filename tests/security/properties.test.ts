@@ -196,4 +196,14 @@ describe("the question-file loader, over generated input", () => {
       RUNS,
     );
   }, LONG);
+
+  it("names an alias that points at no anchor, or too many aliases, instead of throwing", () => {
+    const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(", ")}]`)].join("\n");
+    for (const text of ["*\u0000", "questions: *missing", bomb]) {
+      const result = parseTrackFile("track.yaml", text);
+      expect(result.track).toBeUndefined();
+      expect(result.problems).toHaveLength(1);
+      expect(result.problems[0]).toMatch(/^track\.yaml: .*alias/i);
+    }
+  });
 });
