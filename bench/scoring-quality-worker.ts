@@ -1,0 +1,30 @@
+/**
+ * One process of the scoring bench's quality part: bench/scoring.ts forks a few of these
+ * (forked processes, not worker threads, because tsx's loader does not reach worker threads
+ * on Node 20) and sends them synthetic cohorts to simulate; each answers with the quality of
+ * the scores recorded after each day count. The work is deterministic, so splitting it
+ * changes how long the bench takes, never its figures.
+ */
+import { pathToFileURL } from "node:url";
+import { quality, simulateCloses, syntheticCohort, type Quality, type Scenario } from "./synthetic-reviews.ts";
+
+export interface QualityJob {
+  scenario: Scenario;
+  members: number;
+  seed: number;
+  dayCounts: readonly number[];
+}
+export type QualityJobResult = { job: QualityJob; byDayCount: Quality[] };
+
+export async function runQualityJob(job: QualityJob): Promise<QualityJobResult> {
+  const cohort = syntheticCohort(job.scenario, job.members, Math.max(...job.dayCounts), job.seed * 1000 + job.members);
+  const recorded = await simulateCloses(cohort);
+  return { job, byDayCount: job.dayCounts.map((days) => quality(cohort, recorded, days)) };
+}
+
+const isForkedWorker = process.send !== undefined && import.meta.url === pathToFileURL(process.argv[1] ?? "").href;
+if (isForkedWorker) {
+  process.on("message", (job: QualityJob) => {
+    void runQualityJob(job).then((result) => process.send!(result));
+  });
+}
