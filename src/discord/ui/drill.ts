@@ -5,7 +5,7 @@ import type { Question } from "../../core/questions/types.ts";
 import { customIds } from "../custom-ids.ts";
 import { checkFields } from "./check.ts";
 import { drillFollowUpRow, PUSHBACK } from "./follow-ups.ts";
-import { clip, difficultyLabel, limits } from "./text.ts";
+import { clip, difficultyLabel, limits, outlineFields, packedFields } from "./text.ts";
 
 export function drillQuestion(card: DrillCard): BaseMessageOptions {
   const q = card.question;
@@ -43,11 +43,11 @@ export function ratingRows(attemptId: number, ratings: string): ActionRowBuilder
   return rows;
 }
 
-export function rateYourselfField(q: Question): { name: string; value: string } {
-  return {
-    name: "Rate yourself, one row per criterion",
-    value: clip(q.rubric.criteria.map((c, i) => `Row ${i + 1}: ${c.label} (1: ${c.levels[1]} / 5: ${c.levels[5]})`).join("\n"), limits.fieldValue),
-  };
+export function rateYourselfFields(q: Question): { name: string; value: string }[] {
+  return packedFields(
+    "Rate yourself, one row per criterion",
+    q.rubric.criteria.map((c, i) => `Row ${i + 1}: ${c.label} (1: ${c.levels[1]} / 5: ${c.levels[5]})`),
+  );
 }
 
 export function drillFeedback(feedback: DrillFeedbackWithFollowUp): BaseMessageOptions {
@@ -56,9 +56,9 @@ export function drillFeedback(feedback: DrillFeedbackWithFollowUp): BaseMessageO
     .setTitle(clip(`Drill: ${q.company} · ${q.category.label}`, limits.title))
     .setDescription(clip(q.prompt, limits.description))
     .addFields(checkFields(feedback.check));
-  if (q.outline.length > 0) embed.addFields({ name: "A strong answer covers", value: clip(q.outline.map((o) => `• ${o}`).join("\n"), limits.fieldValue) });
+  embed.addFields(outlineFields(q.outline));
   // With a follow-up, the interviewer's pushback comes before the self-rating.
   if (feedback.followUp) return { embeds: [embed.addFields({ name: PUSHBACK, value: clip(feedback.followUp, limits.fieldValue) })], components: [drillFollowUpRow(feedback.attemptId)] };
-  embed.addFields(rateYourselfField(q));
+  embed.addFields(rateYourselfFields(q));
   return { embeds: [embed], components: ratingRows(feedback.attemptId, "0".repeat(q.rubric.criteria.length)) };
 }

@@ -1,6 +1,6 @@
 import { EmbedBuilder } from "discord.js";
 import { aiFeedbackText, type AuthorFeedback } from "../../core/messages.ts";
-import { clip, limits } from "./text.ts";
+import { clip, limits, outlineFields } from "./text.ts";
 
 export function feedbackEmbed(feedback: AuthorFeedback): EmbedBuilder {
   const embed = new EmbedBuilder()
@@ -18,6 +18,6 @@ export function feedbackEmbed(feedback: AuthorFeedback): EmbedBuilder {
     const ai = aiFeedbackText(feedback.ai);
     embed.addFields({ name: clip(ai.title, limits.fieldName), value: clip([...ai.lines.map((l) => `• ${l}`), `*${ai.note}*`].join("\n"), limits.fieldValue) });
   }
-  if (feedback.outline.length > 0) embed.addFields({ name: "A strong answer covers", value: clip(feedback.outline.map((o) => `• ${o}`).join("\n"), limits.fieldValue) });
+  embed.addFields(outlineFields(feedback.outline));
   return embed;
 }
