@@ -38,8 +38,12 @@ export async function startHarness(
 ): Promise<Harness> {
   const memberCount = options.memberCount ?? 5;
   // No 3 s interaction deadline here: on a busy machine a correct handler can be slower
-  // than Discord allows, and these tests are about what it answers, not how fast.
-  const [database, fake] = await Promise.all([target.open(), startFakeDiscord({ waitTimeoutMs: 60_000, interactionDeadlineMs: Infinity })]);
+  // than Discord allows, and these tests are about what it answers, not how fast. Heartbeats
+  // at Discord's own pace, not the fake's 1 s: when a busy machine stalls the event loop past
+  // one interval, discord.js runs its heartbeat timer before reading the ACK, takes the socket
+  // for a zombie and reconnects, and a slash command dispatched in that gap is lost (CI saw a
+  // leaderboard command go unanswered for 60 s right after such a reconnect's catch-up).
+  const [database, fake] = await Promise.all([target.open(), startFakeDiscord({ waitTimeoutMs: 60_000, interactionDeadlineMs: Infinity, heartbeatIntervalMs: 41_250 })]);
   const repos = (options.wrapRepos ?? ((r) => r))(createRepositories(database.db));
   // Wednesday 10:00 in New York: inside a posting day.
   const clock = new FixedClock(new Date("2026-10-28T14:00:00Z"));
