@@ -320,14 +320,10 @@ export interface LedgerEntry {
 }
 
 /**
- * One board's slice of the ledger: entries whose local date falls in the ISO week starting
- * `bucket` (a Monday, YYYY-MM-DD), in the month `bucket` (YYYY-MM), in season `bucket`, or
- * all of them (`bucket` "").
+ * How a board slices the ledger: by the ISO week or the month of each entry's local date, by
+ * season, or not at all.
  */
-export interface PointsBucket {
-  readonly period: "week" | "month" | "season" | "all";
-  readonly bucket: string;
-}
+export type PointsPeriod = "week" | "month" | "season" | "all";
 
 /** A member's place on a board: `position` orders ties by name, `rank` shares them ("1, 2, 2, 4"). */
 export interface BoardRow {
@@ -347,6 +343,18 @@ export interface QualityStanding {
   readonly answers: number;
 }
 
+export interface LeaderboardLimits {
+  readonly top: number;
+  readonly qualityTop: number;
+  readonly qualityPriorAnswers: number;
+}
+
+export interface LeaderboardRead {
+  readonly cohort: Cohort;
+  readonly board: readonly BoardRow[];
+  readonly quality: readonly QualityStanding[];
+}
+
 export interface PointsRepository {
   award(entry: LedgerEntry, now: Date): Promise<boolean>;
   /** Several awards in one statement; returns which of them were new. */
@@ -354,17 +362,16 @@ export interface PointsRepository {
   /** Appends a reversing entry for (kind, source) if it exists and is not yet reversed. */
   reverse(kind: string, source: string, now: Date): Promise<boolean>;
   /**
-   * Current members with non-zero points in the filter, ranked, in one statement: the
-   * first `top` positions and, when the viewer is below them, the viewer and neighbours.
+   * The cohort at `address` with one of its boards and its quality ranking, in one
+   * statement (undefined when no cohort is there). The board ranks current members with
+   * non-zero points in the period's bucket that points awarded at `at` go to: the first
+   * `top` positions and, when the viewer is below them, the viewer and neighbours. The
+   * quality ranking orders members by mean corrected score per answer, shrunk toward the
+   * cohort's mean by `qualityPriorAnswers` answers' worth, and keeps the first `qualityTop`.
    */
-  board(cohortId: number, bucket: PointsBucket, viewerRef: string, top: number): Promise<readonly BoardRow[]>;
+  leaderboard(address: CohortAddress, period: PointsPeriod, at: Date, viewerRef: string, limits: LeaderboardLimits): Promise<LeaderboardRead | undefined>;
   /** A member's points this season and all time, in one statement. */
   totalsFor(cohortId: number, userRef: string, season: number): Promise<{ readonly season: number; readonly all: number }>;
-  /**
-   * Members by mean corrected score per answer, shrunk toward the cohort's mean by
-   * `priorAnswers` answers' worth, the first `limit` of them, in one statement.
-   */
-  quality(cohortId: number, priorAnswers: number, limit: number): Promise<readonly QualityStanding[]>;
   entriesFor(cohortId: number, userRef: string): Promise<readonly (LedgerEntry & { createdAt: Date })[]>;
   all(cohortId: number): Promise<readonly (LedgerEntry & { createdAt: Date })[]>;
   deleteForUser(userRef: string): Promise<number>;

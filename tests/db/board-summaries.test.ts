@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { LedgerEntry, PointsBucket, Repositories } from "../../src/core/ports.ts";
+import type { LedgerEntry, PointsPeriod, Repositories } from "../../src/core/ports.ts";
 import type { Database } from "../../src/db/client.ts";
 import { createRepositories } from "../../src/db/repositories/index.ts";
 import { rowsOf } from "../../src/db/repositories/reviews.ts";
@@ -26,10 +26,10 @@ describe.each(testDatabases())("board summaries on $name", (target) => {
 
   const query = async <T,>(text: ReturnType<typeof sql>) => rowsOf<T>(await database.db.execute(text));
 
-  async function cohort(channelId: string) {
+  async function cohort(channelId: string, timeZone = "UTC") {
     const [row] = await database.db
       .insert(cohorts)
-      .values({ platform: "slack", workspaceId: "T1", channelId, trackId: "t", postTime: "09:00", timeZone: "UTC", weekdays: [1, 2, 3, 4, 5], answerCloseTime: "17:00", reviewCloseTime: "09:00", reviewersPerAnswer: 3, createdBy: "m0", createdAt: at })
+      .values({ platform: "slack", workspaceId: "T1", channelId, trackId: "t", postTime: "09:00", timeZone, weekdays: [1, 2, 3, 4, 5], answerCloseTime: "17:00", reviewCloseTime: "09:00", reviewersPerAnswer: 3, createdBy: "m0", createdAt: at })
       .returning();
     await database.db.insert(members).values(["m0", "m1", "m2", "m3"].map((userRef, i) => ({ cohortId: row!.id, userRef, displayName: `Member ${3 - i}`, joinedAt: at })));
     return row!.id;
@@ -53,8 +53,16 @@ describe.each(testDatabases())("board summaries on $name", (target) => {
       where a.withdrawn_at is null group by 1, 2 order by 1, 2`);
   const qualityRows = () => query<{ cohort_id: number; user_ref: string; answers: number; total: number }>(sql`select cohort_id, user_ref, answers, total from member_quality order by 1, 2`);
 
+  /** A cohort's leaderboard read as the bot reads it, by the cohort's address. */
+  async function read(cohortId: number, period: PointsPeriod, readAt: Date, viewerRef: string, top: number) {
+    const { platform, workspaceId, channelId } = (await repos.cohorts.get(cohortId))!;
+    const reply = await repos.points.leaderboard({ platform, workspaceId, channelId }, period, readAt, viewerRef, { top, qualityTop: 5, qualityPriorAnswers: 3 });
+    if (!reply) throw new Error(`cohort ${cohortId} not found by its address`);
+    return reply;
+  }
+
   /** The board as it was computed before the summary: the cohort's ledger rows summed on every read. */
-  async function boardFromLedger(cohortId: number, bucket: PointsBucket, viewerRef: string, top: number) {
+  async function boardFromLedger(cohortId: number, bucket: { period: PointsPeriod; bucket: string }, viewerRef: string, top: number) {
     const filter =
       bucket.period === "week"
         ? sql`l.local_date between ${bucket.bucket} and to_char(${bucket.bucket}::date + 6, 'YYYY-MM-DD')`
@@ -85,18 +93,21 @@ describe.each(testDatabases())("board summaries on $name", (target) => {
     const kept = await qualityRows();
     expect(kept.map((r) => [r.cohort_id, r.user_ref, r.answers])).toEqual(fresh.map((r) => [r.cohort_id, r.user_ref, r.answers]));
     kept.forEach((r, i) => expect(r.total).toBeCloseTo(fresh[i]!.total, 9));
-    const buckets: PointsBucket[] = [
-      { period: "week", bucket: "2026-11-23" },
-      { period: "week", bucket: "2026-11-30" },
-      { period: "month", bucket: "2026-11" },
-      { period: "month", bucket: "2026-12" },
-      { period: "season", bucket: "1" },
-      { period: "season", bucket: "2" },
-      { period: "all", bucket: "" },
+    // Read at the last and first minutes of a week and of a month (the cohorts keep UTC).
+    const readings: { period: PointsPeriod; at: string; bucket?: string }[] = [
+      { period: "week", at: "2026-11-29T23:59:00Z", bucket: "2026-11-23" },
+      { period: "week", at: "2026-11-30T00:00:00Z", bucket: "2026-11-30" },
+      { period: "month", at: "2026-11-30T23:59:00Z", bucket: "2026-11" },
+      { period: "month", at: "2026-12-01T00:00:00Z", bucket: "2026-12" },
+      { period: "season", at: "2026-11-27T15:00:00Z" },
+      { period: "all", at: "2026-11-27T15:00:00Z", bucket: "" },
     ];
     for (const cohortId of cohortIds)
-      for (const bucket of buckets)
-        for (const [viewer, top] of [["m3", 1], ["m0", 10]] as const) expect(await repos.points.board(cohortId, bucket, viewer, top)).toEqual(await boardFromLedger(cohortId, bucket, viewer, top));
+      for (const reading of readings)
+        for (const [viewer, top] of [["m3", 1], ["m0", 10]] as const) {
+          const reply = await read(cohortId, reading.period, new Date(reading.at), viewer, top);
+          expect(reply.board).toEqual(await boardFromLedger(cohortId, { period: reading.period, bucket: reading.bucket ?? String(reply.cohort.season) }, viewer, top));
+        }
   }
 
   const entry = (cohortId: number, userRef: string, source: string, points: number, localDate: string, season = 1): LedgerEntry => ({ cohortId, userRef, season, kind: "answer", source, points, localDate });
@@ -132,7 +143,7 @@ describe.each(testDatabases())("board summaries on $name", (target) => {
     expect(await repos.cohorts.startSeason(a)).toBe(2);
     await repos.points.awardMany([entry(a, "m2", "p3:m2", 5, "2026-12-02", 2), entry(a, "m0", "p3:m0", -2, "2026-12-02", 2)], at);
     await expectInStep([a, b]);
-    expect((await repos.points.board(a, { period: "season", bucket: "2" }, "m0", 10)).map((r) => [r.userRef, r.points])).toEqual([["m2", 5], ["m0", -2]]);
+    expect((await read(a, "season", at, "m0", 10)).board.map((r) => [r.userRef, r.points])).toEqual([["m2", 5], ["m0", -2]]);
     expect(await repos.points.totalsFor(a, "m2", 2)).toEqual({ season: 5, all: 12 });
 
     // Scores: results saved, replaced (a refit), an answer withdrawn and re-submitted.
@@ -153,11 +164,11 @@ describe.each(testDatabases())("board summaries on $name", (target) => {
     await repos.reviews.saveResults(written[0]!.id, [{ criterionId: "c1", score: 4.75, uncertainty: 0.2, plainMean: 4, gradeCount: 3 }]);
     expect(await repos.answers.withdraw(written[1]!.id, at)).toBe(true);
     await expectInStep([a, b]);
-    const quality = await repos.points.quality(a, 3, 5);
+    const { quality } = await read(a, "all", at, "m0", 10);
     expect(quality.map((q) => q.userRef).sort()).toEqual(["m0", "m1", "m2"]);
     expect(quality.find((q) => q.userRef === "m1")?.answers).toBe(1);
     await repos.answers.upsert(prompt1!.id, "m1", "again", null, at);
-    expect((await repos.points.quality(a, 3, 5)).find((q) => q.userRef === "m1")?.answers).toBe(2);
+    expect((await read(a, "all", at, "m0", 10)).quality.find((q) => q.userRef === "m1")?.answers).toBe(2);
     await expectInStep([a, b]);
 
     // Forget-me leaves nothing of the member in either summary.
@@ -170,5 +181,17 @@ describe.each(testDatabases())("board summaries on $name", (target) => {
     await database.db.delete(cohorts).where(sql`${cohorts.id} = ${b}`);
     await expectInStep([a]);
     expect(await query(sql`select 1 from points_totals where cohort_id = ${b}`)).toEqual([]);
+  });
+
+  it("read the week and month the cohort's own calendar is in, and nothing for an address with no cohort", async () => {
+    const ny = await cohort("C1", "America/New_York");
+    await repos.points.awardMany([entry(ny, "m0", "p1:m0", 3, "2026-11-29"), entry(ny, "m1", "p2:m1", 4, "2026-11-30")], at);
+    const leaders = async (period: PointsPeriod, readAt: string) => (await read(ny, period, new Date(readAt), "m0", 10)).board.map((r) => r.userRef);
+    // 03:00 UTC on Monday 30 Nov is still Sunday evening in New York; 05:00 UTC is Monday there.
+    expect(await leaders("week", "2026-11-30T03:00:00Z")).toEqual(["m0"]);
+    expect(await leaders("week", "2026-11-30T05:00:00Z")).toEqual(["m1"]);
+    expect(await leaders("month", "2026-12-01T03:00:00Z")).toEqual(["m1", "m0"]);
+    expect(await leaders("month", "2026-12-01T05:00:00Z")).toEqual([]);
+    expect(await repos.points.leaderboard({ platform: "slack", workspaceId: "T1", channelId: "C9" }, "all", at, "m0", { top: 10, qualityTop: 5, qualityPriorAnswers: 3 })).toBeUndefined();
   });
 });

@@ -11,9 +11,11 @@ export interface CohortDefaults {
 
 export async function requireCohort(deps: CoachDeps, address: CohortAddress): Promise<Cohort> {
   const cohort = await deps.repos.cohorts.find(address);
-  if (!cohort) throw new CoachingError("not-a-cohort", "This channel is not a cohort yet. An admin can start one with `setup <track>`.");
+  if (!cohort) throw notACohort();
   return cohort;
 }
+
+export const notACohort = () => new CoachingError("not-a-cohort", "This channel is not a cohort yet. An admin can start one with `setup <track>`.");
 
 export function isAdmin(cohort: Cohort, actor: Actor): boolean {
   return actor.isPlatformAdmin || cohort.admins.includes(actor.userRef);

@@ -1,11 +1,11 @@
 import { DateTime } from "luxon";
-import { requireCohort } from "../cohorts/manage-cohort.ts";
+import { notACohort } from "../cohorts/manage-cohort.ts";
 import type { CohortAddress } from "../cohorts/types.ts";
 import type { CoachDeps } from "../deps.ts";
 import { CoachingError } from "../errors.ts";
-import type { BoardRow, PointsBucket } from "../ports.ts";
+import type { BoardRow, PointsPeriod } from "../ports.ts";
 
-export const leaderboardPeriods = ["week", "month", "season", "all"] as const;
+export const leaderboardPeriods = ["week", "month", "season", "all"] as const satisfies readonly PointsPeriod[];
 export type LeaderboardPeriod = (typeof leaderboardPeriods)[number];
 
 export interface LeaderboardRow {
@@ -46,22 +46,13 @@ export function parsePeriod(value: string | undefined): LeaderboardPeriod {
 }
 
 export async function leaderboard(deps: CoachDeps, address: CohortAddress, viewerRef: string, period: LeaderboardPeriod): Promise<Leaderboard> {
-  const cohort = await requireCohort(deps, address);
-  const now = DateTime.fromJSDate(deps.clock.now(), { zone: cohort.timeZone });
-  const bucket: PointsBucket =
-    period === "week"
-      ? { period, bucket: now.startOf("week").toISODate()! }
-      : period === "month"
-        ? { period, bucket: now.toISODate()!.slice(0, 7) }
-        : period === "season"
-          ? { period, bucket: String(cohort.season) }
-          : { period, bucket: "" };
+  const at = deps.clock.now();
+  const read = await deps.repos.points.leaderboard(address, period, at, viewerRef, { top: TOP, qualityTop: QUALITY_TOP, qualityPriorAnswers: QUALITY_PRIOR_ANSWERS });
+  if (!read) throw notACohort();
+  const { cohort, board, quality } = read;
+  const now = DateTime.fromJSDate(at, { zone: cohort.timeZone });
   const label =
     period === "week" ? `Week of ${now.startOf("week").toFormat("d LLL")}` : period === "month" ? now.toFormat("LLLL yyyy") : period === "season" ? `Season ${cohort.season}` : "All time";
-  const [board, standings] = await Promise.all([
-    deps.repos.points.board(cohort.id, bucket, viewerRef, TOP),
-    deps.repos.points.quality(cohort.id, QUALITY_PRIOR_ANSWERS, QUALITY_TOP),
-  ]);
   const row = ({ rank, userRef, displayName, points }: BoardRow): LeaderboardRow => ({ rank, userRef, displayName, points });
   const mine = board.find((r) => r.userRef === viewerRef);
   return {
@@ -70,6 +61,6 @@ export async function leaderboard(deps: CoachDeps, address: CohortAddress, viewe
     top: board.filter((r) => r.position <= TOP).map(row),
     around: mine && mine.position > TOP ? board.filter((r) => Math.abs(r.position - mine.position) <= 1).map(row) : [],
     me: mine && row(mine),
-    quality: standings.map((s) => ({ rank: s.rank, userRef: s.userRef, displayName: s.displayName ?? "former member", score: s.score, answers: s.answers })),
+    quality: quality.map((s) => ({ rank: s.rank, userRef: s.userRef, displayName: s.displayName ?? "former member", score: s.score, answers: s.answers })),
   };
 }

@@ -1,7 +1,9 @@
 import { and, asc, desc, eq, like, or, sql } from "drizzle-orm";
-import type { BoardRow, LedgerEntry, PointsBucket, PointsRepository, QualityStanding } from "../../core/ports.ts";
+import type { CohortAddress } from "../../core/cohorts/types.ts";
+import type { LeaderboardLimits, LeaderboardRead, LedgerEntry, PointsPeriod, PointsRepository } from "../../core/ports.ts";
 import type { Db } from "../client.ts";
-import { memberQuality, members, pointsLedger, pointsTotals } from "../schema.ts";
+import { cohorts, memberQuality, members, pointsLedger, pointsTotals } from "../schema.ts";
+import { cohortSelection, toCohort } from "./cohorts.ts";
 import { rowsOf } from "./reviews.ts";
 
 /**
@@ -12,7 +14,11 @@ import { rowsOf } from "./reviews.ts";
 const REVERSAL = "reversal";
 
 export class DrizzlePointsRepository implements PointsRepository {
-  constructor(private readonly db: Db) {}
+  private readonly leaderboardQuery;
+
+  constructor(private readonly db: Db) {
+    this.leaderboardQuery = prepareLeaderboard(db);
+  }
 
   private async generation(kind: string, source: string): Promise<number> {
     const [row] = await this.db
@@ -73,28 +79,16 @@ export class DrizzlePointsRepository implements PointsRepository {
     return rows.length > 0;
   }
 
-  async board(cohortId: number, { period, bucket }: PointsBucket, viewerRef: string, top: number): Promise<BoardRow[]> {
-    // Reads the cohort's summary rows for one bucket (about one per member), never the ledger.
-    const rows = await this.db.execute<{ rank: number; position: number; user_ref: string; display_name: string; points: number }>(sql`
-      with ranked as (
-        select t.user_ref, t.points, m.display_name,
-          rank() over (order by t.points desc)::int as rank,
-          row_number() over (order by t.points desc, m.display_name, t.user_ref)::int as position
-        from ${pointsTotals} t join ${members} m on m.cohort_id = t.cohort_id and m.user_ref = t.user_ref
-        where t.cohort_id = ${cohortId} and t.period = ${period} and t.bucket = ${bucket} and t.points <> 0
-      ), viewer as (
-        select position from ranked where user_ref = ${viewerRef}
-      )
-      select r.* from ranked r left join viewer v on true
-      where r.position <= ${top} or r.position between v.position - 1 and v.position + 1
-      order by r.position`);
-    return rowsOf<{ rank: number; position: number; user_ref: string; display_name: string; points: number }>(rows).map((r) => ({
-      rank: Number(r.rank),
-      position: Number(r.position),
-      userRef: r.user_ref,
-      displayName: r.display_name,
-      points: Number(r.points),
-    }));
+  async leaderboard(address: CohortAddress, period: PointsPeriod, at: Date, viewerRef: string, limits: LeaderboardLimits): Promise<LeaderboardRead | undefined> {
+    const { platform, workspaceId, channelId } = address;
+    const [row] = await this.leaderboardQuery.execute({ platform, workspaceId, channelId, period, at: at.toISOString(), viewerRef, ...limits });
+    if (!row) return undefined;
+    const { board, quality, ...cohort } = row;
+    return {
+      cohort: toCohort(cohort),
+      board: board.map((r) => ({ rank: r.rank, position: r.position, userRef: r.user_ref, displayName: r.display_name, points: r.points })),
+      quality: quality.map((r) => ({ rank: r.rank, userRef: r.user_ref, displayName: r.display_name, score: r.score, answers: r.answers })),
+    };
   }
 
   async totalsFor(cohortId: number, userRef: string, season: number) {
@@ -110,30 +104,6 @@ export class DrizzlePointsRepository implements PointsRepository {
       );
     const of = (period: string) => rows.find((r) => r.period === period)?.points ?? 0;
     return { season: of("season"), all: of("all") };
-  }
-
-  async quality(cohortId: number, priorAnswers: number, limit: number): Promise<QualityStanding[]> {
-    // From the maintained per-member sums (member_quality): the cohort's mean per answer is their ratio.
-    const rows = await this.db.execute<{ rank: number; user_ref: string; display_name: string | null; score: number; answers: number }>(sql`
-      with cohort_mean as (
-        select sum(total) / sum(answers) as mean from ${memberQuality} where cohort_id = ${cohortId}
-      ), shrunk as (
-        select q.user_ref, q.answers, m.display_name, (q.total + ${priorAnswers} * c.mean) / (q.answers + ${priorAnswers}) as score
-        from ${memberQuality} q cross join cohort_mean c
-        left join ${members} m on m.cohort_id = q.cohort_id and m.user_ref = q.user_ref
-        where q.cohort_id = ${cohortId}
-      )
-      select rank() over (order by round(score * 100) desc)::int as rank, user_ref, display_name, score::float8 as score, answers
-      from shrunk
-      order by round(score * 100) desc, coalesce(display_name, 'former member'), user_ref
-      limit ${limit}`);
-    return rowsOf<{ rank: number; user_ref: string; display_name: string | null; score: number; answers: number }>(rows).map((r) => ({
-      rank: Number(r.rank),
-      userRef: r.user_ref,
-      displayName: r.display_name,
-      score: Number(r.score),
-      answers: Number(r.answers),
-    }));
   }
 
   private async entries(cohortId: number, userRef?: string) {
@@ -156,6 +126,57 @@ export class DrizzlePointsRepository implements PointsRepository {
   async deleteForUser(userRef: string) {
     return (await this.db.delete(pointsLedger).where(eq(pointsLedger.userRef, userRef)).returning({ id: pointsLedger.id })).length;
   }
+}
+
+/**
+ * A leaderboard reply's reads as one prepared statement: one round trip, parsed and planned
+ * once per connection. Drizzle sends other statements unnamed, and postgres.js then waits
+ * for the server to describe the parameters before it binds them: a second round trip,
+ * and a fresh parse and plan on every call.
+ *
+ * The bucket is the one points_buckets (migration 0008) files a ledger row dated today in
+ * the cohort's time zone under, so a board always reads the bucket today's points go to.
+ * Both rankings read the maintained summaries (points_totals, member_quality): about one
+ * row per member, never the ledger or the scores.
+ */
+function prepareLeaderboard(db: Db) {
+  const [period, at, viewerRef, top, qualityTop, priorAnswers] = (["period", "at", "viewerRef", "top", "qualityTop", "qualityPriorAnswers"] as const).map((name) => sql.placeholder(name));
+  const board = sql<{ rank: number; position: number; user_ref: string; display_name: string; points: number }[]>`(
+    with ranked as (
+      select t.user_ref, t.points, m.display_name,
+        rank() over (order by t.points desc)::int as rank,
+        row_number() over (order by t.points desc, m.display_name, t.user_ref)::int as position
+      from ${pointsTotals} t join ${members} m on m.cohort_id = t.cohort_id and m.user_ref = t.user_ref
+      where t.cohort_id = ${cohorts.id} and t.period = ${period} and t.points <> 0
+        and t.bucket = (select b.bucket from points_buckets(to_char(${at}::timestamptz at time zone ${cohorts.timeZone}, 'YYYY-MM-DD'), ${cohorts.season}) b where b.period = ${period})
+    ), viewer as (
+      select position from ranked where user_ref = ${viewerRef}
+    )
+    -- The viewer's position as a scalar, found once: as a joined row it was searched for again beside every member.
+    select coalesce(json_agg(r order by r.position), '[]') from ranked r
+    where r.position <= ${top} or r.position between (select position from viewer) - 1 and (select position from viewer) + 1)`;
+  // The cohort's mean per answer is the ratio of the summed per-member sums.
+  const quality = sql<{ rank: number; user_ref: string; display_name: string | null; score: number; answers: number }[]>`(
+    with cohort_mean as (
+      select sum(total) / sum(answers) as mean from ${memberQuality} where cohort_id = ${cohorts.id}
+    ), shrunk as (
+      select q.user_ref, q.answers, m.display_name, (q.total + ${priorAnswers} * c.mean) / (q.answers + ${priorAnswers}) as score
+      from ${memberQuality} q cross join cohort_mean c
+      left join ${members} m on m.cohort_id = q.cohort_id and m.user_ref = q.user_ref
+      where q.cohort_id = ${cohorts.id}
+    ), ranked as (
+      select rank() over (order by round(score * 100) desc)::int as rank,
+        row_number() over (order by round(score * 100) desc, coalesce(display_name, 'former member'), user_ref) as place,
+        user_ref, display_name, score::float8 as score, answers
+      from shrunk
+    )
+    select coalesce(json_agg(json_build_object('rank', rank, 'user_ref', user_ref, 'display_name', display_name, 'score', score, 'answers', answers) order by place), '[]')
+    from ranked where place <= ${qualityTop})`;
+  return db
+    .select({ ...cohortSelection, board, quality })
+    .from(cohorts)
+    .where(and(eq(cohorts.platform, sql.placeholder("platform")), eq(cohorts.workspaceId, sql.placeholder("workspaceId")), eq(cohorts.channelId, sql.placeholder("channelId"))))
+    .prepare("leaderboard");
 }
 
 const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
