@@ -6,6 +6,7 @@
  * Writes bench/results/leaderboards.json.
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx bench/leaderboards.ts
  */
+import { loadavg } from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { Coach } from "../src/core/coach.ts";
@@ -27,7 +28,9 @@ if (!url) {
   process.exit(0);
 }
 const bank = loadQuestionBank(path.resolve(import.meta.dirname, "../questions"));
-const database = await openIsolatedPostgres(url);
+// Statements sent, counted to report per call beside the timings (which depend on the machine's load).
+let statements = 0;
+const database = await openIsolatedPostgres(url, { onQuery: () => statements++ });
 const repos = createRepositories(database.db);
 const now = new Date("2026-11-27T15:00:00Z");
 await repos.questions.sync(bank, now);
@@ -72,26 +75,33 @@ const next = (n: number) => {
   state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
   return state % n;
 };
+const nextAddress = () => ({ platform: "slack" as const, workspaceId: "T1", channelId: `C${1 + next(COHORTS)}` });
+const nextViewer = () => `slack:T1:U${1 + next(MEMBERS)}`;
+/** Times `calls` calls after `warmUp` unmeasured ones, with what hardly moves with the machine's load: statements sent and this process's CPU time. */
+async function measure(warmUp: number, calls: number, call: () => Promise<unknown>) {
+  for (let i = 0; i < warmUp; i++) await call();
+  const times: number[] = [];
+  const sentBefore = statements;
+  const cpuBefore = process.cpuUsage();
+  for (let i = 0; i < calls; i++) {
+    const started = performance.now();
+    await call();
+    times.push(performance.now() - started);
+  }
+  const cpu = process.cpuUsage(cpuBefore);
+  const note = `p50 ${percentile(times, 50).toFixed(2)} ms over ${calls} calls; per call ${((statements - sentBefore) / calls).toFixed(1)} statements and ${((cpu.user + cpu.system) / 1000 / calls).toFixed(2)} ms of client CPU; load average ${loadavg()[0]!.toFixed(1)}`;
+  return { p95: percentile(times, 95), note };
+}
 const figures = [];
 for (const period of leaderboardPeriods) {
-  const times: number[] = [];
-  for (let i = 0; i < CALLS + 10; i++) {
-    const address = { platform: "slack" as const, workspaceId: "T1", channelId: `C${1 + next(COHORTS)}` };
-    const started = performance.now();
-    const board = await coach.leaderboard(address, `slack:T1:U${1 + next(MEMBERS)}`, period);
-    if (i >= 10) times.push(performance.now() - started);
+  const { p95, note } = await measure(10, CALLS, async () => {
+    const board = await coach.leaderboard(nextAddress(), nextViewer(), period);
     if (board.top.length === 0 || board.quality.length === 0) throw new Error(`empty ${period} board`);
-  }
-  figures.push(figure(`Leaderboard "${period}" with quality ranking and neighbours, ${LEDGER_ROWS.toLocaleString("en-US")} ledger rows / ${COHORTS} cohorts, PostgreSQL: p95`, [percentile(times, 95)], "ms", { maxValue: 20 }, `p50 ${percentile(times, 50).toFixed(2)} ms over ${CALLS} calls`));
+  });
+  figures.push(figure(`Leaderboard "${period}" with quality ranking and neighbours, ${LEDGER_ROWS.toLocaleString("en-US")} ledger rows / ${COHORTS} cohorts, PostgreSQL: p95`, [p95], "ms", { maxValue: 20 }, note));
 }
-const meTimes: number[] = [];
-for (let i = 0; i < 60; i++) {
-  const address = { platform: "slack" as const, workspaceId: "T1", channelId: `C${1 + next(COHORTS)}` };
-  const started = performance.now();
-  await coach.me(address, { userRef: `slack:T1:U${1 + next(MEMBERS)}`, displayName: "x", isPlatformAdmin: false });
-  if (i >= 10) meTimes.push(performance.now() - started);
-}
-figures.push(figure(`/coach me at the same size, PostgreSQL: p95`, [percentile(meTimes, 95)], "ms", {}, `p50 ${percentile(meTimes, 50).toFixed(2)} ms`));
+const me = await measure(10, 50, () => coach.me(nextAddress(), { userRef: nextViewer(), displayName: "x", isPlatformAdmin: false }));
+figures.push(figure(`/coach me at the same size, PostgreSQL: p95`, [me.p95], "ms", {}, me.note));
 await database.close();
 writeFigures("leaderboards", figures, { sizes: { cohorts: COHORTS, members: MEMBERS * COHORTS, ledgerRows: LEDGER_ROWS, prompts: COHORTS * DAYS, answersPerPrompt: ANSWERS_PER_PROMPT } });
 process.exit(0);
