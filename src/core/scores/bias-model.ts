@@ -2,7 +2,7 @@
 // extended with a per-reviewer scale and robust residuals. With y = grade - 3 (the rubric's middle):
 //   true score   x_u ~ N(0, 1/gamma0)                      (answer u scores 3 + x_u)
 //   bias         b_v ~ N(0, 1/eta0)
-//   scale        k_v ~ N(1, 1/kappa0)                      (0: the grade ignores the answer)
+//   scale        k_v ~ N(1, 1/kappa)                       (0: the grade ignores the answer)
 //   reliability  tau_v ~ Gamma(alpha0, beta0)
 //   grade        y_uv ~ Student-t_nu(b_v + k_v x_u, 1/tau_v)
 // The scale lets a reviewer who clicks 3 (or 5) for everything, or squeezes every grade toward
@@ -14,6 +14,10 @@
 // that an answer graded by one careful reviewer and two who click 3 is not taken at the
 // careful reviewer's word alone. The reviewers' sums use the unshrunk estimates: shrunk ones
 // would make every reviewer look steeper than they are.
+// How far scales stray from 1 differs between cohorts: where everyone grades along the rubric a
+// tight prior keeps a new reviewer's few grades from bending their scale, while a cohort with
+// 3-clickers needs a loose one. So kappa is estimated from the fit's reviewers (empirical
+// Bayes), anchored to kappa0 by a few pseudo-reviewers so that a fit of a handful stays near it.
 // Fitted by mean-field coordinate ascent with closed-form updates, one block at a time.
 //
 // Everything a reviewer's update needs from their grades is a count and seven weighted sums (ReviewerStats). A close
@@ -71,7 +75,7 @@ export interface BiasModelOptions {
   readonly tolerance?: number;
   /** eta0: precision of the zero-mean prior on reviewer bias. */
   readonly biasPriorPrecision?: number;
-  /** kappa0: precision of the prior on reviewer scale, centred on 1. */
+  /** kappa0: precision of the prior on reviewer scale, centred on 1, before the fit's reviewers refine it. */
   readonly scalePriorPrecision?: number;
   /** alpha0: shape of the Gamma prior on reviewer reliability. */
   readonly reliabilityPriorShape?: number;
@@ -99,14 +103,17 @@ const MIDDLE = 3;
 const CHUNK = 4096;
 
 const DEFAULTS = {
-  // 1e-4 stops after 10-30 sweeps, and the scores then agree with a fit run to 1e-12 within
-  // 1e-3 (tested); the old 1e-10 ran the full 200 sweeps for nothing a member could see.
-  iterations: 100,
+  // 1e-5 stops a close after 10-30 sweeps, and the scores then agree with a fit run to 1e-12
+  // within 1e-3 (tested); the old 1e-10 ran the full 200 sweeps for nothing a member could see.
+  // A refit with 3-clickers needs more: their scales creep toward 0, and the scale prior's
+  // spread, estimated from them, creeps along (100 sweeps left 1.2e-3).
+  iterations: 120,
   tolerance: 1e-5,
   // Bias prior sd 0.5 rubric points: a reviewer needs a few grades before a bias shows,
   // and a single grade leaves the bias near 0.
   biasPriorPrecision: 4,
-  // Scale prior sd 0.35: a couple of dozen grades are needed before a reviewer's scale moves far from 1.
+  // Scale prior sd 0.35 to start with: a couple of dozen grades are needed before a reviewer's
+  // scale moves far from 1, until the cohort's reviewers show how much scales really vary.
   scalePriorPrecision: 8,
   // Prior mean reliability 2 (noise sd 0.7 points, about what a careful reviewer's button
   // rounding and judgement add up to), worth 2 * shape = 6 pseudo-grades, so a reviewer whose
@@ -126,6 +133,8 @@ const DEFAULTS = {
 const SPREAD_PRIOR = 1;
 const SPREAD_PRIOR_ANSWERS = 5;
 const SPREAD_ITERATIONS = 50;
+/** How many reviewers' worth of weight kappa0 keeps against the spread of the fit's reviewers' scales. */
+const SCALE_PRIOR_REVIEWERS = 5;
 
 export const EMPTY_STATS: ReviewerStats = { count: 0, weight: 0, wx: 0, wxx: 0, wv: 0, wy: 0, wxy: 0, wyy: 0 };
 
@@ -180,6 +189,7 @@ function* fitting(grades: readonly Grade[], options: BiasModelOptions): Generato
   const tolerance = positive("tolerance", options.tolerance ?? DEFAULTS.tolerance);
   const eta0 = positive("biasPriorPrecision", options.biasPriorPrecision ?? DEFAULTS.biasPriorPrecision);
   const kappa0 = positive("scalePriorPrecision", options.scalePriorPrecision ?? DEFAULTS.scalePriorPrecision);
+  let kappa = kappa0;
   const alpha0 = positive("reliabilityPriorShape", options.reliabilityPriorShape ?? DEFAULTS.reliabilityPriorShape);
   const beta0 = positive("reliabilityPriorRate", options.reliabilityPriorRate ?? DEFAULTS.reliabilityPriorRate);
   const gamma0 = positive("truePriorPrecision", options.truePriorPrecision ?? DEFAULTS.truePriorPrecision);
@@ -294,9 +304,9 @@ function* fitting(grades: readonly Grade[], options: BiasModelOptions): Generato
     const t = at(tau, v);
     const l11 = eta0 + t * W;
     const l12 = t * WX;
-    const l22 = kappa0 + t * WXX;
+    const l22 = kappa + t * WXX;
     const r1 = t * WY;
-    const r2 = kappa0 + t * WXY;
+    const r2 = kappa + t * WXY;
     const det = l11 * l22 - l12 * l12;
     const b = (l22 * r1 - l12 * r2) / det;
     const k = (l11 * r2 - l12 * r1) / det;
@@ -370,6 +380,12 @@ function* fitting(grades: readonly Grade[], options: BiasModelOptions): Generato
         yield;
       }
     }
+    // The prior's variance is the reviewers' mean squared distance of scale from 1, posterior spread included.
+    let squaredDistance = SCALE_PRIOR_REVIEWERS / kappa0;
+    for (let v = 0; v < R; v++) squaredDistance += (at(scale, v) - 1) ** 2 + at(scaleVar, v);
+    const nextKappa = (SCALE_PRIOR_REVIEWERS + R) / squaredDistance;
+    change = Math.max(change, Math.abs(nextKappa - kappa) / kappa);
+    kappa = nextKappa;
     if (change < tolerance) break;
   }
   // Final answer estimates under the final reviewer parameters, and the sums they imply.

@@ -12,7 +12,9 @@ describe("scoring at close from stored reviewer parameters", () => {
   // each of them, so a refit moves a reviewer about twice as far as the fold of the same new
   // grades does. Even one fold on top of a refit run to 1e-10 differs from a full refit by 0.04
   // at p90 (40 members, 30 days); tolerance, sweeps and update order change the third decimal.
-  // This test guards the drift we have, not the goal.
+  // This test guards the drift we have, not the goal. A fold also estimates the spread of
+  // reviewer scales from that day's reviewers only, which moved p90 from 0.059 to 0.066; the
+  // scores at close still land closer to the truth than before (bench/scoring.ts, quality part).
   it("keeps each day's scores close to a full refit's over 30 days while refitting only on the schedule", async () => {
     const criteria = ["structure", "depth"];
     const cohort = syntheticCohort("mixed", 40, 30, 4242, criteria);
@@ -37,7 +39,7 @@ describe("scoring at close from stored reviewer parameters", () => {
     console.log(`at close vs full refit: ${gaps.length} scores, median gap ${quantile(0.5).toFixed(4)}, p90 ${quantile(0.9).toFixed(4)}, max ${quantile(1).toFixed(4)}; ${store.refits} refits in 30 closes`);
     expect(gaps.length).toBeGreaterThan(1500);
     expect(quantile(0.5)).toBeLessThan(0.02);
-    expect(quantile(0.9)).toBeLessThan(0.06);
+    expect(quantile(0.9)).toBeLessThan(0.07);
     // Most closes were incremental: the whole history was read only on the schedule.
     expect(store.refits).toBeLessThan(15);
   }, 180_000);
@@ -71,7 +73,7 @@ describe("fitBiasModel convergence and pacing", () => {
 
   // 1e-3 points, a tenth of the smallest step a member is shown (0.01, in the export): with reviewers assumed more
   // careful by default (reliability prior mean 2), the 3-clickers' scales creep toward 0 for
-  // longer than the 100-sweep cap allows here (5e-4 held with a prior mean of 1).
+  // longer than a 100-sweep cap allows here, the more so with the scale prior's spread following them.
   it("stops early yet agrees with a fit run to 1e-12 within 1e-3", () => {
     const quick = fitBiasModel(grades);
     const tight = fitBiasModel(grades, { tolerance: 1e-12, iterations: 5000 });
