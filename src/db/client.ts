@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { PGlite } from "@electric-sql/pglite";
+import { PGlite, type QueryOptions, type Results, type Transaction } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -89,7 +89,7 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
     lock?.release();
     throw error;
   }
-  const db = drizzlePglite(client, { schema, logger });
+  const db = drizzlePglite(statementsOnFreshTurns(client), { schema, logger });
   return {
     db,
     kind: "pglite",
@@ -105,6 +105,35 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
       }
     },
   };
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * PGlite runs each statement on this thread and hands the result back through promises alone,
+ * so statements run back to back (a close's reads and writes, a refit's pages) would hold the
+ * event loop as one block: timers, acks and clicks would wait for the whole run. Starting each
+ * statement on a fresh turn of the loop bounds a block by the longest single statement.
+ */
+function statementsOnFreshTurns(client: PGlite): PGlite {
+  const queryOnFreshTurn =
+    (target: Pick<Transaction, "query">) =>
+    async <T>(query: string, params?: unknown[], options?: QueryOptions): Promise<Results<T>> => {
+      await nextTurn();
+      return target.query<T>(query, params, options);
+    };
+  return new Proxy(client, {
+    get(target, key) {
+      if (key === "query") return queryOnFreshTurn(target);
+      if (key === "transaction") {
+        return <T>(callback: (tx: Transaction) => Promise<T>) =>
+          target.transaction((tx) => callback(new Proxy(tx, { get: (txTarget, txKey) => (txKey === "query" ? queryOnFreshTurn(txTarget) : Reflect.get(txTarget, txKey)) })));
+      }
+      const value: unknown = Reflect.get(target, key, target);
+      // PGlite's methods use private fields, so they must run on the instance, not the proxy.
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
 }
 
 async function ping(db: Db): Promise<boolean> {
