@@ -18,19 +18,6 @@ interface GradeRow {
   criterion_id: string;
   score: number;
 }
-interface ParamsRow {
-  bias: number;
-  scale: number;
-  reliability: number;
-  count: number;
-  weight: number;
-  wx: number;
-  wxx: number;
-  wv: number;
-  wy: number;
-  wxy: number;
-  wyy: number;
-}
 interface StateRow {
   folded_through_prompt_id: number | null;
   closes: number | null;
@@ -43,15 +30,6 @@ const toGrade = (row: GradeRow): Grade => ({
   reviewerRef: row.reviewer_ref,
   criterionId: row.criterion_id,
   score: row.score,
-});
-
-const toParams = (row: GradeRow & ParamsRow): ReviewerParams => ({
-  criterionId: row.criterion_id,
-  reviewerRef: row.reviewer_ref,
-  bias: row.bias,
-  scale: row.scale,
-  reliability: row.reliability,
-  stats: { count: row.count, weight: row.weight, wx: row.wx, wxx: row.wxx, wv: row.wv, wy: row.wy, wxy: row.wxy, wyy: row.wyy },
 });
 
 const toAssignment = (row: typeof reviewAssignments.$inferSelect): ReviewAssignment => ({
@@ -219,45 +197,50 @@ export class DrizzleReviewRepository implements ReviewRepository {
   }
 
   async closeInputs(cohortId: number, promptId: number): Promise<CloseInputs> {
-    // Left joins from a single row, so the state comes back even when nobody graded.
-    const rows = rowsOf<Partial<GradeRow> & Partial<ParamsRow> & StateRow & { scored: boolean }>(
+    // One row, from a single row so the state comes back even when nobody graded. The grades and
+    // the reviewers' parameters travel as two JSON arrays of arrays: thousands of driver-parsed
+    // rows (each grade repeating its reviewer's parameters) cost the close more than the query.
+    const [row] = rowsOf<StateRow & { scored: boolean; grades: unknown; params: unknown }>(
       await this.db.execute(sql`
-        select st.folded_through_prompt_id, st.closes, st.closes_at_refit,
-               exists (select 1 from ${answerResults} r join ${answers} ra on ra.id = r.answer_id where ra.prompt_id = ${promptId}) as scored,
-               g.prompt_id, g.answer_id, g.reviewer_ref, g.criterion_id, g.score,
-               p.bias, p.scale, p.reliability, p.count, p.weight, p.wx, p.wxx, p.wv, p.wy, p.wxy, p.wyy
-        from (select 1) as one
-        left join ${scoringStates} st on st.cohort_id = ${cohortId}
-        left join (
-          select ra.prompt_id, ra.answer_id, ra.reviewer_ref, rs.criterion_id, rs.score
+        with grades as (
+          select ra.answer_id, ra.reviewer_ref, rs.criterion_id, rs.score
           from ${reviewAssignments} ra
           join ${answers} a on a.id = ra.answer_id
           cross join lateral (select criterion_id, score from ${reviewScores} where assignment_id = ra.id offset 0) rs
           where ra.prompt_id = ${promptId} and ra.submitted_at is not null and a.withdrawn_at is null
           union all
           -- The AI is one more reviewer (ai:<model>) whose scores the close may fold in.
-          select ar.prompt_id, ar.answer_id, 'ai:' || ar.model, s."criterionId", s.score
+          select ar.answer_id, 'ai:' || ar.model, s."criterionId", s.score
           from ${aiReviews} ar
           join ${answers} a on a.id = ar.answer_id
           cross join lateral jsonb_to_recordset(ar.scores) as s("criterionId" text, score int)
           where ar.prompt_id = ${promptId} and ar.status = 'scored' and a.withdrawn_at is null
-        ) g on true
-        left join ${reviewerParams} p on p.cohort_id = ${cohortId} and p.criterion_id = g.criterion_id and p.reviewer_ref = g.reviewer_ref
-        order by g.answer_id, g.reviewer_ref, g.criterion_id`),
+        )
+        select st.folded_through_prompt_id, st.closes, st.closes_at_refit,
+               exists (select 1 from ${answerResults} r join ${answers} ra on ra.id = r.answer_id where ra.prompt_id = ${promptId}) as scored,
+               (select json_agg(json_build_array(g.answer_id, g.reviewer_ref, g.criterion_id, g.score) order by g.answer_id, g.reviewer_ref, g.criterion_id) from grades g) as grades,
+               (select json_agg(json_build_array(p.criterion_id, p.reviewer_ref, ${sql.raw(PARAM_COLUMNS.map((c) => `p.${c}`).join(", "))}))
+                from ${reviewerParams} p
+                where p.cohort_id = ${cohortId} and (p.criterion_id, p.reviewer_ref) in (select criterion_id, reviewer_ref from grades)) as params
+        from (select 1) as one
+        left join ${scoringStates} st on st.cohort_id = ${cohortId}`),
     );
-    const first = rows[0];
     const state =
-      first?.folded_through_prompt_id == null
-        ? undefined
-        : { foldedThroughPromptId: first.folded_through_prompt_id, closes: first.closes!, closesAtRefit: first.closes_at_refit! };
-    const grades: Grade[] = [];
-    const params = new Map<string, ReviewerParams>();
-    for (const row of rows) {
-      if (row.answer_id == null) continue;
-      grades.push(toGrade(row as GradeRow));
-      if (row.bias != null) params.set(`${row.criterion_id}\u0000${row.reviewer_ref}`, toParams(row as GradeRow & ParamsRow));
-    }
-    return { grades, params: [...params.values()], state, scored: first?.scored === true };
+      row?.folded_through_prompt_id == null ? undefined : { foldedThroughPromptId: row.folded_through_prompt_id, closes: row.closes!, closesAtRefit: row.closes_at_refit! };
+    const grades = jsonValue<[number, string, string, number][]>(row?.grades, []).map(
+      ([answerId, reviewerRef, criterionId, score]): Grade => ({ promptId, answerId, reviewerRef, criterionId, score }),
+    );
+    const params = jsonValue<[string, string, ...number[]][]>(row?.params, []).map(
+      ([criterionId, reviewerRef, bias, scale, reliability, count, weight, wx, wxx, wv, wy, wxy, wyy]): ReviewerParams => ({
+        criterionId,
+        reviewerRef,
+        bias: bias!,
+        scale: scale!,
+        reliability: reliability!,
+        stats: { count: count!, weight: weight!, wx: wx!, wxx: wxx!, wv: wv!, wy: wy!, wxy: wxy!, wyy: wyy! },
+      }),
+    );
+    return { grades, params, state, scored: row?.scored === true };
   }
 
   async saveReviewerParams(cohortId: number, expected: ScoringState | undefined, next: ScoringState, params: readonly ReviewerParams[], replace: boolean) {
@@ -377,10 +360,12 @@ export class DrizzleReviewRepository implements ReviewRepository {
 }
 
 /** json aggregates arrive parsed from one driver and as text from another, or null over no rows. */
-function jsonObject<T>(value: unknown): Record<string, T> {
-  if (value === null || value === undefined) return {};
-  return (typeof value === "string" ? JSON.parse(value) : value) as Record<string, T>;
+function jsonValue<T>(value: unknown, empty: T): T {
+  if (value === null || value === undefined) return empty;
+  return (typeof value === "string" ? JSON.parse(value) : value) as T;
 }
+
+const jsonObject = <T>(value: unknown): Record<string, T> => jsonValue<Record<string, T>>(value, {});
 
 /** postgres.js returns an array, PGlite an object with `rows`. */
 export function rowsOf<T>(result: unknown): T[] {
