@@ -162,6 +162,18 @@ describe.each(testDatabases())("board summaries on $name", (target) => {
       ]);
     await expectInStep([a, b]);
     await repos.reviews.saveResults(written[0]!.id, [{ criterionId: "c1", score: 4.75, uncertainty: 0.2, plainMean: 4, gradeCount: 3 }]);
+    await expectInStep([a, b]);
+    // Re-scored in place (every criterion overwritten), and re-scored with a criterion added.
+    await repos.reviews.saveResults(written[2]!.id, [
+      { criterionId: "c1", score: 1.5, uncertainty: 0.3, plainMean: 2, gradeCount: 3 },
+      { criterionId: "c2", score: 2.25, uncertainty: 0.3, plainMean: 2, gradeCount: 3 },
+    ]);
+    await expectInStep([a, b]);
+    await repos.reviews.saveResults(written[3]!.id, [
+      { criterionId: "c1", score: 4, uncertainty: 0.3, plainMean: 4, gradeCount: 3 },
+      { criterionId: "c2", score: 3, uncertainty: 0.3, plainMean: 3, gradeCount: 3 },
+      { criterionId: "c3", score: 5, uncertainty: 0.3, plainMean: 5, gradeCount: 3 },
+    ]);
     expect(await repos.answers.withdraw(written[1]!.id, at)).toBe(true);
     await expectInStep([a, b]);
     const { quality } = await read(a, "all", at, "m0", 10);
