@@ -2,7 +2,7 @@ import type { Cohort } from "../cohorts/types.ts";
 import type { CoachDeps } from "../deps.ts";
 import { aiFeedback, peerResults } from "../ai/feedback.ts";
 import { describeCalibration, type AuthorFeedback, type CoachMessage, type TopAnswer } from "../messages.ts";
-import type { StoredAiReview } from "../ports.ts";
+import type { CloseInputs, StoredAiReview } from "../ports.ts";
 import { qualityEntry } from "../points/awards.ts";
 import type { Answer, CriterionResult, Prompt, ReviewAssignment } from "../prompts/types.ts";
 import { type CriterionFits, planClose } from "./reviewer-params.ts";
@@ -79,9 +79,9 @@ async function scoreAndStore(
   answers: readonly Answer[],
   peers: ReadonlyMap<number, number>,
   aiReviews: ReadonlyMap<number, StoredAiReview>,
+  inputs: CloseInputs,
   now: Date,
 ): Promise<ReadonlyMap<number, readonly CriterionResult[]>> {
-  const inputs = await deps.repos.reviews.closeInputs(cohort.id, prompt.id);
   const retried = inputs.scored && inputs.state !== undefined && prompt.id <= inputs.state.foldedThroughPromptId;
   let results: ReadonlyMap<number, readonly CriterionResult[]>;
   if (retried) {
@@ -104,15 +104,16 @@ export async function closePrompt(deps: CoachDeps, cohort: Cohort, prompt: Promp
   const now = deps.clock.now();
   // From here on the queue refuses this prompt's AI scores, so the close and every later refit see the same ones.
   if (deps.ai || cohort.aiEnabled) await deps.repos.aiReviews.expirePrompt(prompt.id);
-  const [answers, assignments, members, question, aiReviews] = await Promise.all([
+  const [answers, assignments, members, question, aiReviews, inputs] = await Promise.all([
     deps.repos.answers.active(prompt.id),
     deps.repos.reviews.forPrompt(prompt.id),
     deps.repos.members.list(cohort.id),
     deps.repos.questions.get(prompt.questionId),
     aiReviewsOf(deps, cohort, prompt.id),
+    deps.repos.reviews.closeInputs(cohort.id, prompt.id),
   ]);
   const peers = submittedPerAnswer(assignments);
-  const results = await scoreAndStore(deps, cohort, prompt, answers, peers, aiReviews, now);
+  const results = await scoreAndStore(deps, cohort, prompt, answers, peers, aiReviews, inputs, now);
   const overall = new Map<number, number>();
   for (const answer of answers) {
     const answerResults = results.get(answer.id) ?? [];

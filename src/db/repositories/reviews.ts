@@ -217,7 +217,9 @@ export class DrizzleReviewRepository implements ReviewRepository {
           where ar.prompt_id = ${promptId} and ar.status = 'scored' and a.withdrawn_at is null
         )
         select st.folded_through_prompt_id, st.closes, st.closes_at_refit,
-               exists (select 1 from ${answerResults} r join ${answers} ra on ra.id = r.answer_id where ra.prompt_id = ${promptId}) as scored,
+               -- The prompt's answer ids first, so both tables are read by index: as a join, the
+               -- planner walked every answer of every prompt in id order.
+               exists (select 1 from ${answerResults} r where r.answer_id = any (array(select id from ${answers} where prompt_id = ${promptId}))) as scored,
                (select json_agg(json_build_array(g.answer_id, g.reviewer_ref, g.criterion_id, g.score) order by g.answer_id, g.reviewer_ref, g.criterion_id) from grades g) as grades,
                (select json_agg(json_build_array(p.criterion_id, p.reviewer_ref, ${sql.raw(PARAM_COLUMNS.map((c) => `p.${c}`).join(", "))}))
                 from ${reviewerParams} p
