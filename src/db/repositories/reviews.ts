@@ -155,11 +155,12 @@ export class DrizzleReviewRepository implements ReviewRepository {
   async cohortGrades(cohortId: number, throughPromptId: number): Promise<Grade[]> {
     // Paged by assignment, in (prompt, id) order along review_assignments_prompt_idx, so no
     // single statement holds the event loop: PGlite runs each query on this thread, and a
-    // 30-day cohort has over 100,000 grades.
+    // 30-day cohort has over 100,000 grades. Each page comes back as one JSON array: parsing
+    // 2,400 rows field by field cost more than the page's query.
     const grades: Grade[] = [];
     let after = { promptId: 0, assignmentId: 0 };
     for (;;) {
-      const rows = rowsOf<Omit<GradeRow, "criterion_id" | "score"> & { assignment_id: number; criterion_id: string | null; score: number | null }>(
+      const [row] = rowsOf<{ page: unknown }>(
         await this.db.execute(sql`
           with page as (
             select ra.id, ra.prompt_id, ra.answer_id, ra.reviewer_ref
@@ -172,14 +173,17 @@ export class DrizzleReviewRepository implements ReviewRepository {
             limit ${ASSIGNMENT_PAGE}
           )
           -- Lateral, so each page reads its scores by primary key; a hash join would scan them all per page.
-          select page.prompt_id, page.id as assignment_id, page.answer_id, page.reviewer_ref, rs.criterion_id, rs.score
-          from page left join lateral (select criterion_id, score from ${reviewScores} where assignment_id = page.id offset 0) rs on true
-          order by page.prompt_id, page.id, rs.criterion_id`),
+          select json_agg(json_build_array(page.prompt_id, page.id, page.answer_id, page.reviewer_ref, rs.criterion_id, rs.score) order by page.prompt_id, page.id, rs.criterion_id) as page
+          from page left join lateral (select criterion_id, score from ${reviewScores} where assignment_id = page.id offset 0) rs on true`),
       );
-      for (const row of rows) if (row.criterion_id !== null) grades.push(toGrade(row as GradeRow));
-      const last = rows.at(-1);
+      // An assignment without scores still moves the page on: its criterion is null.
+      const page = jsonValue<[number, number, number, string, string | null, number | null][]>(row?.page, []);
+      for (const [promptId, , answerId, reviewerRef, criterionId, score] of page) {
+        if (criterionId !== null) grades.push({ promptId, answerId, reviewerRef, criterionId, score: score! });
+      }
+      const last = page.at(-1);
       if (!last) break;
-      after = { promptId: last.prompt_id, assignmentId: last.assignment_id };
+      after = { promptId: last[0], assignmentId: last[1] };
     }
     // The AI's scores, one review per answer: far fewer rows than the peers', read at once.
     const ai = rowsOf<GradeRow>(
