@@ -14,13 +14,14 @@ import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { sql } from "drizzle-orm";
 import type { CoachDeps } from "../src/core/deps.ts";
-import { closePrompt } from "../src/core/scores/close-prompt.ts";
+import { closePrompt, overallScore } from "../src/core/scores/close-prompt.ts";
+import { qualityEntry } from "../src/core/points/awards.ts";
 import type { Repositories } from "../src/core/ports.ts";
 import { fitByCriterion, refitCohort } from "../src/core/scores/reviewer-params.ts";
 import type { Database } from "../src/db/client.ts";
 import { openDatabase } from "../src/db/client.ts";
 import { createRepositories } from "../src/db/repositories/index.ts";
-import { answers, cohorts, members, prompts, reviewAssignments, reviewScores, scoringStates } from "../src/db/schema.ts";
+import { answerResults, answers, cohorts, members, pointsLedger, prompts, reviewAssignments, reviewScores, scoringStates } from "../src/db/schema.ts";
 import { openIsolatedPostgres } from "../tests/support/databases.ts";
 import type { QualityJob, QualityJobResult } from "./scoring-quality-worker.ts";
 import { SCENARIOS, syntheticCohort } from "./synthetic-reviews.ts";
@@ -68,6 +69,7 @@ const REPEATS = 5;
 export async function seed(database: Database) {
   const cohort = syntheticCohort("mixed", MEMBERS, DAYS + 1, 31, CRITERIA, 1);
   const db = database.db;
+  const repos = createRepositories(db);
   const t0 = new Date("2026-09-01T13:00:00Z");
   await db.insert(cohorts).values({
     id: 1,
@@ -125,6 +127,21 @@ export async function seed(database: Database) {
       insert into ${reviewScores} (assignment_id, criterion_id, score, updated_at)
       select assignment_id, criterion_id, score, ${at.toISOString()}::timestamptz
       from unnest(${list(scoreColumns.assignment)}::int[], ${list(scoreColumns.criterion)}::text[], ${list(scoreColumns.score)}::int[]) as t(assignment_id, criterion_id, score)`);
+    // Every earlier day was closed: its results stored (plain means stand in for them) and its
+    // quality points awarded, so a close updates the members' summary rows as it does in use.
+    if (day.promptId <= DAYS) {
+      await db.execute(sql`
+        insert into ${answerResults} (answer_id, criterion_id, score, uncertainty, plain_mean, grade_count)
+        select ra.answer_id, rs.criterion_id, avg(rs.score), 0.5, avg(rs.score), count(*)
+        from ${reviewAssignments} ra join ${reviewScores} rs on rs.assignment_id = ra.id
+        where ra.prompt_id = ${day.promptId}
+        group by ra.answer_id, rs.criterion_id`);
+      const [prompt, quality] = await Promise.all([repos.prompts.get(day.promptId), repos.reviews.promptResults(day.promptId)]);
+      await repos.points.awardMany(
+        [...quality].map(([answerId, results]) => qualityEntry(prompt!, day.answers.get(answerId)!.author, answerId, overallScore(results))),
+        at,
+      );
+    }
   }
   for (const table of ["cohorts", "prompts", "answers", "review_assignments"]) {
     await db.execute(sql.raw(`select setval(pg_get_serial_sequence('${table}', 'id'), (select max(id) from ${table}))`));
@@ -178,16 +195,22 @@ async function closeBench(label: string, database: Database) {
   const blocks: number[] = [];
   const cpuBlocks: number[] = [];
   const calls: number[] = [];
-  for (let i = 0; i <= REPEATS; i++) {
-    // Every repeat starts from the state the refit through day 30 left.
+  // Every repeat starts from the state the refit through day 30 left, with the day unscored and
+  // unawarded: a repeat that found its results stored would update them and award nothing, and
+  // miss what a close pays for the summaries its new rows feed.
+  const unclose = async () => {
     await database.db.update(scoringStates).set({ foldedThroughPromptId: DAYS, closes: DAYS, closesAtRefit: DAYS });
+    await database.db.execute(sql`delete from ${answerResults} where answer_id in (select id from ${answers} where prompt_id = ${last.id})`);
+    await database.db.execute(sql`delete from ${pointsLedger} where cohort_id = 1 and kind = 'quality' and local_date = ${last.localDate}`);
+  };
+  for (let i = 0; i <= REPEATS; i++) {
+    await unclose();
     const inputs = await repos.reviews.closeInputs(1, last.id);
     // CPU time, not wall time: on a machine shared with other work the wall clock counts their turns too.
     const cpuStart = process.cpuUsage();
     await fitByCriterion(inputs.grades, inputs.params);
     const cpu = process.cpuUsage(cpuStart);
     if (i > 0) computes.push((cpu.user + cpu.system) / 1000);
-    await database.db.update(scoringStates).set({ foldedThroughPromptId: DAYS, closes: DAYS, closesAtRefit: DAYS });
     statements.count = 0;
     // The whole close: load, fit, store results, reviewer parameters and quality points.
     const { result, blockMs, blockCpuMs, wallMs } = await longestBlock(() => closePrompt(deps, cohort, last));
