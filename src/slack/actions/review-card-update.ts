@@ -1,22 +1,33 @@
+import type { ReviewCard } from "../../core/messages.ts";
 import { renderReviewCard } from "../blocks/messages.ts";
 import type { SlackRuntime } from "../runtime.ts";
 import type { ButtonArgs } from "./types.ts";
 
-/**
- * Rewrites the reviewer's DM to match the database. Updates to one message run one at a
- * time and each reads the card afresh, so two quick clicks never leave the older state showing.
- */
-export async function refreshReviewCard(args: Pick<ButtonArgs, "body">, rt: SlackRuntime, assignmentId: number, reviewerRef: string): Promise<void> {
+/** The reviewer's DM a click came from, when Slack says which. */
+export function clickedMessage(args: Pick<ButtonArgs, "body">): { channel: string; ts: string } | undefined {
   const channel = args.body.container?.channel_id ?? args.body.channel?.id;
   const ts = args.body.container?.message_ts ?? args.body.message?.ts;
-  if (!channel || !ts) return;
-  await updateCard(rt, channel, ts, assignmentId, reviewerRef);
+  return channel && ts ? { channel, ts } : undefined;
 }
 
-export async function updateCard(rt: SlackRuntime, channel: string, ts: string, assignmentId: number, reviewerRef: string): Promise<void> {
-  await rt.serial.run(`${channel}:${ts}`, async () => {
-    const card = await rt.coach.showReview(assignmentId, reviewerRef);
-    const { text, blocks } = renderReviewCard(card);
-    await rt.client.chat.update({ channel, ts, text, blocks: blocks ?? [] });
+/**
+ * Stores a change to a review (`change` returns the card it leaves) and rewrites the
+ * reviewer's DM to that card. Changes to one DM are stored one at a time, each reading
+ * what the one before it wrote, and their cards are sent in that order, so two quick
+ * clicks never leave the older state showing, without reading the card a second time.
+ * A change waits only for the previous change's database work, never for its chat.update:
+ * a slow or rate-limited Slack does not hold a click back from the database.
+ */
+export async function changeReviewCard(rt: SlackRuntime, message: { channel: string; ts: string } | undefined, change: () => Promise<ReviewCard>): Promise<void> {
+  if (!message) {
+    await rt.afterAck(change);
+    return;
+  }
+  const key = `${message.channel}:${message.ts}`;
+  let shown: Promise<unknown> | undefined;
+  await rt.cardChanges.run(key, async () => {
+    const { text, blocks } = renderReviewCard(await rt.afterAck(change));
+    shown = rt.cardUpdates.run(key, () => rt.client.chat.update({ channel: message.channel, ts: message.ts, text, blocks: blocks ?? [] }));
   });
+  await shown;
 }

@@ -1,7 +1,7 @@
 import { CoachingError } from "../../core/errors.ts";
 import { ActionIds } from "../ids.ts";
 import { slackTsToDate, userRef } from "../refs.ts";
-import { refreshReviewCard } from "./review-card-update.ts";
+import { changeReviewCard, clickedMessage } from "./review-card-update.ts";
 import { teamOf, type ActionHandler } from "./types.ts";
 
 /** A score button's value, `<assignment>:<criterion>:<1-5>`, as sent back by whoever clicked. */
@@ -17,7 +17,7 @@ export const reviewScore: ActionHandler = {
   async run(args, rt) {
     const { assignmentId, criterionId, score } = parseScoreValue(args.action.value);
     const reviewerRef = userRef(teamOf(args), args.body.user.id);
-    await rt.coach.score({ assignmentId, reviewerRef, criterionId, score, actionAt: slackTsToDate(args.action.action_ts) });
-    await refreshReviewCard(args, rt, assignmentId, reviewerRef);
+    const actionAt = slackTsToDate(args.action.action_ts);
+    await changeReviewCard(rt, clickedMessage(args), () => rt.coach.score({ assignmentId, reviewerRef, criterionId, score, actionAt }));
   },
 };

@@ -1,6 +1,6 @@
 import { ActionIds } from "../ids.ts";
 import { userRef } from "../refs.ts";
-import { refreshReviewCard } from "./review-card-update.ts";
+import { changeReviewCard, clickedMessage } from "./review-card-update.ts";
 import { teamOf, type ActionHandler } from "./types.ts";
 
 export const reviewSubmit: ActionHandler = {
@@ -8,7 +8,6 @@ export const reviewSubmit: ActionHandler = {
   async run(args, rt) {
     const reviewerRef = userRef(teamOf(args), args.body.user.id);
     const assignmentId = Number(args.action.value);
-    await rt.coach.submitReview({ assignmentId, reviewerRef });
-    await refreshReviewCard(args, rt, assignmentId, reviewerRef);
+    await changeReviewCard(rt, clickedMessage(args), () => rt.coach.submitReview({ assignmentId, reviewerRef }));
   },
 };

@@ -1,5 +1,5 @@
 import type { CommentMetadata } from "../actions/review-comment.ts";
-import { updateCard } from "../actions/review-card-update.ts";
+import { changeReviewCard } from "../actions/review-card-update.ts";
 import { ViewIds } from "../ids.ts";
 import { userRef } from "../refs.ts";
 import { inputValue, teamOfView, type ViewHandler } from "./types.ts";
@@ -10,8 +10,9 @@ export const reviewCommentSubmit: ViewHandler = {
     const metadata = JSON.parse(args.view.private_metadata) as CommentMetadata;
     const reviewerRef = userRef(teamOfView(args), args.body.user.id);
     try {
-      await rt.coach.comment({ assignmentId: metadata.a, reviewerRef, comment: inputValue(args, "comment") });
-      if (metadata.c && metadata.t) await updateCard(rt, metadata.c, metadata.t, metadata.a, reviewerRef);
+      const comment = inputValue(args, "comment");
+      const message = metadata.c && metadata.t ? { channel: metadata.c, ts: metadata.t } : undefined;
+      await changeReviewCard(rt, message, () => rt.coach.comment({ assignmentId: metadata.a, reviewerRef, comment }));
     } catch (error) {
       // The modal is gone; the reviewer's DM is the private place to explain.
       const reply = rt.failure(error, { view: ViewIds.reviewComment, user: args.body.user.id });
