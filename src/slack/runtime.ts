@@ -39,7 +39,7 @@ export class SlackRuntime {
    * Clicks in quick succession then wait here rather than in the event loop: the next
    * click's request is read and acked after at most one piece, where every earlier click's
    * statements and their callbacks would otherwise run first (8x a bare Bolt app's ack p99,
-   * bench/slack-ack.ts). A piece is a click's two or three statements, so the queue drains
+   * bench/slack-ack.ts). A piece is one click's few statements, so the queue drains
    * far faster than Slack sends clicks.
    */
   afterAck<T>(work: () => Promise<T>): Promise<T> {
