@@ -30,6 +30,12 @@ export function pickQuestion(input: {
   return byHash(fresh, `${input.cohortId}:${input.localDate}`);
 }
 
+/** The question with the lowest hash (ties by id), each hashed once: a tick picks for a thousand cohorts. */
 function byHash(pool: readonly Question[], seed: string): Question {
-  return [...pool].sort((a, b) => stableHash(`${seed}:${a.id}`) - stableHash(`${seed}:${b.id}`) || a.id.localeCompare(b.id))[0]!;
+  let best = { question: pool[0]!, hash: stableHash(`${seed}:${pool[0]!.id}`) };
+  for (const question of pool.slice(1)) {
+    const hash = stableHash(`${seed}:${question.id}`);
+    if (hash < best.hash || (hash === best.hash && question.id.localeCompare(best.question.id) < 0)) best = { question, hash };
+  }
+  return best.question;
 }
