@@ -1,5 +1,6 @@
 import type { Repositories } from "../../core/ports.ts";
 import type { Db } from "../client.ts";
+import { DEFAULT_WRITE_CHUNK_ROWS } from "./bulk-writes.ts";
 import { DrizzleAiReviewRepository } from "./ai-reviews.ts";
 import { DrizzleAnswerRepository } from "./answers.ts";
 import { DrizzleCohortRepository, DrizzleMemberRepository } from "./cohorts.ts";
@@ -10,7 +11,12 @@ import { DrizzlePromptRepository } from "./prompts.ts";
 import { DrizzleQuestionRepository } from "./questions.ts";
 import { DrizzleReviewRepository } from "./reviews.ts";
 
-export function createRepositories(db: Db): Repositories {
+export interface RepositoryOptions {
+  /** Most rows a bulk write (a close's results, reviewers' parameters and quality points) sends per statement. */
+  readonly writeChunkRows?: number;
+}
+
+export function createRepositories(db: Db, { writeChunkRows = DEFAULT_WRITE_CHUNK_ROWS }: RepositoryOptions = {}): Repositories {
   return {
     questions: new DrizzleQuestionRepository(db),
     cohorts: new DrizzleCohortRepository(db),
@@ -18,8 +24,8 @@ export function createRepositories(db: Db): Repositories {
     prompts: new DrizzlePromptRepository(db),
     answers: new DrizzleAnswerRepository(db),
     followUps: new DrizzleFollowUpRepository(db),
-    reviews: new DrizzleReviewRepository(db),
-    points: new DrizzlePointsRepository(db),
+    reviews: new DrizzleReviewRepository(db, writeChunkRows),
+    points: new DrizzlePointsRepository(db, writeChunkRows),
     drills: new DrizzleDrillRepository(db),
     aiReviews: new DrizzleAiReviewRepository(db),
   };

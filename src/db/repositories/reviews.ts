@@ -3,6 +3,7 @@ import type { CloseInputs, Grade, ReviewContext, ReviewerParams, ReviewRepositor
 import type { CriterionResult, PromptStep, ReviewAssignment } from "../../core/prompts/types.ts";
 import type { Question } from "../../core/questions/types.ts";
 import type { Db } from "../client.ts";
+import { chunked, type Tx } from "./bulk-writes.ts";
 import { aiReviews, answerResults, answers, cohorts, followUps, promptSteps, prompts, questions, reviewAssignments, reviewerParams, reviewScores, scoringStates } from "../schema.ts";
 import { toAnswer } from "./answers.ts";
 import { toPrompt } from "./prompts.ts";
@@ -42,7 +43,10 @@ const toAssignment = (row: typeof reviewAssignments.$inferSelect): ReviewAssignm
 });
 
 export class DrizzleReviewRepository implements ReviewRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly writeChunkRows: number,
+  ) {}
 
   async assign(promptId: number, pairs: readonly { answerId: number; reviewerRef: string }[], now: Date) {
     if (pairs.length === 0) return;
@@ -250,7 +254,7 @@ export class DrizzleReviewRepository implements ReviewRepository {
   }
 
   async saveReviewerParams(cohortId: number, expected: ScoringState | undefined, next: ScoringState, params: readonly ReviewerParams[], replace: boolean) {
-    return this.db.transaction((tx) => storeReviewerParams(tx, cohortId, { expected, next, params, replace }));
+    return this.db.transaction((tx) => storeReviewerParams(tx, cohortId, { expected, next, params, replace }, this.writeChunkRows));
   }
 
   async dropReviewerParams(cohortId: number) {
@@ -261,15 +265,15 @@ export class DrizzleReviewRepository implements ReviewRepository {
   }
 
   async saveResults(answerId: number, results: readonly CriterionResult[]) {
-    await storeResults(this.db, new Map([[answerId, results]]));
+    await storeResults(this.db, new Map([[answerId, results]]), this.writeChunkRows);
   }
 
   async saveClose(cohortId: number, results: ReadonlyMap<number, readonly CriterionResult[]>, scoring: ScoringUpdate | undefined) {
     // One transaction, so a close interrupted half-way leaves either all of it or none: a
     // retry then finds the state folded only when the results are stored too.
     return this.db.transaction(async (tx) => {
-      const stored = scoring ? await storeReviewerParams(tx, cohortId, scoring) : true;
-      await storeResults(tx, results);
+      const stored = scoring ? await storeReviewerParams(tx, cohortId, scoring, this.writeChunkRows) : true;
+      await storeResults(tx, results, this.writeChunkRows);
       return stored;
     });
   }
@@ -379,18 +383,26 @@ export function rowsOf<T>(result: unknown): T[] {
 }
 
 
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+const paramRows = (params: readonly ReviewerParams[]) =>
+  JSON.stringify(params.map((p) => ({ criterion_id: p.criterionId, reviewer_ref: p.reviewerRef, bias: p.bias, scale: p.scale, reliability: p.reliability, ...p.stats })));
+const paramInput = (rows: string) => sql`select * from json_to_recordset(${rows}::json) as t(criterion_id text, reviewer_ref text, bias float8, scale float8, reliability float8,
+  count int, weight float8, wx float8, wxx float8, wv float8, wy float8, wxy float8, wyy float8)`;
+const upsertParams = (cohortId: number) => sql`
+  insert into ${reviewerParams} (cohort_id, criterion_id, reviewer_ref, ${sql.raw(PARAM_COLUMNS.join(", "))})
+  select ${cohortId}, criterion_id, reviewer_ref, ${sql.raw(PARAM_COLUMNS.join(", "))} from input`;
+const onParamConflict = sql.raw(`on conflict (cohort_id, criterion_id, reviewer_ref) do update set ${PARAM_COLUMNS.map((c) => `${c} = excluded.${c}`).join(", ")}`);
 
 /**
- * Moves the cohort's scoring state from `expected` to `next` and upserts the parameters, in
- * one statement whatever the cohort's size: the rows travel as one JSON parameter. When
- * another writer moved the state first, stores nothing and drops the state (its sums and
- * ours would double count), so the next close refits.
+ * Moves the cohort's scoring state from `expected` to `next` and upserts the parameters,
+ * `chunkRows` parameters per statement: the first statement moves the state (and, for a
+ * refit, drops the reviewers it no longer saw), the rest only upsert, inside the caller's
+ * transaction. When another writer moved the state first, stores nothing and drops the state
+ * (its sums and ours would double count), so the next close refits.
  */
-async function storeReviewerParams(tx: Tx, cohortId: number, { expected, next, params, replace }: ScoringUpdate): Promise<boolean> {
-  const rows = JSON.stringify(
-    params.map((p) => ({ criterion_id: p.criterionId, reviewer_ref: p.reviewerRef, bias: p.bias, scale: p.scale, reliability: p.reliability, ...p.stats })),
-  );
+async function storeReviewerParams(tx: Tx, cohortId: number, { expected, next, params, replace }: ScoringUpdate, chunkRows: number): Promise<boolean> {
+  const [first = [], ...rest] = chunked(params, chunkRows);
+  // The whole refit's keys, as a refit replaces the cohort's parameters: reviewers it no longer saw (forgotten ones) go.
+  const kept = JSON.stringify(replace ? params.map((p) => ({ criterion_id: p.criterionId, reviewer_ref: p.reviewerRef })) : []);
   const moved = expected
     ? sql`update ${scoringStates} set folded_through_prompt_id = ${next.foldedThroughPromptId}, closes = ${next.closes}, closes_at_refit = ${next.closesAtRefit}
         where cohort_id = ${cohortId} and folded_through_prompt_id = ${expected.foldedThroughPromptId} and closes = ${expected.closes} and closes_at_refit = ${expected.closesAtRefit}
@@ -400,49 +412,52 @@ async function storeReviewerParams(tx: Tx, cohortId: number, { expected, next, p
         on conflict do nothing returning cohort_id`;
   const result = rowsOf<{ moved: number }>(
     await tx.execute(sql`
-      with input as (
-        select * from json_to_recordset(${rows}::json) as t(criterion_id text, reviewer_ref text, bias float8, scale float8, reliability float8,
-          count int, weight float8, wx float8, wxx float8, wv float8, wy float8, wxy float8, wyy float8)
-      ),
+      with input as (${paramInput(paramRows(first))}),
       moved as (${moved}),
-      -- A refit replaces the cohort's parameters: reviewers it no longer saw (forgotten ones) go.
       dropped as (
         delete from ${reviewerParams} p
         where ${replace}::boolean and p.cohort_id = ${cohortId} and exists (select 1 from moved)
           -- not in, not "not exists": a hashed subplan whatever the planner guesses of the JSON's size.
-          and (p.criterion_id, p.reviewer_ref) not in (select criterion_id, reviewer_ref from input)
+          and (p.criterion_id, p.reviewer_ref) not in (select criterion_id, reviewer_ref from json_to_recordset(${kept}::json) as k(criterion_id text, reviewer_ref text))
       ),
-      saved as (
-        insert into ${reviewerParams} (cohort_id, criterion_id, reviewer_ref, ${sql.raw(PARAM_COLUMNS.join(", "))})
-        select ${cohortId}, criterion_id, reviewer_ref, ${sql.raw(PARAM_COLUMNS.join(", "))} from input where exists (select 1 from moved)
-        on conflict (cohort_id, criterion_id, reviewer_ref) do update set ${sql.raw(PARAM_COLUMNS.map((c) => `${c} = excluded.${c}`).join(", "))}
-      )
+      saved as (${upsertParams(cohortId)} where exists (select 1 from moved) ${onParamConflict})
       select count(*)::int as moved from moved`),
   );
-  if (Number(result[0]?.moved ?? 0) > 0) return true;
-  await tx.delete(scoringStates).where(eq(scoringStates.cohortId, cohortId));
-  return false;
+  if (Number(result[0]?.moved ?? 0) === 0) {
+    await tx.delete(scoringStates).where(eq(scoringStates.cohortId, cohortId));
+    return false;
+  }
+  // The state moved in this transaction, so its row lock keeps other writers out until the rest is stored.
+  for (const chunk of rest) {
+    await tx.execute(sql`with input as (${paramInput(paramRows(chunk))}) ${upsertParams(cohortId)} ${onParamConflict}`);
+  }
+  return true;
 }
 
-/** Replaces the stored results of the given answers (none for an answer with an empty list), in one statement. */
-async function storeResults(db: Db | Tx, results: ReadonlyMap<number, readonly CriterionResult[]>): Promise<void> {
-  if (results.size === 0) return;
-  const rows = JSON.stringify(
-    [...results].flatMap(([answerId, list]) =>
-      list.map((r) => ({ answer_id: answerId, criterion_id: r.criterionId, score: r.score, uncertainty: r.uncertainty, plain_mean: r.plainMean, grade_count: r.gradeCount })),
-    ),
-  );
-  await db.execute(sql`
-    with input as (
-      select * from json_to_recordset(${rows}::json) as t(answer_id int, criterion_id text, score real, uncertainty real, plain_mean real, grade_count int)
-    ),
-    dropped as (
-      delete from ${answerResults} r
-      where r.answer_id in (select value::int from json_array_elements_text(${JSON.stringify([...results.keys()])}::json))
-        and (r.answer_id, r.criterion_id) not in (select answer_id, criterion_id from input)
-    )
-    insert into ${answerResults} (answer_id, criterion_id, score, uncertainty, plain_mean, grade_count)
-    select answer_id, criterion_id, score, uncertainty, plain_mean, grade_count from input
-    on conflict (answer_id, criterion_id) do update
-      set score = excluded.score, uncertainty = excluded.uncertainty, plain_mean = excluded.plain_mean, grade_count = excluded.grade_count`);
+/**
+ * Replaces the stored results of the given answers (none for an answer with an empty list),
+ * about `chunkRows` rows per statement: an answer's results always travel together, as each
+ * statement drops the criteria its answers no longer have.
+ */
+async function storeResults(db: Db | Tx, results: ReadonlyMap<number, readonly CriterionResult[]>, chunkRows: number): Promise<void> {
+  for (const chunk of chunked(results, chunkRows, ([, list]) => list.length)) {
+    const rows = JSON.stringify(
+      chunk.flatMap(([answerId, list]) =>
+        list.map((r) => ({ answer_id: answerId, criterion_id: r.criterionId, score: r.score, uncertainty: r.uncertainty, plain_mean: r.plainMean, grade_count: r.gradeCount })),
+      ),
+    );
+    await db.execute(sql`
+      with input as (
+        select * from json_to_recordset(${rows}::json) as t(answer_id int, criterion_id text, score real, uncertainty real, plain_mean real, grade_count int)
+      ),
+      dropped as (
+        delete from ${answerResults} r
+        where r.answer_id in (select value::int from json_array_elements_text(${JSON.stringify(chunk.map(([answerId]) => answerId))}::json))
+          and (r.answer_id, r.criterion_id) not in (select answer_id, criterion_id from input)
+      )
+      insert into ${answerResults} (answer_id, criterion_id, score, uncertainty, plain_mean, grade_count)
+      select answer_id, criterion_id, score, uncertainty, plain_mean, grade_count from input
+      on conflict (answer_id, criterion_id) do update
+        set score = excluded.score, uncertainty = excluded.uncertainty, plain_mean = excluded.plain_mean, grade_count = excluded.grade_count`);
+  }
 }
