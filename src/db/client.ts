@@ -113,9 +113,17 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * PGlite runs each statement on this thread and hands the result back through promises alone,
  * so statements run back to back (a close's reads and writes, a refit's pages) would hold the
  * event loop as one block: timers, acks and clicks would wait for the whole run. Starting each
- * statement on a fresh turn of the loop bounds a block by the longest single statement.
+ * statement on a fresh turn of the loop bounds a block by the longest single statement. Statements
+ * and transactions sent together (a close's reads go out at once) would all start on the same
+ * turn, so they queue here for the one before them, as PGlite would have them wait anyway.
  */
 function statementsOnFreshTurns(client: PGlite): PGlite {
+  let previous: Promise<unknown> = Promise.resolve();
+  const onItsOwnTurn = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = previous.then(nextTurn).then(work);
+    previous = run.catch(() => undefined);
+    return run;
+  };
   const queryOnFreshTurn =
     (target: Pick<Transaction, "query">) =>
     async <T>(query: string, params?: unknown[], options?: QueryOptions): Promise<Results<T>> => {
@@ -124,10 +132,10 @@ function statementsOnFreshTurns(client: PGlite): PGlite {
     };
   return new Proxy(client, {
     get(target, key) {
-      if (key === "query") return queryOnFreshTurn(target);
+      if (key === "query") return <T>(query: string, params?: unknown[], options?: QueryOptions) => onItsOwnTurn(() => target.query<T>(query, params, options));
       if (key === "transaction") {
         return <T>(callback: (tx: Transaction) => Promise<T>) =>
-          target.transaction((tx) => callback(new Proxy(tx, { get: (txTarget, txKey) => (txKey === "query" ? queryOnFreshTurn(txTarget) : Reflect.get(txTarget, txKey)) })));
+          onItsOwnTurn(() => target.transaction((tx) => callback(new Proxy(tx, { get: (txTarget, txKey) => (txKey === "query" ? queryOnFreshTurn(txTarget) : Reflect.get(txTarget, txKey)) }))));
       }
       const value: unknown = Reflect.get(target, key, target);
       // PGlite's methods use private fields, so they must run on the instance, not the proxy.
