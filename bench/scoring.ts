@@ -20,7 +20,7 @@ import type { Repositories } from "../src/core/ports.ts";
 import { fitByCriterion, refitCohort } from "../src/core/scores/reviewer-params.ts";
 import type { Database } from "../src/db/client.ts";
 import { openDatabase } from "../src/db/client.ts";
-import { createRepositories } from "../src/db/repositories/index.ts";
+import { createRepositories, repositoryOptionsFor } from "../src/db/repositories/index.ts";
 import { answerResults, answers, cohorts, members, pointsLedger, prompts, reviewAssignments, reviewScores, scoringStates } from "../src/db/schema.ts";
 import { openIsolatedPostgres } from "../tests/support/databases.ts";
 import type { QualityJob, QualityJobResult } from "./scoring-quality-worker.ts";
@@ -182,7 +182,7 @@ async function closeBench(label: string, database: Database) {
   const seeded = Date.now();
   const gradeRows = await seed(database);
   const statements = { count: 0 };
-  const repos = countingRepositories(createRepositories(database.db), statements);
+  const repos = countingRepositories(createRepositories(database.db, repositoryOptionsFor(database.kind)), statements);
   const deps = { repos, clock: { now: () => new Date() }, log: { warn() {}, error() {} } } as unknown as CoachDeps;
   const cohort = (await repos.cohorts.get(1))!;
   const last = (await repos.prompts.get(DAYS + 1))!;

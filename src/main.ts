@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   }
 
   let at = performance.now();
-  const [{ openDatabase }, { createRepositories }, { systemClock }, { Coach }, { MessengerRouter }, { startMinuteTick }] = await Promise.all([
+  const [{ openDatabase }, { createRepositories, repositoryOptionsFor }, { systemClock }, { Coach }, { MessengerRouter }, { startMinuteTick }] = await Promise.all([
     import("./db/client.ts"),
     import("./db/repositories/index.ts"),
     import("./core/clock.ts"),
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   const where = config.database.kind === "postgres" ? "PostgreSQL (DATABASE_URL)" : `embedded, DATA_DIR=${config.database.dataDir}`;
   const database = await openDatabase(config.database).catch((error: unknown) => exitOnDatabaseError(config, error));
   log.info({ ms: msSince(at) }, `database opened (${where})`);
-  const repos = createRepositories(database.db);
+  const repos = createRepositories(database.db, repositoryOptionsFor(database.kind));
   // Test hook (refused unless NODE_ENV=test): the chaos suite moves time through a file.
   const testClock = config.testClockFile ? (await import("./test-hooks/file-clock.ts")).fileClock(config.testClockFile) : undefined;
   if (testClock) log.warn({ file: config.testClockFile }, "test clock in use: time comes from COACH_TEST_CLOCK_FILE");
