@@ -47,7 +47,7 @@ export async function runTick(deps: CoachDeps): Promise<TickReport> {
     running.push(report.then((value) => ({ status: "fulfilled", value }) as const, (reason: unknown) => ({ status: "rejected", reason }) as const));
   // Prepared a chunk at a time, each running while the next is prepared: the first posts
   // go out after a chunk's worth of statements, not a thousand cohorts' worth.
-  const chunks = due.posts.length > 0 ? chunked(due.posts) : [[]];
+  const chunks = due.posts.length > 0 ? chunked(due.posts, PREPARE_CHUNK) : [[]];
   try {
     for (const [index, posts] of chunks.entries()) {
       const days = posts.flatMap(({ cohort }) => {
@@ -82,20 +82,10 @@ export async function runTick(deps: CoachDeps): Promise<TickReport> {
   return { ran: values.flatMap((r) => r.ran), skipped: values.flatMap((r) => r.skipped), failed: values.flatMap((r) => r.failed) };
 }
 
-/**
- * Cohorts whose day is prepared (prompts made, steps claimed) at a time: a small first
- * chunk, so the first posts leave after a few statements instead of a hundred cohorts'
- * worth, then chunks doubling up to the largest, which later chunks have a whole
- * second of posting to be prepared in.
- */
-const FIRST_CHUNK = 25;
+/** Cohorts whose day is prepared (prompts made, steps claimed) at a time. */
 const PREPARE_CHUNK = 100;
 
-function chunked<T>(items: readonly T[]): T[][] {
-  const chunks: T[][] = [];
-  for (let start = 0, size = FIRST_CHUNK; start < items.length; start += size, size = Math.min(2 * size, PREPARE_CHUNK)) chunks.push(items.slice(start, start + size));
-  return chunks;
-}
+const chunked = <T>(items: readonly T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
 /** What every chunk of a tick shares: the cap on steps running at once, and the group-committed record of finished steps. */
 interface Shared {
