@@ -263,7 +263,8 @@ export interface ReviewRepository {
   get(id: number): Promise<ReviewAssignment | undefined>;
   forPrompt(promptId: number): Promise<readonly ReviewAssignment[]>;
   forReviewer(reviewerRef: string, promptId?: number): Promise<readonly ReviewAssignment[]>;
-  /** Last write wins per (assignment, criterion); refused once the review is submitted. */
+  /** Who reviewed whom on the cohort's latest prompt before `localDate`, so the next draw can avoid repeating a pair. */
+  pairsBefore(cohortId: number, localDate: string): Promise<readonly { readonly reviewerRef: string; readonly authorRef: string }[]>;
   /**
    * Stores a click unless a newer one (by `actionAt`, the platform's click time) is
    * already stored ("superseded") or the review was submitted ("closed").

@@ -48,6 +48,17 @@ describe.each(testDatabases())("stored reviewer parameters on $name", (target) =
 
   const params = (reviewerRef: string, bias: number): ReviewerParams => ({ criterionId: "c1", reviewerRef, bias, scale: 1, reliability: 2, stats: { ...EMPTY_STATS, count: 3, wy: 1.5 } });
 
+  it("gives the reviewer-author pairs of the cohort's latest prompt before a day, in one statement, so a new draw can avoid them", async () => {
+    const { cohortId } = await history(3, 4, 2);
+    const expected = Array.from({ length: 4 }, (_, author) => [1, 2].map((r) => `m${(author + r) % 4}>m${author}`)).flat().sort();
+    const pairsText = async (localDate: string) => (await repos.reviews.pairsBefore(cohortId, localDate)).map((p) => `${p.reviewerRef}>${p.authorRef}`).sort();
+    expect(await pairsText("2026-10-03")).toEqual(expected);
+    // After a gap (a weekend, a skipped day): still the latest earlier prompt.
+    expect(await pairsText("2026-10-09")).toEqual(expected);
+    expect(await pairsText("2026-10-01")).toEqual([]);
+    expect(await repos.reviews.pairsBefore(cohortId + 1, "2026-10-09")).toEqual([]);
+  });
+
   it("loads a close's grades, its reviewers' parameters and the state in one call, and the state even when nobody graded", async () => {
     const { cohortId, promptIds } = await history(2, 4);
     const state = { foldedThroughPromptId: promptIds[0]!, closes: 1, closesAtRefit: 1 };

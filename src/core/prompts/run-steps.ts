@@ -113,15 +113,8 @@ const stepHandlers: Record<PromptStep, StepHandler> = {
       await deps.messenger.send(threadOf(cohort, prompt), { kind: "no-reviews", promptId: prompt.id, answerCount: answers.length }, `prompt:${prompt.id}:open-reviews`);
       return;
     }
-    const members = await deps.repos.members.list(cohort.id);
-    const previous = (await deps.repos.prompts.forCohort(cohort.id)).filter((p) => p.localDate < prompt.localDate).at(-1);
-    const previousPairs = new Set<string>();
-    if (previous) {
-      for (const assignment of await deps.repos.reviews.forPrompt(previous.id)) {
-        const answer = await deps.repos.answers.get(assignment.answerId);
-        if (answer) previousPairs.add(`${assignment.reviewerRef}>${answer.userRef}`);
-      }
-    }
+    const [members, lastPairs] = await Promise.all([deps.repos.members.list(cohort.id), deps.repos.reviews.pairsBefore(cohort.id, prompt.localDate)]);
+    const previousPairs = new Set(lastPairs.map(({ reviewerRef, authorRef }) => `${reviewerRef}>${authorRef}`));
     const pairs = assignReviewers({
       answers: answers.map((a) => ({ id: a.id, authorRef: a.userRef })),
       optedIn: members.filter((m) => m.reviewOptIn).map((m) => m.userRef),

@@ -1,4 +1,4 @@
-import { and, asc, eq, getTableColumns, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import type { CloseInputs, Grade, ReviewContext, ReviewerParams, ReviewRepository, ScoringState, ScoringUpdate, SheetRow, StepStatus } from "../../core/ports.ts";
 import type { CriterionResult, PromptStep, ReviewAssignment } from "../../core/prompts/types.ts";
 import type { Question } from "../../core/questions/types.ts";
@@ -107,6 +107,20 @@ export class DrizzleReviewRepository implements ReviewRepository {
 
   async forPrompt(promptId: number) {
     return (await this.db.select().from(reviewAssignments).where(eq(reviewAssignments.promptId, promptId)).orderBy(asc(reviewAssignments.id))).map(toAssignment);
+  }
+
+  async pairsBefore(cohortId: number, localDate: string) {
+    const previous = this.db
+      .select({ id: prompts.id })
+      .from(prompts)
+      .where(and(eq(prompts.cohortId, cohortId), lt(prompts.localDate, localDate)))
+      .orderBy(desc(prompts.localDate))
+      .limit(1);
+    return this.db
+      .select({ reviewerRef: reviewAssignments.reviewerRef, authorRef: answers.userRef })
+      .from(reviewAssignments)
+      .innerJoin(answers, eq(answers.id, reviewAssignments.answerId))
+      .where(eq(reviewAssignments.promptId, sql`(${previous})`));
   }
 
   async forReviewer(reviewerRef: string, promptId?: number) {
