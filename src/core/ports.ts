@@ -300,6 +300,8 @@ export interface ReviewRepository {
   /** Every active answer of the cohort with its corrected scores, prompts without answers included, in date order. */
   cohortSheet(cohortId: number): Promise<readonly SheetRow[]>;
   results(answerId: number): Promise<readonly CriterionResult[]>;
+  /** Total and count of a member's corrected scores per criterion, over all their answers, in one read. */
+  resultTotalsForUser(userRef: string): Promise<ReadonlyMap<string, { readonly total: number; readonly count: number }>>;
   /** Every stored result of the cohort's answers not withdrawn, in one read. */
   cohortResults(cohortId: number): Promise<readonly { readonly promptId: number; readonly answerId: number; readonly userRef: string; readonly criterionId: string; readonly score: number }[]>;
   deleteForReviewer(reviewerRef: string): Promise<readonly number[]>;

@@ -5,7 +5,7 @@ import type { CoachMessage } from "../../src/core/messages.ts";
 import type { Repositories } from "../../src/core/ports.ts";
 import type { Database } from "../../src/db/client.ts";
 import { createRepositories } from "../../src/db/repositories/index.ts";
-import { answers, cohorts, members, pointsLedger, prompts, reviewAssignments, reviewScores } from "../../src/db/schema.ts";
+import { answerResults, answers, cohorts, members, pointsLedger, prompts, reviewAssignments, reviewScores } from "../../src/db/schema.ts";
 import { closePrompt } from "../../src/core/scores/close-prompt.ts";
 import { loadQuestionBank } from "../../src/questions/loader.ts";
 import { createCoach, FixedClock, member, type RecordingMessenger, slackCohort } from "../fakes/core.ts";
@@ -161,5 +161,38 @@ describe.each(testDatabases())("statements per request on $name", (target) => {
     expect(result.ran).toEqual([]);
     expect(messenger.sent).toEqual([]);
     expect(queries).toHaveLength(1);
+  });
+
+  it("a drill costs the same statements after 30 scored answers as after 1, and aims at the criterion peers scored lowest", async () => {
+    const me = member(7).userRef;
+    const track = bank.tracks.find((t) => t.id === "cvs-health/ml-engineer")!;
+    const criteria = track.questions[0]!.rubric.criteria;
+    const weakest = criteria.at(-1)!;
+    const at = clock.now();
+    const [cohort] = await database.db
+      .insert(cohorts)
+      .values({ platform: "slack", workspaceId: "T9", channelId: "C9", trackId: track.id, postTime: "09:00", timeZone: "UTC", weekdays: [1, 2, 3, 4, 5], answerCloseTime: "17:00", reviewCloseTime: "09:00", reviewersPerAnswer: 3, createdBy: me, createdAt: at })
+      .returning();
+    let day = 0;
+    const scoredAnswers = async (count: number) => {
+      for (const end = day + count; day < end; day++) {
+        const [prompt] = await database.db
+          .insert(prompts)
+          .values({ cohortId: cohort!.id, localDate: new Date(Date.UTC(2026, 5, 1 + day)).toISOString().slice(0, 10), questionId: track.questions[0]!.id, season: 1, postAt: at, answersCloseAt: at, reviewsCloseAt: at, createdAt: at })
+          .returning();
+        const [answer] = await database.db.insert(answers).values({ promptId: prompt!.id, userRef: me, body: "b", createdAt: at, updatedAt: at }).returning();
+        await database.db.insert(answerResults).values(criteria.map((c) => ({ answerId: answer!.id, criterionId: c.id, score: c.id === weakest.id ? 1.5 : 4.5, uncertainty: 0.5, plainMean: 3, gradeCount: 3 })));
+      }
+    };
+    const drillCost = async () => {
+      const { result, queries } = await counted(() => coach.drill({ userRef: me, trackId: track.id }));
+      expect(result.question.rubric.criteria.map((c) => c.id)).toContain(weakest.id);
+      expect(result.reason).toBe(`targets your weakest criterion: ${weakest.label}`);
+      return queries.length;
+    };
+    await scoredAnswers(1);
+    const afterOne = await drillCost();
+    await scoredAnswers(29);
+    expect(await drillCost()).toBe(afterOne);
   });
 });

@@ -28,15 +28,13 @@ export interface DrillFeedback {
 
 /** Lower is weaker: peer results on daily answers and the member's own drill ratings. */
 async function criterionAverages(deps: CoachDeps, userRef: string): Promise<Map<string, number>> {
-  const sums = new Map<string, { total: number; count: number }>();
+  const [peerTotals, attempts] = await Promise.all([deps.repos.reviews.resultTotalsForUser(userRef), deps.repos.drills.ratedAttempts(userRef)]);
+  const sums = new Map([...peerTotals].map(([criterionId, sum]) => [criterionId, { ...sum }]));
   const add = (criterionId: string, score: number) => {
     const entry = sums.get(criterionId) ?? { total: 0, count: 0 };
     sums.set(criterionId, { total: entry.total + score, count: entry.count + 1 });
   };
-  for (const answer of await deps.repos.answers.forUser(userRef)) {
-    for (const result of await deps.repos.reviews.results(answer.id)) add(result.criterionId, result.score);
-  }
-  for (const attempt of await deps.repos.drills.ratedAttempts(userRef)) {
+  for (const attempt of attempts) {
     for (const [criterionId, score] of Object.entries(attempt.ratings ?? {})) add(criterionId, score);
   }
   return new Map([...sums].map(([id, { total, count }]) => [id, total / count]));

@@ -348,6 +348,16 @@ export class DrizzleReviewRepository implements ReviewRepository {
     return rows.map(({ answerId: _answerId, ...result }) => result);
   }
 
+  async resultTotalsForUser(userRef: string) {
+    const rows = await this.db
+      .select({ criterionId: answerResults.criterionId, total: sql<number>`sum(${answerResults.score})::float8`, count: sql<number>`count(*)::int` })
+      .from(answerResults)
+      .innerJoin(answers, eq(answers.id, answerResults.answerId))
+      .where(eq(answers.userRef, userRef))
+      .groupBy(answerResults.criterionId);
+    return new Map(rows.map((r) => [r.criterionId, { total: Number(r.total), count: Number(r.count) }]));
+  }
+
   async cohortResults(cohortId: number) {
     return this.db
       .select({ promptId: answers.promptId, answerId: answers.id, userRef: answers.userRef, criterionId: answerResults.criterionId, score: answerResults.score })
