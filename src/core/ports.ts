@@ -148,9 +148,18 @@ export interface PromptRepository {
 }
 
 export interface AnswerRepository {
-  /** One answer per member per prompt: a second submission replaces the text. */
-  /** `changed` is false when exactly this answer was already stored (a redelivery): nothing was written. */
-  upsert(promptId: number, userRef: string, body: string, sourceRef: string | null, now: Date): Promise<{ answer: Answer; created: boolean; changed: boolean }>;
+  /**
+   * One answer per member per prompt: a second submission replaces the text. The author
+   * joins the prompt's cohort (or has their display name refreshed) in the same statement.
+   * `changed` is false when exactly this answer was already stored (a redelivery): nothing was written.
+   */
+  upsert(
+    promptId: number,
+    author: { readonly userRef: string; readonly displayName: string },
+    body: string,
+    sourceRef: string | null,
+    now: Date,
+  ): Promise<{ answer: Answer; created: boolean; changed: boolean }>;
   get(id: number): Promise<Answer | undefined>;
   findBySource(sourceRef: string): Promise<Answer | undefined>;
   find(promptId: number, userRef: string): Promise<Answer | undefined>;

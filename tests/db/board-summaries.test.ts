@@ -179,7 +179,7 @@ describe.each(testDatabases())("board summaries on $name", (target) => {
     const { quality } = await read(a, "all", at, "m0", 10);
     expect(quality.map((q) => q.userRef).sort()).toEqual(["m0", "m1", "m2"]);
     expect(quality.find((q) => q.userRef === "m1")?.answers).toBe(1);
-    await repos.answers.upsert(prompt1!.id, "m1", "again", null, at);
+    await repos.answers.upsert(prompt1!.id, { userRef: "m1", displayName: "m1" }, "again", null, at);
     expect((await read(a, "all", at, "m0", 10)).quality.find((q) => q.userRef === "m1")?.answers).toBe(2);
     await expectInStep([a, b]);
 

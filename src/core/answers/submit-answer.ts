@@ -73,8 +73,8 @@ export async function submitAnswer(
   const clockNow = deps.clock.now();
   const now = input.sentAt && input.sentAt < clockNow ? input.sentAt : clockNow;
   requireAnswersOpen(deps, context, now);
-  await deps.repos.members.touch(cohort.id, input.actor.userRef, storableName(input.actor.displayName), now);
-  const { answer, created, changed } = await deps.repos.answers.upsert(prompt.id, input.actor.userRef, text, input.sourceRef, now);
+  const author = { userRef: input.actor.userRef, displayName: storableName(input.actor.displayName) };
+  const { answer, created, changed } = await deps.repos.answers.upsert(prompt.id, author, text, input.sourceRef, now);
   const streak = await awardAnswer(deps, cohort, prompt, input.actor.userRef, now);
   const check = question ? checkAnswer(question, text) : NO_CHECK;
   return { answer, created, changed, check, streak, question };

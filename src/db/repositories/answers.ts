@@ -2,7 +2,7 @@ import { and, asc, eq, getTableColumns, isNull, sql } from "drizzle-orm";
 import type { AnswerRepository } from "../../core/ports.ts";
 import type { Answer } from "../../core/prompts/types.ts";
 import type { Db } from "../client.ts";
-import { answers, prompts } from "../schema.ts";
+import { answers, members, prompts } from "../schema.ts";
 import { rowsOf } from "./reviews.ts";
 
 export const toAnswer = (row: typeof answers.$inferSelect): Answer => ({
@@ -19,8 +19,15 @@ export const toAnswer = (row: typeof answers.$inferSelect): Answer => ({
 export class DrizzleAnswerRepository implements AnswerRepository {
   constructor(private readonly db: Db) {}
 
-  async upsert(promptId: number, userRef: string, body: string, sourceRef: string | null, now: Date) {
+  async upsert(promptId: number, { userRef, displayName }: { userRef: string; displayName: string }, body: string, sourceRef: string | null, now: Date) {
+    // The author's membership rides in the same round trip (a data-modifying CTE always runs).
+    const author = this.db.$with("author", { userRef: sql<string>`user_ref` }).as(sql`
+      insert into ${members} (cohort_id, user_ref, display_name, joined_at)
+      select ${prompts.cohortId}, ${userRef}, ${displayName}, ${now.toISOString()}::timestamptz from ${prompts} where ${prompts.id} = ${promptId}
+      on conflict (cohort_id, user_ref) do update set display_name = excluded.display_name
+      returning user_ref`);
     const [row] = await this.db
+      .with(author)
       .insert(answers)
       .values({ promptId, userRef, body, sourceRef, createdAt: now, updatedAt: now })
       .onConflictDoUpdate({
