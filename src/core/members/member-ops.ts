@@ -77,12 +77,13 @@ export async function forgetMe(deps: CoachDeps, actor: Pick<Actor, "userRef">): 
     const cohort = await deps.repos.cohorts.get(cohortId);
     if (!cohort) continue;
     for (const prompt of closed) {
-      const { results } = await storedResults(deps, cohort, fits, prompt, await deps.repos.answers.active(prompt.id));
+      const answers = await deps.repos.answers.active(prompt.id);
+      const authorOf = new Map(answers.map((a) => [a.id, a.userRef]));
+      const { results } = await storedResults(deps, cohort, fits, prompt, answers);
       for (const [answerId, answerResults] of results) {
         await deps.repos.reviews.saveResults(answerId, answerResults);
-        const answer = (await deps.repos.answers.get(answerId))!;
         await reverseQuality(deps, answerId, now);
-        if (answerResults.length > 0) await awardQuality(deps, prompt, answer.userRef, answerId, overallScore(answerResults), now);
+        if (answerResults.length > 0) await awardQuality(deps, prompt, authorOf.get(answerId)!, answerId, overallScore(answerResults), now);
       }
     }
   }
