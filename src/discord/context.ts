@@ -16,6 +16,7 @@ import type { Coach } from "../core/coach.ts";
 import type { Actor, CohortAddress } from "../core/cohorts/types.ts";
 import { CoachingError, isCoachingError } from "../core/errors.ts";
 import type { Logger } from "../logger.ts";
+import { showStored, StoredNotShown } from "../stored-not-shown.ts";
 import { cohortAddress, userRef } from "./refs.ts";
 
 export interface HandlerContext {
@@ -62,9 +63,9 @@ const deferredReplies = new WeakSet<RepliableInteraction>();
 
 /**
  * Runs `work`; if it outlasts DEFER_AFTER_MS, acknowledges with `defer` first so Discord's
- * 3 s deadline never passes. Says whether it deferred, since the answer then goes by edit.
+ * 3 s deadline never passes. Returns that deferral, since the answer then goes by edit.
  */
-async function withinDeadline(defer: () => Promise<unknown>, work: () => Promise<BaseMessageOptions>): Promise<{ payload: BaseMessageOptions; deferred: boolean }> {
+async function withinDeadline(defer: () => Promise<unknown>, work: () => Promise<BaseMessageOptions>): Promise<{ payload: BaseMessageOptions; deferral: Promise<unknown> | undefined }> {
   let deferral: Promise<unknown> | undefined;
   const timer = setTimeout(() => {
     deferral = defer();
@@ -73,8 +74,7 @@ async function withinDeadline(defer: () => Promise<unknown>, work: () => Promise
   try {
     const payload = await work();
     clearTimeout(timer);
-    if (deferral) await deferral;
-    return { payload, deferred: deferral !== undefined };
+    return { payload, deferral };
   } catch (error) {
     clearTimeout(timer);
     await deferral?.catch(() => {});
@@ -83,30 +83,49 @@ async function withinDeadline(defer: () => Promise<unknown>, work: () => Promise
 }
 
 /**
+ * `stored`: what the member reads when `work` stored a change and Discord then would not
+ * show its result; without it, the work changes nothing and any failure is generic.
+ */
+export interface ShowOptions {
+  readonly stored?: string;
+}
+
+/** Runs the step that shows what `work` returned, marked when `work` stored something. */
+const show = (options: ShowOptions, step: () => Promise<unknown>): Promise<unknown> => (options.stored ? showStored(options.stored, step) : step());
+
+/**
  * Replies (privately unless told otherwise) with what `work` renders. Fast work gets
  * a direct reply; slow work is deferred before Discord's 3 s deadline and edited in.
  */
-export async function replyWith(interaction: RepliableInteraction, work: () => Promise<BaseMessageOptions>, visibility: "private" | "public" = "private"): Promise<void> {
-  const flags = visibility === "private" ? MessageFlags.Ephemeral : undefined;
+export async function replyWith(
+  interaction: RepliableInteraction,
+  work: () => Promise<BaseMessageOptions>,
+  options: ShowOptions & { readonly visibility?: "private" | "public" } = {},
+): Promise<void> {
+  const flags = options.visibility === "public" ? undefined : MessageFlags.Ephemeral;
   const defer = () => {
     deferredReplies.add(interaction);
     return interaction.deferReply({ flags });
   };
-  const { payload, deferred } = await withinDeadline(defer, work);
-  if (deferred) await interaction.editReply(payload);
-  else await interaction.reply({ ...payload, flags });
+  const { payload, deferral } = await withinDeadline(defer, work);
+  await show(options, async () => {
+    if (!deferral) return interaction.reply({ ...payload, flags });
+    await deferral;
+    return interaction.editReply(payload);
+  });
 }
 
 /** Replaces the message the button (or modal opened from it) belongs to: ephemeral review and drill cards. */
-export async function updateWith(interaction: ButtonInteraction | ModalSubmitInteraction, work: () => Promise<BaseMessageOptions>): Promise<void> {
-  const { payload, deferred } = await withinDeadline(() => interaction.deferUpdate(), work);
-  if (deferred) {
-    await interaction.editReply(payload);
-  } else if (interaction.isButton() || interaction.isFromMessage()) {
-    await interaction.update(payload);
-  } else {
-    await interaction.reply({ ...payload, flags: MessageFlags.Ephemeral });
-  }
+export async function updateWith(interaction: ButtonInteraction | ModalSubmitInteraction, work: () => Promise<BaseMessageOptions>, options: ShowOptions = {}): Promise<void> {
+  const { payload, deferral } = await withinDeadline(() => interaction.deferUpdate(), work);
+  await show(options, async () => {
+    if (deferral) {
+      await deferral;
+      return interaction.editReply(payload);
+    }
+    if (interaction.isButton() || interaction.isFromMessage()) return interaction.update(payload);
+    return interaction.reply({ ...payload, flags: MessageFlags.Ephemeral });
+  });
 }
 
 export function isAlreadyAcknowledged(error: unknown): boolean {
@@ -117,25 +136,32 @@ const isUnknownInteraction = (error: unknown) => error instanceof DiscordAPIErro
 
 /**
  * The one place errors become what users see: a CoachingError's own words, privately;
- * anything else logged with context and a generic private apology. A replayed
- * interaction (already acknowledged) has had its effect through the engine's
- * idempotency, so it is simply done.
+ * a stored change Discord would not show, the words saying it was kept (a warning:
+ * nothing was lost); anything else logged with context and a generic private apology.
+ * A replayed interaction (already acknowledged) has had its effect through the
+ * engine's idempotency, so it is simply done.
  */
 export async function runInteraction(interaction: Interaction, ctx: HandlerContext, handler: () => Promise<void>): Promise<void> {
   try {
     await handler();
   } catch (error) {
-    if (isAlreadyAcknowledged(error)) {
+    const cause = error instanceof StoredNotShown ? error.cause : error;
+    if (isAlreadyAcknowledged(cause)) {
       ctx.log.debug({ interactionId: interaction.id }, "interaction already acknowledged (replay); engine call was idempotent");
       return;
     }
-    if (isUnknownInteraction(error)) {
-      ctx.log.warn({ interactionId: interaction.id }, "interaction expired before we answered");
+    if (isUnknownInteraction(cause)) {
+      ctx.log.warn({ interactionId: interaction.id, stored: cause !== error }, "interaction expired before we answered");
       return;
     }
-    const text = isCoachingError(error) ? error.message : GENERIC_ERROR;
-    if (!isCoachingError(error)) {
-      ctx.log.error({ err: error, interactionId: interaction.id, type: interaction.type, user: interaction.user.id, ...describe(interaction) }, "discord interaction failed");
+    const context = { interactionId: interaction.id, type: interaction.type, user: interaction.user.id, ...describe(interaction) };
+    let text = GENERIC_ERROR;
+    if (isCoachingError(error)) text = error.message;
+    else if (error instanceof StoredNotShown) {
+      text = error.notice;
+      ctx.log.warn({ err: cause, ...context }, "change stored, but Discord would not show it");
+    } else {
+      ctx.log.error({ err: error, ...context }, "discord interaction failed");
     }
     if (!interaction.isRepliable()) return;
     await tellPrivately(interaction, text).catch((sendError: unknown) => {

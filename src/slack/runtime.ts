@@ -3,6 +3,7 @@ import type { Coach } from "../core/coach.ts";
 import type { Actor } from "../core/cohorts/types.ts";
 import { isCoachingError } from "../core/errors.ts";
 import type { Logger } from "../logger.ts";
+import { StoredNotShown } from "../stored-not-shown.ts";
 import { plain, type Reply } from "./blocks/text.ts";
 import type { HistoryBudget } from "./history-budget.ts";
 import { SlotWindow, type PostPace } from "./pace.ts";
@@ -60,9 +61,16 @@ export class SlackRuntime {
     return actor;
   }
 
-  /** Expected mistakes show the engine's words; anything else is logged and shown generically. */
+  /**
+   * Expected mistakes show the engine's words; a stored change Slack would not show says
+   * it was kept (a warning: nothing was lost); anything else is logged and shown generically.
+   */
   failure(error: unknown, context: Record<string, unknown>): Reply {
     if (isCoachingError(error)) return plain(error.message);
+    if (error instanceof StoredNotShown) {
+      this.log.warn({ err: error.cause, ...context }, "change stored, but Slack would not show it");
+      return plain(error.notice);
+    }
     this.log.error({ err: error, ...context }, "slack handler failed");
     return plain(GENERIC_FAILURE);
   }

@@ -372,6 +372,32 @@ describe.each(testDatabases())("Slack app end to end over HTTP on $name", (targe
     expect(readable(fake.messages(first.channel).find((m) => m.ts === first.ts)!)).toContain("your score: *5*");
   });
 
+  it("tells the reviewer their score was saved when Slack refuses to refresh the card, and the next click shows the whole stored card", async () => {
+    const dm = dms[1]!;
+    const scoreRows = buttons(dm.call.args["blocks"]).filter((b) => b.action_id.startsWith("review_score:"));
+    const [failed, next] = [...new Set(scoreRows.map((b) => b.action_id.split(":")[1]!))];
+    const button = (criterion: string, score: string) => scoreRows.find((b) => b.action_id === `review_score:${criterion}:${score}`)!;
+    const shown = () => readable(fake.messages(dm.channel).find((m) => m.ts === dm.ts));
+    expect(shown()).not.toContain("your score: *3*");
+
+    fake.failNext("chat.update", { status: 200, error: "internal_error", when: (args) => args["ts"] === dm.ts });
+    const click = await drive.click(dm.reviewer, button(failed!, "3").action_id, button(failed!, "3").value, { channel: dm.channel, ts: dm.ts });
+    expect(click.status).toBe(200);
+    const told = readable((await waitForResponse(fake, click.responseUrl)).body);
+    expect(told).toContain("Your score was saved, but Slack would not refresh this card");
+    expect(told).not.toContain("nothing was changed");
+    expect((await h.repos.reviews.scores(dm.assignmentId)).get(failed!)).toBe(3);
+    expect(shown()).not.toContain("your score: *3*");
+
+    // Clicking the score another criterion already has rewrites the card from everything stored.
+    await drive.click(dm.reviewer, button(next!, "4").action_id, button(next!, "4").value, { channel: dm.channel, ts: dm.ts });
+    await vi.waitFor(() => expect(shown()).toContain("your score: *3*"));
+    expect(shown()).not.toContain("not scored yet");
+    const restored = await drive.click(dm.reviewer, button(failed!, "4").action_id, button(failed!, "4").value, { channel: dm.channel, ts: dm.ts });
+    await vi.waitFor(() => expect(shown()).not.toContain("your score: *3*"));
+    expect(fake.responses.filter((r) => r.id === restored.responseUrl.split("/").at(-1))).toEqual([]);
+  });
+
   it("adds a comment through a modal, then Submit locks each review", async () => {
     const first = dms[0]!;
     const commentButton = buttons(first.call.args["blocks"]).find((b) => b.text.text === "Add comment")!;

@@ -1,6 +1,8 @@
 import { formatLocal } from "../../core/cohorts/schedule.ts";
 import { plain } from "../blocks/text.ts";
 import { ActionIds } from "../ids.ts";
+import { storedNotices } from "../stored-notices.ts";
+import { showStored } from "../../stored-not-shown.ts";
 import { cohortAddress, userRef } from "../refs.ts";
 import { parseRatingState } from "./drill-rate.ts";
 import { replaceWith, teamOf, type ActionHandler } from "./types.ts";
@@ -22,6 +24,6 @@ export const drillSave: ActionHandler = {
     const zone = cohort?.timeZone ?? "UTC";
     const points = result.pointsAwarded > 0 ? ` +${result.pointsAwarded} points.` : "";
     const ai = result.aiReviewer ? ` The AI reviewer (${result.aiReviewer}) is scoring your answer too; its view comes by DM when ready.` : "";
-    await replaceWith(args.respond, plain(`Saved.${points} This question comes back around ${formatLocal(result.nextDueAt, zone, false)}.${ai}`));
+    await showStored(storedNotices.drillRating, () => replaceWith(args.respond, plain(`Saved.${points} This question comes back around ${formatLocal(result.nextDueAt, zone, false)}.${ai}`)));
   },
 };

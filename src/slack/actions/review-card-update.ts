@@ -1,6 +1,7 @@
 import type { ReviewCard } from "../../core/messages.ts";
 import { renderReviewCard } from "../blocks/messages.ts";
 import type { SlackRuntime } from "../runtime.ts";
+import { showStored } from "../../stored-not-shown.ts";
 import type { ButtonArgs } from "./types.ts";
 
 /** The reviewer's DM a click came from, when Slack says which. */
@@ -17,8 +18,9 @@ export function clickedMessage(args: Pick<ButtonArgs, "body">): { channel: strin
  * clicks never leave the older state showing, without reading the card a second time.
  * A change waits only for the previous change's database work, never for its chat.update:
  * a slow or rate-limited Slack does not hold a click back from the database.
+ * A chat.update that fails after the change was stored reports `notice`, not "nothing was changed".
  */
-export async function changeReviewCard(rt: SlackRuntime, message: { channel: string; ts: string } | undefined, change: () => Promise<ReviewCard>): Promise<void> {
+export async function changeReviewCard(rt: SlackRuntime, message: { channel: string; ts: string } | undefined, notice: string, change: () => Promise<ReviewCard>): Promise<void> {
   if (!message) {
     await rt.afterAck(change);
     return;
@@ -29,5 +31,5 @@ export async function changeReviewCard(rt: SlackRuntime, message: { channel: str
     const { text, blocks } = renderReviewCard(await rt.afterAck(change));
     shown = rt.cardUpdates.run(key, () => rt.client.chat.update({ channel: message.channel, ts: message.ts, text, blocks: blocks ?? [] }));
   });
-  await shown;
+  await showStored(notice, async () => shown);
 }

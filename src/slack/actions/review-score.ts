@@ -1,6 +1,7 @@
 import { CoachingError } from "../../core/errors.ts";
 import { ActionIds } from "../ids.ts";
 import { slackTsToDate, userRef } from "../refs.ts";
+import { storedNotices } from "../stored-notices.ts";
 import { changeReviewCard, clickedMessage } from "./review-card-update.ts";
 import { teamOf, type ActionHandler } from "./types.ts";
 
@@ -18,6 +19,6 @@ export const reviewScore: ActionHandler = {
     const { assignmentId, criterionId, score } = parseScoreValue(args.action.value);
     const reviewerRef = userRef(teamOf(args), args.body.user.id);
     const actionAt = slackTsToDate(args.action.action_ts);
-    await changeReviewCard(rt, clickedMessage(args), () => rt.coach.score({ assignmentId, reviewerRef, criterionId, score, actionAt }));
+    await changeReviewCard(rt, clickedMessage(args), storedNotices.score, () => rt.coach.score({ assignmentId, reviewerRef, criterionId, score, actionAt }));
   },
 };

@@ -1,5 +1,6 @@
 import { ActionIds } from "../ids.ts";
 import { userRef } from "../refs.ts";
+import { storedNotices } from "../stored-notices.ts";
 import { changeReviewCard, clickedMessage } from "./review-card-update.ts";
 import { teamOf, type ActionHandler } from "./types.ts";
 
@@ -8,6 +9,6 @@ export const reviewSubmit: ActionHandler = {
   async run(args, rt) {
     const reviewerRef = userRef(teamOf(args), args.body.user.id);
     const assignmentId = Number(args.action.value);
-    await changeReviewCard(rt, clickedMessage(args), () => rt.coach.submitReview({ assignmentId, reviewerRef }));
+    await changeReviewCard(rt, clickedMessage(args), storedNotices.submit, () => rt.coach.submitReview({ assignmentId, reviewerRef }));
   },
 };

@@ -2,6 +2,8 @@ import type { AnswerMetadata } from "../actions/answer-privately.ts";
 import { withFollowUp } from "../blocks/follow-ups.ts";
 import { answerReceipt } from "../blocks/replies.ts";
 import { ViewIds } from "../ids.ts";
+import { storedNotices } from "../stored-notices.ts";
+import { showStored } from "../../stored-not-shown.ts";
 import { answerRequired, inputValue, teamOfView, type ViewHandler } from "./types.ts";
 
 export const answerSubmit: ViewHandler = {
@@ -13,7 +15,8 @@ export const answerSubmit: ViewHandler = {
     try {
       const actor = await rt.actor(teamOfView(args), userId);
       const receipt = await rt.coach.answer({ prompt: metadata.p, actor, text: inputValue(args, "answer"), sourceRef: null });
-      await rt.replyPrivately(metadata.u, userId, withFollowUp(answerReceipt(receipt.check, receipt.created, receipt.streak), receipt.followUp));
+      const reply = withFollowUp(answerReceipt(receipt.check, receipt.created, receipt.streak), receipt.followUp);
+      await showStored(storedNotices.answer, () => rt.replyPrivately(metadata.u, userId, reply));
     } catch (error) {
       await rt.replyPrivately(metadata.u, userId, rt.failure(error, { view: ViewIds.answer, user: userId }));
     }

@@ -1,6 +1,8 @@
 import type { FollowUpMetadata } from "../actions/follow-up-answer.ts";
 import { followUpReceipt } from "../blocks/follow-ups.ts";
 import { ViewIds } from "../ids.ts";
+import { storedNotices } from "../stored-notices.ts";
+import { showStored } from "../../stored-not-shown.ts";
 import { userRef } from "../refs.ts";
 import { answerRequired, inputValue, teamOfView, type ViewHandler } from "./types.ts";
 
@@ -12,7 +14,7 @@ export const followUpSubmit: ViewHandler = {
     const userId = args.body.user.id;
     try {
       const receipt = await rt.coach.answerFollowUp({ answerId: metadata.f, userRef: userRef(teamOfView(args), userId), text: inputValue(args, "answer") });
-      await rt.replyPrivately(metadata.u, userId, followUpReceipt(receipt));
+      await showStored(storedNotices.followUp, () => rt.replyPrivately(metadata.u, userId, followUpReceipt(receipt)));
     } catch (error) {
       await rt.replyPrivately(metadata.u, userId, rt.failure(error, { view: ViewIds.followUp, user: userId }));
     }

@@ -1,6 +1,7 @@
 import type { CommentMetadata } from "../actions/review-comment.ts";
 import { changeReviewCard } from "../actions/review-card-update.ts";
 import { ViewIds } from "../ids.ts";
+import { storedNotices } from "../stored-notices.ts";
 import { userRef } from "../refs.ts";
 import { inputValue, teamOfView, type ViewHandler } from "./types.ts";
 
@@ -12,7 +13,7 @@ export const reviewCommentSubmit: ViewHandler = {
     try {
       const comment = inputValue(args, "comment");
       const message = metadata.c && metadata.t ? { channel: metadata.c, ts: metadata.t } : undefined;
-      await changeReviewCard(rt, message, () => rt.coach.comment({ assignmentId: metadata.a, reviewerRef, comment }));
+      await changeReviewCard(rt, message, storedNotices.comment, () => rt.coach.comment({ assignmentId: metadata.a, reviewerRef, comment }));
     } catch (error) {
       // The modal is gone; the reviewer's DM is the private place to explain.
       const reply = rt.failure(error, { view: ViewIds.reviewComment, user: args.body.user.id });

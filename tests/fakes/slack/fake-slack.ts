@@ -43,6 +43,8 @@ export interface FailSpec {
   retryAfter?: number;
   /** Slack error code for the ok:false body; defaults to "ratelimited" for 429, else "internal_error". */
   error?: string;
+  /** Fails only a call with these arguments (one message's chat.update); other calls pass it by. */
+  when?: (args: Args) => boolean;
 }
 
 export interface FakeUser {
@@ -256,6 +258,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const socketAcks: SocketAck[] = [];
   const files: UploadedFile[] = [];
   const failures = new Map<string, FailSpec[]>();
+  const takeFailure = (method: string, args: Args): FailSpec | undefined => {
+    const queue = failures.get(method) ?? [];
+    const index = queue.findIndex((spec) => !spec.when || spec.when(args));
+    return index < 0 ? undefined : queue.splice(index, 1)[0];
+  };
   const periodicFailures = new Map<string, { every: number; spec: FailSpec; seen: number }>();
   const waiters = new Set<Waiter>();
   const userMap = new Map<string, FakeUser>();
@@ -698,7 +705,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       return;
     }
     const limited = rateLimited(method, args, at);
-    const failure = limited ?? failures.get(method)?.shift() ?? periodicFailure(method);
+    const failure = limited ?? takeFailure(method, args) ?? periodicFailure(method);
     if (failure) {
       const status = failure.status ?? (failure.retryAfter !== undefined ? 429 : 200);
       const response = { ok: false, error: failure.error ?? (status === 429 ? "ratelimited" : "internal_error") };

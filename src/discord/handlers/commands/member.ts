@@ -2,6 +2,7 @@ import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, MessageFlag
 import { coachCommand, drillCommand, helpLines } from "../../commands/index.ts";
 import { parsePeriod } from "../../../core/points/leaderboard.ts";
 import { actorOf, addressOf, replyWith, type SubcommandHandler } from "../../context.ts";
+import { storedNotices } from "../../stored-notices.ts";
 import { customIds } from "../../custom-ids.ts";
 import { leaderboardMessage } from "../../ui/leaderboard.ts";
 import { clip, limits } from "../../ui/text.ts";
@@ -21,7 +22,7 @@ export const linkShow: SubcommandHandler = (interaction, { coach }) =>
 export const linkRotate: SubcommandHandler = (interaction, { coach }) =>
   replyWith(interaction, async () => ({
     content: `Every earlier link to this cohort's page now stops working. Yours: ${(await coach.rotateCohortLink(addressOf(interaction), actorOf(interaction))).url}`,
-  }));
+  }), { stored: storedNotices.linkRotate });
 
 export const me: SubcommandHandler = (interaction, { coach }) =>
   replyWith(interaction, async () => {
@@ -51,7 +52,7 @@ export const review: SubcommandHandler = (interaction, { coach }) =>
     const on = interaction.options.getString("state", true) === "on";
     await coach.reviewOptIn(addressOf(interaction), actorOf(interaction), on);
     return { content: on ? "You will be assigned answers to review when reviews open." : "You will not be assigned reviews. Turn it back on any time." };
-  });
+  }, { stored: storedNotices.command });
 
 export const privacy: SubcommandHandler = (interaction, { coach }) =>
   replyWith(interaction, async () => {
@@ -62,7 +63,7 @@ export const privacy: SubcommandHandler = (interaction, { coach }) =>
         ? "Your name stays out of the results: if your answer is among the top, it is listed without your name."
         : "The results may name you when your answer is among the top ones.",
     };
-  });
+  }, { stored: storedNotices.command });
 
 /** Nothing is deleted until the member confirms; the confirm click is checked against its own presser. */
 export const forgetMe: SubcommandHandler = async (interaction) => {

@@ -4,6 +4,7 @@ import { parseTime, parseTimeZone, parseWeekdays, type ScheduleArgs } from "../.
 import type { CohortAddress } from "../../../core/cohorts/types.ts";
 import { CoachingError } from "../../../core/errors.ts";
 import { actorOf, addressOf, replyWith, type SubcommandHandler } from "../../context.ts";
+import { storedNotices } from "../../stored-notices.ts";
 
 /** The seven permissions the README's invite link grants, each needed for part of the daily loop. */
 const needed = [
@@ -43,7 +44,7 @@ export const setup: SubcommandHandler = (interaction, { coach }) => {
     const result = await coach.setup(address, actorOf(interaction), await scheduleArgs(interaction, coach, address));
     const lead = result.created ? `This channel is now a **${result.cohort.trackId}** cohort.` : `Updated: track **${result.cohort.trackId}**.`;
     return { content: `${lead} ${result.schedule}.` };
-  });
+  }, { stored: storedNotices.command });
 };
 
 export const schedule: SubcommandHandler = (interaction, { coach }) =>
@@ -51,4 +52,4 @@ export const schedule: SubcommandHandler = (interaction, { coach }) =>
     const address = addressOf(interaction);
     const result = await coach.schedule(address, actorOf(interaction), await scheduleArgs(interaction, coach, address));
     return { content: `Schedule saved for track **${result.cohort.trackId}**: ${result.schedule}.` };
-  });
+  }, { stored: storedNotices.command });

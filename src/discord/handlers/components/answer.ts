@@ -1,6 +1,7 @@
 import { ActionRowBuilder, ModalBuilder, TextInputBuilder, TextInputStyle } from "discord.js";
 import { MAX_ANSWER_LENGTH } from "../../../core/answers/submit-answer.ts";
 import { actorOf, replyWith, type ButtonHandler, type ModalHandler } from "../../context.ts";
+import { storedNotices } from "../../stored-notices.ts";
 import { customIds, intArg } from "../../custom-ids.ts";
 import { answerReceiptEmbed } from "../../ui/check.ts";
 import { withFollowUp } from "../../ui/follow-ups.ts";
@@ -32,4 +33,4 @@ export const answerSubmit: ModalHandler = (interaction, { coach }, [promptId]) =
       sourceRef: null,
     });
     return withFollowUp({ embeds: [answerReceiptEmbed(receipt)] }, receipt.followUp);
-  });
+  }, { stored: storedNotices.answer });

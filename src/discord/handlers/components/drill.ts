@@ -1,6 +1,7 @@
 import { formatLocal } from "../../../core/cohorts/schedule.ts";
 import { CoachingError } from "../../../core/errors.ts";
 import { actorOf, addressOf, updateWith, type ButtonHandler, type ModalHandler } from "../../context.ts";
+import { storedNotices } from "../../stored-notices.ts";
 import { customIds } from "../../custom-ids.ts";
 import { drillFeedback, ratingRows } from "../../ui/drill.ts";
 import { answerModal, numericArg } from "./answer.ts";
@@ -18,6 +19,7 @@ export const drillAnswerButton: ButtonHandler = (interaction, _ctx, [attemptId])
 export const drillAnswerSubmit: ModalHandler = (interaction, { coach }, [attemptId]) =>
   updateWith(interaction, async () =>
     drillFeedback(await coach.answerDrill({ attemptId: numericArg(attemptId), userRef: actorOf(interaction).userRef, text: interaction.fields.getTextInputValue("answer") })),
+    { stored: storedNotices.drillAnswer },
   );
 
 /** A self-rating click changes only the ephemeral message's own state; nothing is stored until Save. */
@@ -48,4 +50,4 @@ export const drillSaveButton: ButtonHandler = (interaction, { coach }, [attemptI
     const points = outcome.pointsAwarded > 0 ? ` +${outcome.pointsAwarded} points.` : "";
     const ai = outcome.aiReviewer ? ` The AI reviewer (${outcome.aiReviewer}) is scoring your answer too; its view comes by DM when ready.` : "";
     return { content: `Rating saved. This question comes back around ${formatLocal(outcome.nextDueAt, zone)} (${zone}).${points}${ai}`, components: [] };
-  });
+  }, { stored: storedNotices.drillRating });

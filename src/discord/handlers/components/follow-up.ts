@@ -1,4 +1,5 @@
 import { actorOf, replyWith, updateWith, type ButtonHandler, type ModalHandler } from "../../context.ts";
+import { storedNotices } from "../../stored-notices.ts";
 import { customIds } from "../../custom-ids.ts";
 import { drillRatingMessage } from "../../ui/drill-follow-up.ts";
 import { followUpReceiptEmbed } from "../../ui/follow-ups.ts";
@@ -17,7 +18,7 @@ export const followUpSubmit: ModalHandler = (interaction, { coach }, [answerId])
   replyWith(interaction, async () => {
     const receipt = await coach.answerFollowUp({ answerId: numericArg(answerId), userRef: actorOf(interaction).userRef, text: interaction.fields.getTextInputValue("answer") });
     return { embeds: [followUpReceiptEmbed(receipt)] };
-  });
+  }, { stored: storedNotices.followUp });
 
 export const drillFollowUpButton: ButtonHandler = (interaction, _ctx, [attemptId]) => interaction.showModal(answerModal(customIds.drillFollowUpModal(numericArg(attemptId)), TITLE));
 
@@ -25,6 +26,7 @@ export const drillFollowUpButton: ButtonHandler = (interaction, _ctx, [attemptId
 export const drillFollowUpSubmit: ModalHandler = (interaction, { coach }, [attemptId]) =>
   updateWith(interaction, async () =>
     drillRatingMessage(await coach.answerDrillFollowUp({ attemptId: numericArg(attemptId), userRef: actorOf(interaction).userRef, text: interaction.fields.getTextInputValue("answer") })),
+    { stored: storedNotices.drillFollowUp },
   );
 
 export const drillSkipButton: ButtonHandler = (interaction, { coach }, [attemptId]) =>

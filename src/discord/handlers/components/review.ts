@@ -1,6 +1,7 @@
 import { ActionRowBuilder, ModalBuilder, TextInputBuilder, TextInputStyle } from "discord.js";
 import { MAX_COMMENT_LENGTH } from "../../../core/reviews/score-review.ts";
 import { actorOf, replyWith, updateWith, type ButtonHandler, type ModalHandler } from "../../context.ts";
+import { storedNotices } from "../../stored-notices.ts";
 import { customIds } from "../../custom-ids.ts";
 import { reviewCardMessage, reviewsDone, submittedNote } from "../../ui/review-card.ts";
 import { numericArg } from "./answer.ts";
@@ -24,7 +25,7 @@ export const scoreButton: ButtonHandler = (interaction, { coach }, [assignmentId
       actionAt: interaction.createdAt,
     });
     return reviewCardMessage(card);
-  });
+  }, { stored: storedNotices.score });
 
 export const submitButton: ButtonHandler = (interaction, { coach }, [assignmentId]) =>
   updateWith(interaction, async () => {
@@ -33,7 +34,7 @@ export const submitButton: ButtonHandler = (interaction, { coach }, [assignmentI
     const next = await coach.nextReview(submitted.promptId, reviewerRef);
     const note = submittedNote(submitted);
     return next.card ? { ...reviewCardMessage(next.card, next), content: note } : reviewsDone(next.total, note);
-  });
+  }, { stored: storedNotices.submit });
 
 export const commentButton: ButtonHandler = (interaction, _ctx, [assignmentId]) =>
   interaction.showModal(
@@ -51,4 +52,4 @@ export const commentSubmit: ModalHandler = (interaction, { coach }, [assignmentI
   updateWith(interaction, async () => {
     const card = await coach.comment({ assignmentId: numericArg(assignmentId), reviewerRef: actorOf(interaction).userRef, comment: interaction.fields.getTextInputValue("comment") });
     return reviewCardMessage(card);
-  });
+  }, { stored: storedNotices.comment });
