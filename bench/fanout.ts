@@ -59,7 +59,7 @@ async function runOnce(database: Database, profile: (typeof profiles)[number]) {
   await repos.questions.sync(bank, now);
   const router = new MessengerRouter();
   const coach = new Coach({ repos, messenger: router, clock, log }, { timeZone: "America/New_York", postTime: "09:00" });
-  // Retries wait out each 429's Retry-After (WebClient pauses its queue for it), with no extra backoff.
+  // Retries wait out each 429's Retry-After (SlackPoster, holding the post's pace slots), with no extra backoff.
   const adapter = createSlackAdapter({
     config: { botToken: "xoxb-bench", mode: { kind: "http", signingSecret: "bench-signing-secret" }, apiUrl: fake.url },
     coach,

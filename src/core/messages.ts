@@ -178,6 +178,12 @@ export interface SendOptions {
    * for an earlier copy (Slack's history reads are scarce).
    */
   readonly mayHavePosted?: boolean;
+  /**
+   * Called right before each attempt to deliver, after any wait for the platform's pace
+   * or a Retry-After: it rejects once the step this send belongs to was retaken by
+   * another worker, and the adapter must then give up without sending.
+   */
+  readonly fence?: () => Promise<void>;
 }
 
 export interface Messenger {

@@ -132,6 +132,13 @@ export interface PromptRepository {
    * runs out; a claim whose worker died (lease passed, not finished) can be retaken.
    */
   claimStep(promptId: number, step: PromptStep, now: Date, leaseMs: number): Promise<"fresh" | "retaken" | false>;
+  /**
+   * Extends claims to `now + leaseMs`, in one statement, where each is still the one this
+   * worker holds: running, and its lease still ends at `heldUntil`, the instant this
+   * worker's claim or last renewal set (a retake always sets a later one). Returns the
+   * prompts renewed; a claim another worker retook, or that finished, is left out.
+   */
+  renewSteps(claims: readonly StepClaim[], heldUntil: Date, now: Date, leaseMs: number): Promise<ReadonlySet<number>>;
   finishStep(promptId: number, step: PromptStep, status: "done" | "skipped", now: Date): Promise<void>;
   /** Finishes steps that ran, storing each post's references with it, in one statement for any number. */
   recordDone(done: readonly DoneStep[], now: Date): Promise<void>;

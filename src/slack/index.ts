@@ -15,6 +15,7 @@ import { badToken, describeSlackFailure, instrumentedFetch } from "./connection.
 import { eventRegistrations } from "./events/index.ts";
 import { SlackMessenger } from "./messenger.ts";
 import { PostPace } from "./pace.ts";
+import { SlackPoster } from "./poster.ts";
 import { catchUpSlack } from "./catch-up.ts";
 import { HistoryBudget } from "./history-budget.ts";
 import { SlackRuntime } from "./runtime.ts";
@@ -26,8 +27,8 @@ export const DEFAULT_HISTORY_READS_PER_MINUTE = 50;
 /**
  * chat.postMessage across the workspace per second. Slack documents about one a second
  * per channel "while also maintaining a workspace-wide limit" without a figure; 50 is
- * the rate the fan-out bench and fake assume. A lower real limit costs 429s that
- * WebClient waits out (it pauses all calls for Retry-After), never lost posts.
+ * the rate the fan-out bench and fake assume. A lower real limit costs 429s that each
+ * post waits out holding its pace slots (SlackPoster), never lost posts.
  */
 export const DEFAULT_POSTS_PER_SECOND = 50;
 
@@ -35,7 +36,7 @@ export interface SlackAdapterOptions {
   readonly config: SlackConfig;
   readonly coach: Coach;
   readonly log: Logger;
-  /** Web API retries; production keeps WebClient's five-in-five-minutes (429s wait for Retry-After). */
+  /** Web API retries; production keeps WebClient's five-in-five-minutes (429s wait for Retry-After). Posts follow it in SlackPoster. */
   readonly retryConfig?: webApi.RetryOptions;
   /** Minimum gap between posts to one channel; Slack allows about one per second. */
   readonly channelPaceMs?: number;
@@ -59,9 +60,10 @@ export function createSlackAdapter(options: SlackAdapterOptions): PlatformAdapte
     state.failed(badToken(token, code));
     state.retryLater(connect);
   });
+  const retryConfig = options.retryConfig ?? webApi.retryPolicies.fiveRetriesInFiveMinutes;
   const clientOptions: webApi.WebClientOptions = {
     ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
-    retryConfig: options.retryConfig ?? webApi.retryPolicies.fiveRetriesInFiveMinutes,
+    retryConfig,
     fetch: fetchWithMetrics,
   };
   // Our own token check fails fast and says why; Bolt's would retry for minutes and then
@@ -120,7 +122,10 @@ export function createSlackAdapter(options: SlackAdapterOptions): PlatformAdapte
   }
 
   const pace = new PostPace({ channelIntervalMs: options.channelPaceMs ?? 1_000, workspacePerSecond: config.postsPerSecond ?? DEFAULT_POSTS_PER_SECOND });
-  const rt = new SlackRuntime(app, coach, log, pace, new HistoryBudget(config.historyReadsPerMinute ?? DEFAULT_HISTORY_READS_PER_MINUTE));
+  // Posts retry outside WebClient, so a step's fence runs before every attempt.
+  const postClient = new webApi.WebClient(config.botToken, { ...clientOptions, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logger, logLevel: webApi.LogLevel.WARN });
+  const poster = new SlackPoster(postClient, retryConfig);
+  const rt = new SlackRuntime(app, coach, log, pace, new HistoryBudget(config.historyReadsPerMinute ?? DEFAULT_HISTORY_READS_PER_MINUTE), poster);
 
   // Tracks listeners still running after their ack, so stop() can wait for them.
   const inFlight = new Set<Promise<unknown>>();

@@ -52,7 +52,7 @@ export class SlackMessenger implements Messenger {
       channel = parseUserRef(to.userRef).userId;
     }
     const args: webApi.ChatPostMessageArguments = { channel, text, blocks, metadata, unfurl_links: false, unfurl_media: false, ...(threadTs ? { thread_ts: threadTs } : {}) };
-    const posted = await rt.post(args);
+    const posted = await rt.post(args, options.fence);
     return { messageRef: messageRef(teamId, posted.channel ?? channel, posted.ts!), threadRef: null };
   }
 }

@@ -67,8 +67,8 @@ interface KeyState {
  * enforces but does not publish (SLACK_POSTS_PER_SECOND).
  * Posts to one channel go out in call order, one per second; posts to different
  * channels share the workspace's slots, so a fan-out runs at the workspace rate instead
- * of overshooting it and waiting out 429s. A 429 that still comes back is retried by
- * WebClient after Retry-After.
+ * of overshooting it and waiting out 429s. A 429 that still comes back is waited out
+ * inside the post's slots (SlackPoster).
  */
 export class PostPace {
   private readonly channels: SlotWindow;

@@ -7,6 +7,7 @@ import { StoredNotShown } from "../stored-not-shown.ts";
 import { plain, type Reply } from "./blocks/text.ts";
 import type { HistoryBudget } from "./history-budget.ts";
 import { SlotWindow, type PostPace } from "./pace.ts";
+import type { SlackPoster } from "./poster.ts";
 import { userRef } from "./refs.ts";
 
 export const GENERIC_FAILURE = "Something went wrong on our side; nothing was changed. Please try again in a minute.";
@@ -29,6 +30,7 @@ export class SlackRuntime {
     readonly log: Logger,
     readonly pace: PostPace,
     readonly history: HistoryBudget,
+    private readonly poster: SlackPoster,
   ) {}
 
   get client(): webApi.WebClient {
@@ -94,9 +96,13 @@ export class SlackRuntime {
     await this.post({ channel: userId, text: reply.text, ...(reply.blocks ? { blocks: reply.blocks } : {}) });
   }
 
-  /** Posts at Slack's pace for the channel and the workspace. */
-  post(args: webApi.ChatPostMessageArguments): Promise<webApi.ChatPostMessageResponse> {
-    return this.pace.run(args.channel, () => this.client.chat.postMessage(args));
+  /**
+   * Posts at Slack's pace for the channel and the workspace. A 429 is waited out holding
+   * the post's slots, so its channel waits with it; `fence` runs before each attempt, once
+   * the slots are held and after every wait, when any lease it guards is at its shortest.
+   */
+  post(args: webApi.ChatPostMessageArguments, fence?: () => Promise<void>): Promise<webApi.ChatPostMessageResponse> {
+    return this.pace.run(args.channel, () => this.poster.post(args, fence));
   }
 }
 

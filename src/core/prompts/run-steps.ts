@@ -8,6 +8,7 @@ import type { DoneStep } from "../ports.ts";
 import type { Question } from "../questions/types.ts";
 import { closePrompt } from "../scores/close-prompt.ts";
 import { buildReviewCard } from "../reviews/review-card.ts";
+import { StepLeases, StepTakenOver } from "./step-lease.ts";
 import type { Prompt, PromptStep } from "./types.ts";
 
 /** How long a claimed step is protected; a worker that died mid-step is retried after it. */
@@ -19,11 +20,12 @@ export function threadOf(cohort: Cohort, prompt: Prompt): Destination {
   return { kind: "thread", cohort: address(cohort), messageRef: prompt.messageRef ?? "", threadRef: prompt.threadRef };
 }
 
-/** Sends to one member; a closed DM must not stop the others from getting theirs. */
+/** Sends to one member; a closed DM must not stop the others from getting theirs (a step taken over stops them all). */
 async function sendToUser(deps: CoachDeps, cohort: Cohort, userRef: string, message: CoachMessage, key: string): Promise<void> {
   try {
     await deps.messenger.send({ kind: "user", cohort: address(cohort), userRef }, message, key);
   } catch (error) {
+    if (error instanceof StepTakenOver) throw error;
     deps.log.warn({ err: error, userRef, kind: message.kind, cohortId: cohort.id }, "could not message a member privately");
   }
 }
@@ -44,10 +46,11 @@ export function stepTimeline(cohort: Cohort, prompt: Prompt): { step: PromptStep
  * finished it, which is how two ticks or two replicas never repeat a step.
  */
 export async function runStep(deps: CoachDeps, cohort: Cohort, prompt: Prompt, step: PromptStep): Promise<boolean> {
-  const claim = await deps.repos.prompts.claimStep(prompt.id, step, deps.clock.now(), STEP_LEASE_MS);
+  const claimedAt = deps.clock.now();
+  const claim = await deps.repos.prompts.claimStep(prompt.id, step, claimedAt, STEP_LEASE_MS);
   if (!claim) return false;
-  await runClaimedStep(deps, cohort, prompt, step, claim);
-  return true;
+  const lease = new StepLeases(deps.repos.prompts, deps.clock, claimedAt, STEP_LEASE_MS, [{ promptId: prompt.id, step }]);
+  return runClaimedStep(deps, cohort, prompt, step, claim, lease.fence(prompt.id));
 }
 
 /** What a batch of steps shares (the tick runs hundreds at once): reads made in bulk, and where to record each step. */
@@ -58,20 +61,34 @@ export interface StepBatch {
   readonly record?: (done: DoneStep) => Promise<void>;
 }
 
-/** Runs and records a step this worker has already claimed (the tick claims in bulk). */
+/**
+ * Runs and records a step this worker has already claimed (the tick claims in bulk);
+ * `fence` confirms the claim before each post. Returns false, having recorded nothing,
+ * when another worker retook the step before one of its posts went out: that worker
+ * posts and records it.
+ */
 export async function runClaimedStep(
   deps: CoachDeps,
   cohort: Cohort,
   prompt: Prompt,
   step: PromptStep,
   claim: "fresh" | "retaken",
+  fence: () => Promise<void>,
   batch: StepBatch = {},
-): Promise<void> {
+): Promise<boolean> {
   // Only a retaken step can have posted already; a fresh one tells the messenger not to search for an earlier copy.
-  const messenger: Messenger = { send: (to, message, key) => deps.messenger.send(to, message, key, { mayHavePosted: claim === "retaken" }) };
-  const posted = await stepHandlers[step]({ ...deps, messenger }, cohort, prompt, batch);
+  const messenger: Messenger = { send: (to, message, key) => deps.messenger.send(to, message, key, { mayHavePosted: claim === "retaken", fence }) };
+  let posted: PostedMessage | void;
+  try {
+    posted = await stepHandlers[step]({ ...deps, messenger }, cohort, prompt, batch);
+  } catch (error) {
+    if (!(error instanceof StepTakenOver)) throw error;
+    deps.log.warn({ promptId: prompt.id, step, cohortId: cohort.id }, "step retaken by another worker while its post waited; left to that worker");
+    return false;
+  }
   const done: DoneStep = { promptId: prompt.id, step, ...(posted ? { posted } : {}) };
   await (batch.record ? batch.record(done) : deps.repos.prompts.recordDone([done], deps.clock.now()));
+  return true;
 }
 
 /** A post step returns where it posted, stored with the step's completion. */

@@ -4,6 +4,7 @@ import type { CoachDeps } from "../deps.ts";
 import type { DoneStep, NextPostMove, StepClaim, StepStatus } from "../ports.ts";
 import { ensurePrompts } from "../prompts/ensure-prompt.ts";
 import { runClaimedStep, STEP_LEASE_MS, stepTimeline, type StepBatch } from "../prompts/run-steps.ts";
+import { StepLeases } from "../prompts/step-lease.ts";
 import type { Prompt, PromptStep } from "../prompts/types.ts";
 import type { Track } from "../questions/types.ts";
 
@@ -132,9 +133,12 @@ async function advancePrompts(
   await deps.repos.prompts.skipSteps(skips, now);
   const claims: StepClaim[] = plans.flatMap((p) => (p.run ? [{ promptId: p.prompt.id, step: p.run }] : []));
   const won = await deps.repos.prompts.claimSteps(claims, now, STEP_LEASE_MS);
+  const leases = new StepLeases(deps.repos.prompts, deps.clock, now, STEP_LEASE_MS, claims.filter((c) => won.has(c.promptId)));
 
   const ran: { promptId: number; step: string }[] = [];
   const failed = new Map<number, PromptStep>();
+  // Retaken by another worker while a post waited: that worker finishes them.
+  const handedOver = new Set<number>();
   const posting = plans.filter((p) => p.run === "post" && won.has(p.prompt.id)).map((p) => p.prompt.questionId);
   const batch: StepBatch = { questions: posting.length > 0 ? await deps.repos.questions.getMany(posting) : new Map(), record: shared.record };
   claimed();
@@ -148,12 +152,14 @@ async function advancePrompts(
       shared.slots(async () => {
         for (const { cohort, prompt, run } of cohortPlans) {
           try {
-            await runClaimedStep(deps, cohort, prompt, run!, won.get(prompt.id)!, batch);
-            ran.push({ promptId: prompt.id, step: run! });
+            if (await runClaimedStep(deps, cohort, prompt, run!, won.get(prompt.id)!, leases.fence(prompt.id), batch)) ran.push({ promptId: prompt.id, step: run! });
+            else handedOver.add(prompt.id);
           } catch (error) {
             // The claim's lease expires and a later tick retries the step.
             failed.set(prompt.id, run!);
             deps.log.error({ err: error, promptId: prompt.id, cohortId: cohort.id }, "prompt step failed");
+          } finally {
+            leases.release(prompt.id);
           }
         }
       }),
@@ -162,7 +168,8 @@ async function advancePrompts(
 
   await deps.repos.prompts.setNextSteps(
     plans.map((p) => {
-      const done = new Set([...p.skip, ...(p.run && won.has(p.prompt.id) && !failed.has(p.prompt.id) ? [p.run] : [])]);
+      const ranHere = won.has(p.prompt.id) && !failed.has(p.prompt.id) && !handedOver.has(p.prompt.id);
+      const done = new Set([...p.skip, ...(p.run && ranHere ? [p.run] : [])]);
       return { promptId: p.prompt.id, at: nextLook(p, statuses.get(p.prompt.id) ?? new Map(), done, now) };
     }),
   );

@@ -125,6 +125,22 @@ export class DrizzlePromptRepository implements PromptRepository {
     return retaken.length > 0 ? ("retaken" as const) : false;
   }
 
+  async renewSteps(claims: readonly StepClaim[], heldUntil: Date, now: Date, leaseMs: number) {
+    if (claims.length === 0) return new Set<number>();
+    const renewed = await this.db
+      .update(promptSteps)
+      .set({ leaseUntil: new Date(now.getTime() + leaseMs) })
+      .where(
+        and(
+          or(...claims.map((c) => and(eq(promptSteps.promptId, c.promptId), eq(promptSteps.step, c.step)))),
+          eq(promptSteps.status, "running"),
+          eq(promptSteps.leaseUntil, heldUntil),
+        ),
+      )
+      .returning({ promptId: promptSteps.promptId });
+    return new Set(renewed.map((r) => r.promptId));
+  }
+
   async finishStep(promptId: number, step: PromptStep, status: "done" | "skipped", now: Date) {
     if (status === "skipped") {
       // Skipping never overrides a step someone else already ran or is running.
