@@ -1,5 +1,5 @@
 import { DiscordAPIError, EmbedBuilder, ThreadAutoArchiveDuration, type BaseMessageOptions, type Client, type Message } from "discord.js";
-import { aiAlertText, drillComparisonLines, type CoachMessage, type Destination, type Messenger, type PostedMessage } from "../core/messages.ts";
+import { aiAlertText, drillComparisonLines, type CoachMessage, type Destination, type Messenger, type PostedMessage, type SendOptions } from "../core/messages.ts";
 import type { Logger } from "../logger.ts";
 import { nonceFor, promptMessageRef, threadIdOf, threadRef, userIdOf } from "./refs.ts";
 import { feedbackEmbed } from "./ui/feedback.ts";
@@ -13,6 +13,13 @@ const THREAD_ALREADY_EXISTS = 160004;
  * Renders the engine's messages. Every post carries a nonce derived from the engine's
  * idempotency key with enforce_nonce, so a send retried after a crash returns the
  * first message instead of creating a second one.
+ *
+ * A step's fence runs right before each post is handed to discord.js. Waits after that
+ * happen inside @discordjs/rest (its rate-limit buckets and 429s), out of the fence's
+ * reach, and the nonce covers them: a post held there past its step's lease that lands
+ * after the retaker's copy gets that copy back, provided it lands within Discord's nonce
+ * window (a few minutes). Being held that long on top of the two-minute lease would take
+ * a queue of thousands of requests at Discord's 50 a second.
  */
 export class DiscordMessenger implements Messenger {
   constructor(
@@ -20,10 +27,10 @@ export class DiscordMessenger implements Messenger {
     private readonly log: Logger,
   ) {}
 
-  async send(to: Destination, message: CoachMessage, idempotencyKey: string): Promise<PostedMessage> {
+  async send(to: Destination, message: CoachMessage, idempotencyKey: string, options: SendOptions = {}): Promise<PostedMessage> {
     const nonce = nonceFor(idempotencyKey);
     if (message.kind === "prompt") {
-      const posted = await this.post(to.kind === "user" ? await this.dmChannelId(to.userRef) : to.cohort.channelId, promptPost(message), nonce);
+      const posted = await this.post(to.kind === "user" ? await this.dmChannelId(to.userRef) : to.cohort.channelId, promptPost(message), nonce, options.fence);
       const thread = await this.threadFor(posted, threadName(message));
       return { messageRef: promptMessageRef(posted.channelId, posted.id), threadRef: threadRef(thread) };
     }
@@ -34,13 +41,14 @@ export class DiscordMessenger implements Messenger {
     }
     const channelId =
       to.kind === "user" ? await this.dmChannelId(to.userRef) : to.kind === "thread" ? (threadIdOf(to.threadRef) ?? to.cohort.channelId) : to.cohort.channelId;
-    const posted = await this.post(channelId, render(message), nonce);
+    const posted = await this.post(channelId, render(message), nonce, options.fence);
     return { messageRef: promptMessageRef(posted.channelId, posted.id), threadRef: null };
   }
 
-  private async post(channelId: string, payload: BaseMessageOptions, nonce: string): Promise<Message> {
+  private async post(channelId: string, payload: BaseMessageOptions, nonce: string, fence: SendOptions["fence"]): Promise<Message> {
     const channel = await this.client.channels.fetch(channelId);
     if (!channel?.isSendable()) throw new Error(`Discord channel ${channelId} is missing or not one the bot can post in`);
+    await fence?.();
     return channel.send({ ...payload, nonce, enforceNonce: true });
   }
 

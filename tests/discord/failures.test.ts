@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { StepTakenOver } from "../../src/core/prompts/step-lease.ts";
 import { testDatabases } from "../support/databases.ts";
 import { startHarness, type Harness } from "./harness.ts";
 
@@ -81,5 +82,14 @@ describe.each(testDatabases())("Discord failure paths on $name", (target) => {
     expect(again).toEqual(first);
     expect(h.fake.messages(channelId)).toHaveLength(1);
     expect(first.threadRef).toMatch(/^discord:thread:\d+$/);
+  });
+
+  it("sends nothing for a step another worker retook: the step's fence runs before the post goes to Discord", async () => {
+    const channelId = h.fake.addChannel(h.guildId, { name: "fenced-practice" }).id;
+    const cohort = { platform: "discord" as const, workspaceId: h.guildId, channelId };
+    const message = { kind: "no-reviews" as const, promptId: 998, answerCount: 1 };
+    const retaken = () => Promise.reject(new StepTakenOver(998, "open-reviews"));
+    await expect(h.adapter.messenger.send({ kind: "channel", cohort }, message, "prompt:998:open-reviews", { fence: retaken })).rejects.toBeInstanceOf(StepTakenOver);
+    expect(h.fake.messages(channelId)).toHaveLength(0);
   });
 });
