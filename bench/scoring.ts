@@ -208,7 +208,7 @@ async function closeBench(label: string, database: Database) {
     const inputs = await repos.reviews.closeInputs(1, last.id);
     // CPU time, not wall time: on a machine shared with other work the wall clock counts their turns too.
     const cpuStart = process.cpuUsage();
-    await fitByCriterion(inputs.grades, inputs.params);
+    await fitByCriterion(inputs.grades, inputs.params, inputs.authors);
     const cpu = process.cpuUsage(cpuStart);
     if (i > 0) computes.push((cpu.user + cpu.system) / 1000);
     statements.count = 0;

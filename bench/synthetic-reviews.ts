@@ -6,7 +6,7 @@
  * would have been told, with only the history up to each close.
  */
 import type { CoachDeps } from "../src/core/deps.ts";
-import type { CloseInputs, Grade, ReviewerParams, ReviewRepository, ScoringState } from "../src/core/ports.ts";
+import type { AuthorParams, CloseInputs, Grade, ReviewerParams, ReviewRepository, ScoringState, ScoringUpdate } from "../src/core/ports.ts";
 import { fitForClose } from "../src/core/scores/reviewer-params.ts";
 
 export const SCENARIOS = ["honest", "random-clicker", "always-5", "always-3", "scale-compressed", "heavy-tailed", "collusion-ring", "mixed"] as const;
@@ -144,7 +144,7 @@ export function syntheticCohort(
       for (let r = 1; r <= REVIEWERS_PER_ANSWER && r < answerers.length; r++) {
         const reviewer = answerers[(i + r) % answerers.length] as Member;
         criteria.forEach((criterionId, c) => {
-          grades.push({ promptId, answerId: id, reviewerRef: reviewer.ref, criterionId, score: grade(reviewer, author, truths[c] as number, random) });
+          grades.push({ promptId, answerId: id, reviewerRef: reviewer.ref, authorRef: author.ref, criterionId, score: grade(reviewer, author, truths[c] as number, random) });
         });
       }
     });
@@ -153,17 +153,19 @@ export function syntheticCohort(
   return { members, days };
 }
 
-/** The review store a close uses, in memory: grades of every closed prompt, the stored parameters and the state. */
+/** The review store a close uses, in memory: grades of every closed prompt, the stored parameters, author sums and the state. */
 export class MemoryScoringStore implements Pick<ReviewRepository, "closeInputs" | "cohortGrades" | "saveReviewerParams" | "dropReviewerParams"> {
   readonly grades = new Map<number, Grade[]>();
   params = new Map<string, ReviewerParams>();
+  authors = new Map<string, AuthorParams>();
   state: ScoringState | undefined;
   refits = 0;
 
   async closeInputs(_cohortId: number, promptId: number): Promise<CloseInputs> {
     const grades = this.grades.get(promptId) ?? [];
     const params = grades.flatMap((g) => this.params.get(`${g.criterionId}:${g.reviewerRef}`) ?? []);
-    return { grades, params: [...new Set(params)], state: this.state, scored: false };
+    const authors = grades.flatMap((g) => this.authors.get(`${g.criterionId}:${g.authorRef}`) ?? []);
+    return { grades, params: [...new Set(params)], authors: [...new Set(authors)], state: this.state, scored: false };
   }
 
   async cohortGrades(_cohortId: number, throughPromptId: number): Promise<Grade[]> {
@@ -171,15 +173,20 @@ export class MemoryScoringStore implements Pick<ReviewRepository, "closeInputs" 
     return [...this.grades].filter(([id]) => id <= throughPromptId).flatMap(([, g]) => g);
   }
 
-  async saveReviewerParams(_cohortId: number, _expected: ScoringState | undefined, next: ScoringState, params: readonly ReviewerParams[], replace: boolean) {
-    if (replace) this.params = new Map();
+  async saveReviewerParams(_cohortId: number, { next, params, authors, replace }: ScoringUpdate) {
+    if (replace) {
+      this.params = new Map();
+      this.authors = new Map();
+    }
     for (const p of params) this.params.set(`${p.criterionId}:${p.reviewerRef}`, p);
+    for (const a of authors) this.authors.set(`${a.criterionId}:${a.authorRef}`, a);
     this.state = next;
     return true;
   }
 
   async dropReviewerParams() {
     this.params = new Map();
+    this.authors = new Map();
     this.state = undefined;
   }
 }

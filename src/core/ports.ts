@@ -2,7 +2,7 @@ import type { Cohort, CohortAddress, Member, ScheduleSettings } from "./cohorts/
 import type { Answer, CriterionResult, Prompt, PromptStep, ReviewAssignment } from "./prompts/types.ts";
 import type { Question, QuestionBank, Track } from "./questions/types.ts";
 import type { AiCriterionScore } from "./ai/port.ts";
-import type { ReviewerStats } from "./scores/bias-model.ts";
+import type { AuthorStats, ReviewerStats } from "./scores/bias-model.ts";
 
 /**
  * Everything the engine needs from storage. Implemented with Drizzle in src/db/;
@@ -209,6 +209,8 @@ export interface Grade {
   readonly promptId: number;
   readonly answerId: number;
   readonly reviewerRef: string;
+  /** Who wrote the answer. */
+  readonly authorRef: string;
   readonly criterionId: string;
   readonly score: number;
 }
@@ -232,11 +234,20 @@ export interface ReviewerParams {
   readonly stats: ReviewerStats;
 }
 
+/** What the fits so far learned about one author's usual level on one criterion of one cohort. */
+export interface AuthorParams {
+  readonly criterionId: string;
+  readonly authorRef: string;
+  readonly stats: AuthorStats;
+}
+
 /** Everything scoring a prompt at close reads. */
 export interface CloseInputs {
   readonly grades: readonly Grade[];
   /** Stored parameters of the prompt's reviewers (those who have any). */
   readonly params: readonly ReviewerParams[];
+  /** Stored sums of the prompt's authors (those who have any). */
+  readonly authors: readonly AuthorParams[];
   readonly state: ScoringState | undefined;
   /** The prompt already has stored results: with a state folded through it, its close is a retry. */
   readonly scored: boolean;
@@ -248,7 +259,8 @@ export interface ScoringUpdate {
   readonly expected: ScoringState | undefined;
   readonly next: ScoringState;
   readonly params: readonly ReviewerParams[];
-  /** A refit: the cohort's parameters are replaced, not merged. */
+  readonly authors: readonly AuthorParams[];
+  /** A refit: the cohort's reviewer parameters and author sums are replaced, not merged. */
   readonly replace: boolean;
 }
 
@@ -292,15 +304,16 @@ export interface ReviewRepository {
   submit(assignmentId: number, now: Date): Promise<boolean>;
   /** Submitted grades of the cohort's prompts up to and including `throughPromptId`, so reviewer bias is learned across days. */
   cohortGrades(cohortId: number, throughPromptId: number): Promise<readonly Grade[]>;
-  /** In one statement: the prompt's submitted grades, its reviewers' stored parameters and the cohort's scoring state. */
+  /** In one statement: the prompt's submitted grades, its reviewers' stored parameters, its authors' stored sums and the cohort's scoring state. */
   closeInputs(cohortId: number, promptId: number): Promise<CloseInputs>;
   /**
-   * Stores `params` (all of the cohort's when `replace`, dropping the rest) and moves the
-   * cohort's scoring state from `expected` to `next`. When another writer moved the state
-   * first, stores nothing, drops the state so the next close refits, and returns false.
+   * Stores the reviewers' parameters and the authors' sums (all of the cohort's when
+   * `replace`, dropping the rest) and moves the cohort's scoring state from `expected` to
+   * `next`. When another writer moved the state first, stores nothing, drops the state so the
+   * next close refits, and returns false.
    */
-  saveReviewerParams(cohortId: number, expected: ScoringState | undefined, next: ScoringState, params: readonly ReviewerParams[], replace: boolean): Promise<boolean>;
-  /** Drops a cohort's stored parameters, so its next close refits from scratch. */
+  saveReviewerParams(cohortId: number, scoring: ScoringUpdate): Promise<boolean>;
+  /** Drops a cohort's stored parameters and author sums, so its next close refits from scratch. */
   dropReviewerParams(cohortId: number): Promise<void>;
   saveResults(answerId: number, results: readonly CriterionResult[]): Promise<void>;
   /**

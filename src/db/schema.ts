@@ -233,7 +233,26 @@ export const reviewerParams = pgTable(
   (t) => [primaryKey({ columns: [t.cohortId, t.criterionId, t.reviewerRef] })],
 );
 
-/** Which closes a cohort's reviewer_params include; rewritten only by compare-and-set. */
+/**
+ * Per cohort, criterion and author: sums over the author's scored answers that give the
+ * scoring model the author's usual level (see AuthorStats). Written with reviewer_params.
+ */
+export const authorParams = pgTable(
+  "author_params",
+  {
+    cohortId: integer("cohort_id").notNull().references(() => cohorts.id, { onDelete: "cascade" }),
+    criterionId: text("criterion_id").notNull(),
+    authorRef: text("author_ref").notNull(),
+    count: integer("count").notNull(),
+    weight: doublePrecision("weight").notNull(),
+    wz: doublePrecision("wz").notNull(),
+    wzz: doublePrecision("wzz").notNull(),
+    wv: doublePrecision("wv").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.cohortId, t.criterionId, t.authorRef] })],
+);
+
+/** Which closes a cohort's reviewer_params and author_params include; rewritten only by compare-and-set. */
 export const scoringStates = pgTable("scoring_states", {
   cohortId: integer("cohort_id")
     .primaryKey()

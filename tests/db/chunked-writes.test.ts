@@ -57,7 +57,7 @@ describe.each(testDatabases())("bulk writes in chunks on $name", (target) => {
 
   it("stores a large close's results and reviewers' parameters whole, in statements that grow with rows over the chunk size", async () => {
     const { cohortId, answerIds } = await cohortWithAnswers(5);
-    const stored = await repos.reviews.saveClose(cohortId, resultsFor(answerIds, 4), { expected: undefined, next: state(1), params: paramsFor(11, 0.5), replace: true });
+    const stored = await repos.reviews.saveClose(cohortId, resultsFor(answerIds, 4), { expected: undefined, next: state(1), params: paramsFor(11, 0.5), authors: [], replace: true });
 
     expect(stored).toBe(true);
     // Two results per answer, and an answer's results never split.
@@ -69,9 +69,9 @@ describe.each(testDatabases())("bulk writes in chunks on $name", (target) => {
 
   it("leaves every chunk of the other writer's parameters alone when a close lost the race for the state", async () => {
     const { cohortId, answerIds } = await cohortWithAnswers(1);
-    await repos.reviews.saveReviewerParams(cohortId, undefined, state(1), paramsFor(11, 0.5), true);
+    await repos.reviews.saveReviewerParams(cohortId, { expected: undefined, next: state(1), params: paramsFor(11, 0.5), authors: [], replace: true });
 
-    const stored = await repos.reviews.saveClose(cohortId, resultsFor(answerIds, 4), { expected: state(7), next: state(8), params: paramsFor(11, -2), replace: false });
+    const stored = await repos.reviews.saveClose(cohortId, resultsFor(answerIds, 4), { expected: state(7), next: state(8), params: paramsFor(11, -2), authors: [], replace: false });
 
     expect(stored).toBe(false);
     expect((await database.db.select().from(reviewerParams)).map((p) => p.bias)).toEqual(Array(11).fill(0.5));
@@ -82,7 +82,7 @@ describe.each(testDatabases())("bulk writes in chunks on $name", (target) => {
     const { cohortId, answerIds } = await cohortWithAnswers(5);
     const withMissingAnswer = resultsFor([...answerIds, 999_999], 4);
 
-    await expect(repos.reviews.saveClose(cohortId, withMissingAnswer, { expected: undefined, next: state(1), params: paramsFor(11, 0.5), replace: true })).rejects.toThrow();
+    await expect(repos.reviews.saveClose(cohortId, withMissingAnswer, { expected: undefined, next: state(1), params: paramsFor(11, 0.5), authors: [], replace: true })).rejects.toThrow();
 
     expect(await database.db.select().from(answerResults)).toEqual([]);
     expect(await database.db.select().from(reviewerParams)).toEqual([]);

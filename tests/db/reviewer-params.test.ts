@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { CoachDeps } from "../../src/core/deps.ts";
-import type { Repositories, ReviewerParams } from "../../src/core/ports.ts";
+import type { AuthorParams, Repositories, ReviewerParams } from "../../src/core/ports.ts";
 import { EMPTY_STATS } from "../../src/core/scores/bias-model.ts";
 import { refitCohort } from "../../src/core/scores/reviewer-params.ts";
 import type { Database } from "../../src/db/client.ts";
 import { createRepositories } from "../../src/db/repositories/index.ts";
-import { answers, cohorts, prompts, reviewAssignments, reviewerParams, reviewScores } from "../../src/db/schema.ts";
+import { answers, authorParams, cohorts, prompts, reviewAssignments, reviewerParams, reviewScores } from "../../src/db/schema.ts";
 import { testDatabases, truncateAll } from "../support/databases.ts";
 
 const at = new Date("2026-10-01T13:00:00Z");
@@ -62,7 +62,7 @@ describe.each(testDatabases())("stored reviewer parameters on $name", (target) =
   it("loads a close's grades, its reviewers' parameters and the state in one call, and the state even when nobody graded", async () => {
     const { cohortId, promptIds } = await history(2, 4);
     const state = { foldedThroughPromptId: promptIds[0]!, closes: 1, closesAtRefit: 1 };
-    expect(await repos.reviews.saveReviewerParams(cohortId, undefined, state, [params("m1", 0.25), params("zz-not-reviewing", 1)], true)).toBe(true);
+    expect(await repos.reviews.saveReviewerParams(cohortId, { expected: undefined, next: state, params: [params("m1", 0.25), params("zz-not-reviewing", 1)], authors: [], replace: true })).toBe(true);
 
     const inputs = await repos.reviews.closeInputs(cohortId, promptIds[1]!);
     expect(inputs.state).toEqual(state);
@@ -71,15 +71,34 @@ describe.each(testDatabases())("stored reviewer parameters on $name", (target) =
     expect(inputs.params).toEqual([params("m1", 0.25)]);
 
     const empty = await repos.reviews.closeInputs(cohortId, 999_999);
-    expect(empty).toEqual({ grades: [], params: [], state, scored: false });
+    expect(empty).toEqual({ grades: [], params: [], authors: [], state, scored: false });
+  });
+
+  it("loads the stored sums of the prompt's authors with its grades, and a refit drops the authors it no longer saw", async () => {
+    const { cohortId, promptIds } = await history(2, 4);
+    const state = { foldedThroughPromptId: promptIds[0]!, closes: 1, closesAtRefit: 1 };
+    const sums = (authorRef: string, wz: number): AuthorParams => ({ criterionId: "c1", authorRef, stats: { count: 2, weight: 3, wz, wzz: 1, wv: 0.5 } });
+    expect(await repos.reviews.saveReviewerParams(cohortId, { expected: undefined, next: state, params: [], authors: [sums("m1", 0.5), sums("gone", 1)], replace: true })).toBe(true);
+
+    const inputs = await repos.reviews.closeInputs(cohortId, promptIds[1]!);
+    expect(new Set(inputs.grades.map((g) => g.authorRef))).toEqual(new Set(["m0", "m1", "m2", "m3"]));
+    expect(inputs.authors).toEqual([sums("m1", 0.5)]);
+    expect(new Set((await repos.reviews.cohortGrades(cohortId, promptIds[1]!)).map((g) => g.authorRef))).toEqual(new Set(["m0", "m1", "m2", "m3"]));
+
+    await refitCohort({ repos } as unknown as CoachDeps, cohortId, promptIds[1]!, state, 2);
+    const stored = (await database.db.select().from(authorParams)).filter((a) => a.criterionId === "c1");
+    expect(stored.map((a) => a.authorRef).sort()).toEqual(["m0", "m1", "m2", "m3"]);
+    // Two answers each, refitted from scratch: the stored sums are the refit's, not the ones saved above.
+    expect(stored.every((a) => a.count === 2)).toBe(true);
+    expect(stored.find((a) => a.authorRef === "m1")!.weight).not.toBe(3);
   });
 
   it("refuses a save from a stale state, drops the state so the next close refits, and keeps the other writer's parameters", async () => {
     const { cohortId, promptIds } = await history(1, 3);
     const first = { foldedThroughPromptId: promptIds[0]!, closes: 1, closesAtRefit: 1 };
-    expect(await repos.reviews.saveReviewerParams(cohortId, undefined, first, [params("m1", 0.5)], true)).toBe(true);
+    expect(await repos.reviews.saveReviewerParams(cohortId, { expected: undefined, next: first, params: [params("m1", 0.5)], authors: [], replace: true })).toBe(true);
     // A second writer that also started from "no state" lost the race.
-    expect(await repos.reviews.saveReviewerParams(cohortId, undefined, first, [params("m1", -3)], true)).toBe(false);
+    expect(await repos.reviews.saveReviewerParams(cohortId, { expected: undefined, next: first, params: [params("m1", -3)], authors: [], replace: true })).toBe(false);
     const inputs = await repos.reviews.closeInputs(cohortId, promptIds[0]!);
     expect(inputs.state).toBeUndefined();
     expect(inputs.params.find((p) => p.reviewerRef === "m1" && p.criterionId === "c1")?.bias).toBe(0.5);

@@ -53,6 +53,8 @@ describe.each(testDatabases())("forget-me on $name", (target) => {
       const tablesHolding = (rows: Map<string, string[]>, trace: string) => [...rows].filter(([, list]) => list.some((row) => row.includes(JSON.stringify(trace).slice(1, -1)))).map(([table]) => table);
       // The run did leave traces in many tables, so the check below has something to find.
       expect(tablesHolding(before, FORGOTTEN.userRef).length).toBeGreaterThanOrEqual(5);
+      // Including the scoring model's sums over the member's answers.
+      expect(tablesHolding(before, FORGOTTEN.userRef)).toContain("author_params");
 
       await coach.forgetMe({ userRef: FORGOTTEN.userRef });
       const after = await everyRow(database);

@@ -1,6 +1,8 @@
 // Peer-grading model after PG1 (Piech et al. 2013, "Tuned Models of Peer Assessment in MOOCs"),
-// extended with a per-reviewer scale and robust residuals. With y = grade - 3 (the rubric's middle):
-//   true score   x_u ~ N(0, 1/gamma0)                      (answer u scores 3 + x_u)
+// extended with a per-reviewer scale, robust residuals and an author level. With y = grade - 3
+// (the rubric's middle):
+//   author level a_m ~ N(c, between)                      (c: the cohort's centre)
+//   true score   x_u ~ N(a_m, within)                     (answer u by author m scores 3 + x_u)
 //   bias         b_v ~ N(0, 1/eta0)
 //   scale        k_v ~ N(1, 1/kappa)                       (0: the grade ignores the answer)
 //   reliability  tau_v ~ Gamma(alpha0, beta0)
@@ -9,21 +11,31 @@
 // the middle, count for what their grades actually say about the answer. The t likelihood, fitted
 // as a Gaussian scale mixture (each grade gets a weight w = (nu + 1) / (nu + tau r^2)), keeps a
 // few wild grades, such as a friend's 5, from dragging an answer or a reviewer's bias.
-// The reported score is then shrunk toward the fit's average answer by how little its grades
-// say (empirical Bayes: the spread of true scores is estimated from the same answers), so
-// that an answer graded by one careful reviewer and two who click 3 is not taken at the
-// careful reviewer's word alone. The reviewers' sums use the unshrunk estimates: shrunk ones
-// would make every reviewer look steeper than they are.
+// The reviewers are fitted against each answer's estimate from its grades alone (a nearly flat
+// prior): shrunk estimates would make every reviewer look steeper than they are.
+// The reported score is then the posterior mean of x_u given the author's level: each answer's
+// estimate is pulled toward what its author's other answers scored, by how little its own
+// grades say. That is fair to the member: an answer whose grades say little (two of its three
+// reviewers click 3) is scored near what that member usually scores, not near the cohort's
+// average, so a strong member is not marked down, nor a weak one up, for drawing uninformative
+// reviewers; an answer with telling grades keeps them. A member's first answer, with no
+// level yet, is pulled toward the cohort's centre as before. The centre and both spreads are
+// estimated from the same answers (empirical Bayes: within from how far each author's answers
+// scatter around their own mean, between by EM over the authors' means), anchored to a prior
+// worth a few answers. An answer whose grades say almost nothing counts as uninformative in
+// those estimates rather than as spread.
 // How far scales stray from 1 differs between cohorts: where everyone grades along the rubric a
 // tight prior keeps a new reviewer's few grades from bending their scale, while a cohort with
 // 3-clickers needs a loose one. So kappa is estimated from the fit's reviewers (empirical
 // Bayes), anchored to kappa0 by a few pseudo-reviewers so that a fit of a handful stays near it.
 // Fitted by mean-field coordinate ascent with closed-form updates, one block at a time.
 //
-// Everything a reviewer's update needs from their grades is a count and seven weighted sums (ReviewerStats). A close
-// passes the sums from earlier fits as `history` and fits only the new prompt's grades: past
-// answers keep the estimates they had when their sums were taken, which is why callers refit
-// from scratch now and then (see refitDue in reviewer-params.ts).
+// Everything a reviewer's update needs from their grades is a count and seven weighted sums
+// (ReviewerStats), and everything an author's level needs from their answers a count and four
+// (AuthorStats). A close passes the sums from earlier fits as `history` and `authorHistory` and
+// fits only the new prompt's grades: past answers keep the estimates they had when their sums
+// were taken, which is why callers refit from scratch now and then (see refitDue in
+// reviewer-params.ts).
 
 export interface Grade {
   readonly answerId: string;
@@ -52,6 +64,24 @@ export interface ReviewerStats {
   readonly wy: number;
   readonly wxy: number;
   readonly wyy: number;
+}
+
+/**
+ * Weighted sums over an author's answers (z = an answer's estimate from its grades alone, v =
+ * that estimate's noise variance, w = 1 / (within-author spread + v) as fitted).
+ */
+export interface AuthorStats {
+  readonly count: number;
+  readonly weight: number;
+  readonly wz: number;
+  readonly wzz: number;
+  readonly wv: number;
+}
+
+export interface AuthorEstimate {
+  readonly authorId: string;
+  /** History plus this fit's answers: pass it back as `authorHistory` to fit the next prompt. */
+  readonly stats: AuthorStats;
 }
 
 export interface ReviewerEstimate {
@@ -85,15 +115,20 @@ export interface BiasModelOptions {
   readonly truePriorPrecision?: number;
   /** nu: degrees of freedom of the grade noise; Infinity gives Gaussian noise (plain PG1 residuals). */
   readonly robustness?: number;
-  /** Shrink each reported score toward the fit's average by its uncertainty (default true); false reports the unshrunk estimate. */
+  /** Shrink each reported score toward its author's usual level (the cohort's centre without one) by its uncertainty (default true); false reports the unshrunk estimate. */
   readonly shrinkage?: boolean;
   /** Each reviewer's sums from grades fitted before, keyed by reviewer id. */
   readonly history?: ReadonlyMap<string, ReviewerStats>;
+  /** Who wrote each answer, by answer id; an answer without an author is its own author. */
+  readonly authors?: ReadonlyMap<string, string>;
+  /** Each author's sums from answers fitted before, keyed by author id. */
+  readonly authorHistory?: ReadonlyMap<string, AuthorStats>;
 }
 
 export interface BiasModelFit {
   readonly answers: ReadonlyMap<string, AnswerEstimate>;
   readonly reviewers: ReadonlyMap<string, ReviewerEstimate>;
+  readonly authors: ReadonlyMap<string, AuthorEstimate>;
 }
 
 const MIN_SCORE = 1;
@@ -129,12 +164,20 @@ const DEFAULTS = {
   robustness: 6,
 } as const;
 
-/** The spread of true scores assumed before any answer is seen (variance, rubric points squared), and its weight in answers. */
-const SPREAD_PRIOR = 1;
+/** The spread of true scores assumed before any answer is seen is 1 (variance, rubric points squared), worth this many answers (or authors). */
 const SPREAD_PRIOR_ANSWERS = 5;
 const SPREAD_ITERATIONS = 50;
+/** Of that spread, the part assumed to be one author's answers scattering around their own level, and the part between authors' levels. */
+const WITHIN_PRIOR = 0.4;
+const BETWEEN_PRIOR = 0.6;
+/** A floor on both estimated spreads, so that no author's level ever turns into a certainty. */
+const MIN_SPREAD = 0.01;
+const AUTHOR_ROUNDS = 3;
+
 /** How many reviewers' worth of weight kappa0 keeps against the spread of the fit's reviewers' scales. */
 const SCALE_PRIOR_REVIEWERS = 5;
+
+export const EMPTY_AUTHOR_STATS: AuthorStats = { count: 0, weight: 0, wz: 0, wzz: 0, wv: 0 };
 
 export const EMPTY_STATS: ReviewerStats = { count: 0, weight: 0, wx: 0, wxx: 0, wv: 0, wy: 0, wxy: 0, wyy: 0 };
 
@@ -204,7 +247,7 @@ function* fitting(grades: readonly Grade[], options: BiasModelOptions): Generato
       throw new RangeError(`grade by ${grade.reviewerId} on ${grade.answerId} has non-finite score ${grade.score}`);
     }
   }
-  if (n === 0) return { answers: new Map(), reviewers: new Map() };
+  if (n === 0) return { answers: new Map(), reviewers: new Map(), authors: new Map() };
 
   // Canonical order (answer, then reviewer, then score) makes every floating-point sum
   // independent of the caller's order. Ids are sorted once each; grades by counting sort.
@@ -331,6 +374,106 @@ function* fitting(grades: readonly Grade[], options: BiasModelOptions): Generato
     for (let i = 0; i < 3; i++) updateReviewer(v);
   }
 
+  // Authors: each answer's author index (an answer of unknown authorship is an author of its own).
+  const authorOf = options.authors ?? new Map<string, string>();
+  const authorHistory = options.authorHistory ?? new Map<string, AuthorStats>();
+  const authorIndex = new Map<string, number>();
+  const authorIds: (string | undefined)[] = [];
+  const answerAuthor = new Int32Array(A);
+  for (let u = 0; u < A; u++) {
+    const authorId = authorOf.get(answerIds[u] as string);
+    let a = authorId === undefined ? undefined : authorIndex.get(authorId);
+    if (a === undefined) {
+      a = authorIds.length;
+      if (authorId !== undefined) authorIndex.set(authorId, a);
+      authorIds.push(authorId);
+    }
+    answerAuthor[u] = a;
+  }
+  const M = authorIds.length;
+  const authorPast = authorIds.map((id) => (id === undefined ? undefined : authorHistory.get(id)) ?? EMPTY_AUTHOR_STATS);
+  const totalCount = new Float64Array(M);
+  const totalWeight = new Float64Array(M);
+  const totalWz = new Float64Array(M);
+  const totalWzz = new Float64Array(M);
+  const totalWv = new Float64Array(M);
+  // Each answer's noise variance: how far its estimate from its grades alone (xMean) may be off.
+  const noiseVar = new Float64Array(A);
+  const answerWeight = new Float64Array(A);
+  let centre = 0;
+  let within = WITHIN_PRIOR;
+  let between = BETWEEN_PRIOR;
+
+  // Author sums: history plus this fit's answers, each weighted by how much it says about its author.
+  const gatherAuthors = () => {
+    for (let a = 0; a < M; a++) {
+      const h = authorPast[a] as AuthorStats;
+      totalCount[a] = h.count;
+      totalWeight[a] = h.weight;
+      totalWz[a] = h.wz;
+      totalWzz[a] = h.wzz;
+      totalWv[a] = h.wv;
+    }
+    for (let u = 0; u < A; u++) {
+      const a = at(answerAuthor, u);
+      const w = 1 / (within + at(noiseVar, u));
+      const z = at(xMean, u);
+      answerWeight[u] = w;
+      totalCount[a]! += 1;
+      totalWeight[a]! += w;
+      totalWz[a]! += w * z;
+      totalWzz[a]! += w * z * z;
+      totalWv[a]! += w * at(noiseVar, u);
+    }
+  };
+
+  // Empirical Bayes for the cohort's centre, the spread of an author's answers around their own
+  // level (within) and the spread of the levels (between), from the authors' sums.
+  const estimateSpreads = (emIterations: number) => {
+    let weightSum = 0;
+    let wzSum = 0;
+    let scatter = WITHIN_PRIOR * SPREAD_PRIOR_ANSWERS;
+    let scatterWeight = SPREAD_PRIOR_ANSWERS;
+    for (let a = 0; a < M; a++) {
+      const w = at(totalWeight, a);
+      const count = at(totalCount, a);
+      weightSum += w;
+      wzSum += at(totalWz, a);
+      if (count < 2) continue;
+      // E[sum w (z - weighted mean)^2] = (1 - 1/n) * sum w (within + v) when w = 1 / (within + v).
+      const dof = 1 - 1 / count;
+      scatter += at(totalWzz, a) - (at(totalWz, a) * at(totalWz, a)) / w - dof * at(totalWv, a);
+      scatterWeight += dof * w;
+    }
+    centre = weightSum > 0 ? wzSum / weightSum : 0;
+    within = Math.max(MIN_SPREAD, scatter / scatterWeight);
+    for (let it = 0; it < emIterations; it++) {
+      let sum = SPREAD_PRIOR_ANSWERS * BETWEEN_PRIOR;
+      let authors = SPREAD_PRIOR_ANSWERS;
+      for (let a = 0; a < M; a++) {
+        const w = at(totalWeight, a);
+        if (!(w > 0)) continue;
+        const noise = 1 / w;
+        const f = between / (between + noise);
+        sum += f * f * (at(totalWz, a) / w - centre) ** 2 + f * noise;
+        authors++;
+      }
+      const next = Math.max(MIN_SPREAD, sum / authors);
+      const moved = Math.abs(next - between);
+      between = next;
+      if (moved < 1e-6) break;
+    }
+  };
+
+  // The prior on answer u from everything else its author wrote: mean and variance.
+  const authorPrior = (u: number): [number, number] => {
+    const a = at(answerAuthor, u);
+    const w = at(answerWeight, u);
+    const precision = 1 / between + at(totalWeight, a) - w;
+    const mean = (centre / between + at(totalWz, a) - w * at(xMean, u)) / precision;
+    return [mean, within + 1 / precision];
+  };
+
   const answerStep = (): number => {
     let change = 0;
     for (let u = 0; u < A; u++) {
@@ -391,8 +534,6 @@ function* fitting(grades: readonly Grade[], options: BiasModelOptions): Generato
   // Final answer estimates under the final reviewer parameters, and the sums they imply.
   answerStep();
 
-  const noiseVar = new Float64Array(A);
-  let centre = 0;
   for (let u = 0; u < A; u++) {
     if (u % CHUNK === CHUNK - 1) yield;
     // The reported spread also counts each reviewer's bias uncertainty, which the factorised
@@ -404,38 +545,30 @@ function* fitting(grades: readonly Grade[], options: BiasModelOptions): Generato
       precision += (k * k) / (1 / (at(tau, v) * at(weight, g)) + at(biasVar, v));
     }
     noiseVar[u] = 1 / precision;
-    centre += at(xMean, u) / A;
   }
-
-  // Empirical Bayes: true scores ~ N(centre, spread), each estimate = truth + noise of variance
-  // noiseVar. EM for the spread, rather than the moment estimate var(x) - mean(noiseVar): an
-  // answer whose grades say almost nothing (all its reviewers click 3) has a huge noiseVar that
-  // would swamp the mean and leave no spread at all; in EM it just counts as uninformative.
-  let spread = SPREAD_PRIOR;
-  if (shrinkage) {
-    for (let it = 0; it < SPREAD_ITERATIONS; it++) {
-      let sum = SPREAD_PRIOR_ANSWERS * SPREAD_PRIOR;
-      for (let u = 0; u < A; u++) {
-        if (u % CHUNK === CHUNK - 1) yield;
-        const f = spread / (spread + at(noiseVar, u));
-        sum += f * f * (at(xMean, u) - centre) ** 2 + f * at(noiseVar, u);
-      }
-      const next = sum / (SPREAD_PRIOR_ANSWERS + A);
-      const moved = Math.abs(next - spread);
-      spread = next;
-      if (moved < 1e-6) break;
-    }
+  // The answers' weights depend on the within-author spread they estimate: a few rounds settle both.
+  for (let round = 0; round < AUTHOR_ROUNDS; round++) {
+    gatherAuthors();
+    estimateSpreads(SPREAD_ITERATIONS);
   }
+  gatherAuthors();
 
   const answers = new Map<string, AnswerEstimate>();
   for (let u = 0; u < A; u++) {
     if (u % CHUNK === CHUNK - 1) yield;
-    const f = shrinkage ? spread / (spread + at(noiseVar, u)) : 1;
+    let score = at(xMean, u);
+    let variance = at(noiseVar, u);
+    if (shrinkage) {
+      const [priorMean, priorVar] = authorPrior(u);
+      const f = priorVar / (priorVar + variance);
+      score = priorMean + f * (score - priorMean);
+      variance *= f;
+    }
     const answerId = answerIds[u] as string;
     answers.set(answerId, {
       answerId,
-      score: Math.min(MAX_SCORE, Math.max(MIN_SCORE, MIDDLE + centre + f * (at(xMean, u) - centre))),
-      uncertainty: Math.sqrt(f * at(noiseVar, u)),
+      score: Math.min(MAX_SCORE, Math.max(MIN_SCORE, MIDDLE + score)),
+      uncertainty: Math.sqrt(variance),
       plainMean: at(plainMean, u),
       gradeCount: at(answerStart, u + 1) - at(answerStart, u),
     });
@@ -453,7 +586,16 @@ function* fitting(grades: readonly Grade[], options: BiasModelOptions): Generato
     const reviewerId = reviewerIds[v] as string;
     reviewers.set(reviewerId, { reviewerId, bias: at(bias, v), scale: at(scale, v), reliability: at(tau, v), gradeCount: stats.count, stats });
   }
-  return { answers, reviewers };
+  const authors = new Map<string, AuthorEstimate>();
+  for (let a = 0; a < M; a++) {
+    const authorId = authorIds[a];
+    if (authorId === undefined) continue;
+    authors.set(authorId, {
+      authorId,
+      stats: { count: at(totalCount, a), weight: at(totalWeight, a), wz: at(totalWz, a), wzz: at(totalWzz, a), wv: at(totalWv, a) },
+    });
+  }
+  return { answers, reviewers, authors };
 }
 
 /** Fits the model in one go: for tests and small inputs. */

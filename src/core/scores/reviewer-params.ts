@@ -1,6 +1,6 @@
 import type { CoachDeps } from "../deps.ts";
-import type { CloseInputs, Grade, ReviewerParams, ScoringState, ScoringUpdate } from "../ports.ts";
-import { type BiasModelFit, fitBiasModelAsync, type ReviewerStats } from "./bias-model.ts";
+import type { AuthorParams, CloseInputs, Grade, ReviewerParams, ScoringState, ScoringUpdate } from "../ports.ts";
+import { type AuthorStats, type BiasModelFit, fitBiasModelAsync, type ReviewerStats } from "./bias-model.ts";
 
 /** Per criterion, the model's fit. */
 export type CriterionFits = ReadonlyMap<string, BiasModelFit>;
@@ -10,8 +10,9 @@ export type CriterionFits = ReadonlyMap<string, BiasModelFit>;
 // picture a lot, so refits come often (every close for the first five, then after a quarter
 // of the closes so far: a refit reads about four closes' worth of grades per close on
 // average), and at least every seventh close once the history is long. On a synthetic 30-day
-// cohort the scores at close then differ from a full refit's by 0.008 points at the median
-// and 0.06 at the 90th percentile (tests/core/scores/reviewer-params.test.ts).
+// cohort the scores at close then differ from a full refit's by 0.005 points at the median
+// and 0.044 at the 90th percentile (tests/core/scores/reviewer-params.test.ts). The authors'
+// sums follow the same schedule: a refit recomputes them from the refitted answers.
 const MAX_CLOSES_BETWEEN_REFITS = 7;
 const REFIT_HISTORY_FRACTION = 0.25;
 
@@ -22,9 +23,10 @@ export function refitDue(state: ScoringState | undefined, promptId: number): boo
   return state.closes + 1 - state.closesAtRefit >= interval;
 }
 
-/** Fits each criterion separately, starting every reviewer from `history` (empty for a refit). */
-export async function fitByCriterion(grades: readonly Grade[], history: readonly ReviewerParams[]): Promise<CriterionFits> {
+/** Fits each criterion separately, starting every reviewer from `history` and every author from `authorHistory` (both empty for a refit). */
+export async function fitByCriterion(grades: readonly Grade[], history: readonly ReviewerParams[], authorHistory: readonly AuthorParams[]): Promise<CriterionFits> {
   const gradesByCriterion = new Map<string, { answerId: string; reviewerId: string; score: number }[]>();
+  const authors = new Map<string, string>();
   for (let i = 0; i < grades.length; i++) {
     // A refit groups over 100,000 grades: hand the event loop back every few milliseconds.
     if (i % 5_000 === 4_999) await new Promise((resolve) => setImmediate(resolve));
@@ -32,6 +34,7 @@ export async function fitByCriterion(grades: readonly Grade[], history: readonly
     let list = gradesByCriterion.get(g.criterionId);
     if (!list) gradesByCriterion.set(g.criterionId, (list = []));
     list.push({ answerId: String(g.answerId), reviewerId: g.reviewerRef, score: g.score });
+    authors.set(String(g.answerId), g.authorRef);
   }
   const historyByCriterion = new Map<string, Map<string, ReviewerStats>>();
   for (const p of history) {
@@ -39,18 +42,30 @@ export async function fitByCriterion(grades: readonly Grade[], history: readonly
     if (!map) historyByCriterion.set(p.criterionId, (map = new Map()));
     map.set(p.reviewerRef, p.stats);
   }
+  const authorHistoryByCriterion = new Map<string, Map<string, AuthorStats>>();
+  for (const p of authorHistory) {
+    let map = authorHistoryByCriterion.get(p.criterionId);
+    if (!map) authorHistoryByCriterion.set(p.criterionId, (map = new Map()));
+    map.set(p.authorRef, p.stats);
+  }
   const fits = new Map<string, BiasModelFit>();
   // Criteria in a fixed order, so logs and ties never depend on the database's row order.
   for (const criterionId of [...gradesByCriterion.keys()].sort()) {
-    fits.set(criterionId, await fitBiasModelAsync(gradesByCriterion.get(criterionId)!, { history: historyByCriterion.get(criterionId) }));
+    fits.set(
+      criterionId,
+      await fitBiasModelAsync(gradesByCriterion.get(criterionId)!, { history: historyByCriterion.get(criterionId), authors, authorHistory: authorHistoryByCriterion.get(criterionId) }),
+    );
   }
   return fits;
 }
 
-export function paramsOf(fits: CriterionFits): ReviewerParams[] {
-  return [...fits].flatMap(([criterionId, fit]) =>
+/** What to store about the reviewers and authors the fits saw, moving the state from `expected` to `next`. */
+export function scoringUpdateOf(fits: CriterionFits, expected: ScoringState | undefined, next: ScoringState, replace: boolean): ScoringUpdate {
+  const params = [...fits].flatMap(([criterionId, fit]) =>
     [...fit.reviewers.values()].map((r) => ({ criterionId, reviewerRef: r.reviewerId, bias: r.bias, scale: r.scale, reliability: r.reliability, stats: r.stats })),
   );
+  const authors = [...fits].flatMap(([criterionId, fit]) => [...fit.authors.values()].map((a) => ({ criterionId, authorRef: a.authorId, stats: a.stats })));
+  return { expected, next, params, authors, replace };
 }
 
 /**
@@ -58,9 +73,9 @@ export function paramsOf(fits: CriterionFits): ReviewerParams[] {
  * reviewers' parameters in place of the old ones.
  */
 export async function refitCohort(deps: CoachDeps, cohortId: number, throughPromptId: number, state: ScoringState | undefined, closes: number): Promise<CriterionFits> {
-  const fits = await fitByCriterion(await deps.repos.reviews.cohortGrades(cohortId, throughPromptId), []);
+  const fits = await fitByCriterion(await deps.repos.reviews.cohortGrades(cohortId, throughPromptId), [], []);
   const next = { foldedThroughPromptId: throughPromptId, closes, closesAtRefit: closes };
-  await deps.repos.reviews.saveReviewerParams(cohortId, state, next, paramsOf(fits), true);
+  await deps.repos.reviews.saveReviewerParams(cohortId, scoringUpdateOf(fits, state, next, true));
   return fits;
 }
 
@@ -76,22 +91,22 @@ export interface ClosePlan {
  * Writes nothing: the caller stores `scoring` with the results, in one transaction.
  */
 export async function planClose(deps: CoachDeps, cohortId: number, promptId: number, inputs?: CloseInputs): Promise<ClosePlan> {
-  const { grades, params, state } = inputs ?? (await deps.repos.reviews.closeInputs(cohortId, promptId));
+  const { grades, params, authors, state } = inputs ?? (await deps.repos.reviews.closeInputs(cohortId, promptId));
   if (grades.length === 0) return { fits: new Map(), scoring: undefined };
   const retried = state !== undefined && promptId <= state.foldedThroughPromptId;
   const closes = retried ? state.closes : (state?.closes ?? 0) + 1;
   if (refitDue(state, promptId)) {
     const through = Math.max(promptId, state?.foldedThroughPromptId ?? 0);
-    const fits = await fitByCriterion(await deps.repos.reviews.cohortGrades(cohortId, through), []);
-    return { fits, scoring: { expected: state, next: { foldedThroughPromptId: through, closes, closesAtRefit: closes }, params: paramsOf(fits), replace: true } };
+    const fits = await fitByCriterion(await deps.repos.reviews.cohortGrades(cohortId, through), [], []);
+    return { fits, scoring: scoringUpdateOf(fits, state, { foldedThroughPromptId: through, closes, closesAtRefit: closes }, true) };
   }
-  const fits = await fitByCriterion(grades, params);
-  return { fits, scoring: { expected: state, next: { foldedThroughPromptId: promptId, closes, closesAtRefit: state!.closesAtRefit }, params: paramsOf(fits), replace: false } };
+  const fits = await fitByCriterion(grades, params, authors);
+  return { fits, scoring: scoringUpdateOf(fits, state, { foldedThroughPromptId: promptId, closes, closesAtRefit: state!.closesAtRefit }, false) };
 }
 
-/** planClose, storing what it learned about the reviewers, so the next close starts from it. */
+/** planClose, storing what it learned about the reviewers and authors, so the next close starts from it. */
 export async function fitForClose(deps: CoachDeps, cohortId: number, promptId: number): Promise<CriterionFits> {
   const { fits, scoring } = await planClose(deps, cohortId, promptId);
-  if (scoring) await deps.repos.reviews.saveReviewerParams(cohortId, scoring.expected, scoring.next, scoring.params, scoring.replace);
+  if (scoring) await deps.repos.reviews.saveReviewerParams(cohortId, scoring);
   return fits;
 }

@@ -2,7 +2,7 @@ import { and, asc, eq, getTableColumns, isNull, sql } from "drizzle-orm";
 import type { AnswerRepository } from "../../core/ports.ts";
 import type { Answer } from "../../core/prompts/types.ts";
 import type { Db } from "../client.ts";
-import { answers, members, prompts } from "../schema.ts";
+import { answers, authorParams, members, prompts } from "../schema.ts";
 import { rowsOf } from "./reviews.ts";
 
 export const toAnswer = (row: typeof answers.$inferSelect): Answer => ({
@@ -104,6 +104,12 @@ export class DrizzleAnswerRepository implements AnswerRepository {
   }
 
   async deleteForUser(userRef: string) {
-    return (await this.db.delete(answers).where(eq(answers.userRef, userRef)).returning({ id: answers.id })).map((r) => r.id);
+    // The scoring model's sums over the member's answers go with them, in the same statement.
+    const rows = rowsOf<{ id: number }>(
+      await this.db.execute(sql`
+        with sums as (delete from ${authorParams} where author_ref = ${userRef})
+        delete from ${answers} where user_ref = ${userRef} returning id`),
+    );
+    return rows.map((r) => Number(r.id));
   }
 }

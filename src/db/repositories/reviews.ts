@@ -1,21 +1,23 @@
 import { and, asc, desc, eq, getTableColumns, isNotNull, isNull, lt, sql } from "drizzle-orm";
-import type { CloseInputs, Grade, ReviewContext, ReviewerParams, ReviewRepository, ScoringState, ScoringUpdate, SheetRow, StepStatus } from "../../core/ports.ts";
+import type { AuthorParams, CloseInputs, Grade, ReviewContext, ReviewerParams, ReviewRepository, ScoringUpdate, SheetRow, StepStatus } from "../../core/ports.ts";
 import type { CriterionResult, PromptStep, ReviewAssignment } from "../../core/prompts/types.ts";
 import type { Question } from "../../core/questions/types.ts";
 import type { Db } from "../client.ts";
 import { chunked, type Tx } from "./bulk-writes.ts";
-import { aiReviews, answerResults, answers, cohorts, followUps, promptSteps, prompts, questions, reviewAssignments, reviewerParams, reviewScores, scoringStates } from "../schema.ts";
+import { aiReviews, answerResults, answers, authorParams, cohorts, followUps, promptSteps, prompts, questions, reviewAssignments, reviewerParams, reviewScores, scoringStates } from "../schema.ts";
 import { toAnswer } from "./answers.ts";
 import { toPrompt } from "./prompts.ts";
 
 /** Assignments per page of a cohort's grades (about 2,400 rows with 4 criteria): each page keeps PGlite's hold on the thread short. */
 const ASSIGNMENT_PAGE = 600;
 const PARAM_COLUMNS = ["bias", "scale", "reliability", "count", "weight", "wx", "wxx", "wv", "wy", "wxy", "wyy"] as const;
+const AUTHOR_COLUMNS = ["count", "weight", "wz", "wzz", "wv"] as const;
 
 interface GradeRow {
   prompt_id: number;
   answer_id: number;
   reviewer_ref: string;
+  author_ref: string;
   criterion_id: string;
   score: number;
 }
@@ -29,6 +31,7 @@ const toGrade = (row: GradeRow): Grade => ({
   promptId: row.prompt_id,
   answerId: row.answer_id,
   reviewerRef: row.reviewer_ref,
+  authorRef: row.author_ref,
   criterionId: row.criterion_id,
   score: row.score,
 });
@@ -181,7 +184,7 @@ export class DrizzleReviewRepository implements ReviewRepository {
       const [row] = rowsOf<{ page: unknown }>(
         await this.db.execute(sql`
           with page as (
-            select ra.id, ra.prompt_id, ra.answer_id, ra.reviewer_ref
+            select ra.id, ra.prompt_id, ra.answer_id, ra.reviewer_ref, a.user_ref
             from ${reviewAssignments} ra
             join ${answers} a on a.id = ra.answer_id
             where ra.prompt_id in (select id from ${prompts} where cohort_id = ${cohortId} and id <= ${throughPromptId})
@@ -191,13 +194,13 @@ export class DrizzleReviewRepository implements ReviewRepository {
             limit ${ASSIGNMENT_PAGE}
           )
           -- Lateral, so each page reads its scores by primary key; a hash join would scan them all per page.
-          select json_agg(json_build_array(page.prompt_id, page.id, page.answer_id, page.reviewer_ref, rs.criterion_id, rs.score) order by page.prompt_id, page.id, rs.criterion_id) as page
+          select json_agg(json_build_array(page.prompt_id, page.id, page.answer_id, page.reviewer_ref, page.user_ref, rs.criterion_id, rs.score) order by page.prompt_id, page.id, rs.criterion_id) as page
           from page left join lateral (select criterion_id, score from ${reviewScores} where assignment_id = page.id offset 0) rs on true`),
       );
       // An assignment without scores still moves the page on: its criterion is null.
-      const page = jsonValue<[number, number, number, string, string | null, number | null][]>(row?.page, []);
-      for (const [promptId, , answerId, reviewerRef, criterionId, score] of page) {
-        if (criterionId !== null) grades.push({ promptId, answerId, reviewerRef, criterionId, score: score! });
+      const page = jsonValue<[number, number, number, string, string, string | null, number | null][]>(row?.page, []);
+      for (const [promptId, , answerId, reviewerRef, authorRef, criterionId, score] of page) {
+        if (criterionId !== null) grades.push({ promptId, answerId, reviewerRef, authorRef, criterionId, score: score! });
       }
       const last = page.at(-1);
       if (!last) break;
@@ -206,7 +209,7 @@ export class DrizzleReviewRepository implements ReviewRepository {
     // The AI's scores, one review per answer: far fewer rows than the peers', read at once.
     const ai = rowsOf<GradeRow>(
       await this.db.execute(sql`
-        select ar.prompt_id, ar.answer_id, 'ai:' || ar.model as reviewer_ref, s."criterionId" as criterion_id, s.score
+        select ar.prompt_id, ar.answer_id, 'ai:' || ar.model as reviewer_ref, a.user_ref as author_ref, s."criterionId" as criterion_id, s.score
         from ${aiReviews} ar
         join ${answers} a on a.id = ar.answer_id
         cross join lateral jsonb_to_recordset(ar.scores) as s("criterionId" text, score int)
@@ -222,17 +225,17 @@ export class DrizzleReviewRepository implements ReviewRepository {
     // One row, from a single row so the state comes back even when nobody graded. The grades and
     // the reviewers' parameters travel as two JSON arrays of arrays: thousands of driver-parsed
     // rows (each grade repeating its reviewer's parameters) cost the close more than the query.
-    const [row] = rowsOf<StateRow & { scored: boolean; grades: unknown; params: unknown }>(
+    const [row] = rowsOf<StateRow & { scored: boolean; grades: unknown; params: unknown; authors: unknown }>(
       await this.db.execute(sql`
         with grades as (
-          select ra.answer_id, ra.reviewer_ref, rs.criterion_id, rs.score
+          select ra.answer_id, ra.reviewer_ref, a.user_ref as author_ref, rs.criterion_id, rs.score
           from ${reviewAssignments} ra
           join ${answers} a on a.id = ra.answer_id
           cross join lateral (select criterion_id, score from ${reviewScores} where assignment_id = ra.id offset 0) rs
           where ra.prompt_id = ${promptId} and ra.submitted_at is not null and a.withdrawn_at is null
           union all
           -- The AI is one more reviewer (ai:<model>) whose scores the close may fold in.
-          select ar.answer_id, 'ai:' || ar.model, s."criterionId", s.score
+          select ar.answer_id, 'ai:' || ar.model, a.user_ref, s."criterionId", s.score
           from ${aiReviews} ar
           join ${answers} a on a.id = ar.answer_id
           cross join lateral jsonb_to_recordset(ar.scores) as s("criterionId" text, score int)
@@ -242,17 +245,20 @@ export class DrizzleReviewRepository implements ReviewRepository {
                -- The prompt's answer ids first, so both tables are read by index: as a join, the
                -- planner walked every answer of every prompt in id order.
                exists (select 1 from ${answerResults} r where r.answer_id = any (array(select id from ${answers} where prompt_id = ${promptId}))) as scored,
-               (select json_agg(json_build_array(g.answer_id, g.reviewer_ref, g.criterion_id, g.score) order by g.answer_id, g.reviewer_ref, g.criterion_id) from grades g) as grades,
+               (select json_agg(json_build_array(g.answer_id, g.reviewer_ref, g.author_ref, g.criterion_id, g.score) order by g.answer_id, g.reviewer_ref, g.criterion_id) from grades g) as grades,
                (select json_agg(json_build_array(p.criterion_id, p.reviewer_ref, ${sql.raw(PARAM_COLUMNS.map((c) => `p.${c}`).join(", "))}))
                 from ${reviewerParams} p
-                where p.cohort_id = ${cohortId} and (p.criterion_id, p.reviewer_ref) in (select criterion_id, reviewer_ref from grades)) as params
+                where p.cohort_id = ${cohortId} and (p.criterion_id, p.reviewer_ref) in (select criterion_id, reviewer_ref from grades)) as params,
+               (select json_agg(json_build_array(p.criterion_id, p.author_ref, ${sql.raw(AUTHOR_COLUMNS.map((c) => `p.${c}`).join(", "))}))
+                from ${authorParams} p
+                where p.cohort_id = ${cohortId} and (p.criterion_id, p.author_ref) in (select criterion_id, author_ref from grades)) as authors
         from (select 1) as one
         left join ${scoringStates} st on st.cohort_id = ${cohortId}`),
     );
     const state =
       row?.folded_through_prompt_id == null ? undefined : { foldedThroughPromptId: row.folded_through_prompt_id, closes: row.closes!, closesAtRefit: row.closes_at_refit! };
-    const grades = jsonValue<[number, string, string, number][]>(row?.grades, []).map(
-      ([answerId, reviewerRef, criterionId, score]): Grade => ({ promptId, answerId, reviewerRef, criterionId, score }),
+    const grades = jsonValue<[number, string, string, string, number][]>(row?.grades, []).map(
+      ([answerId, reviewerRef, authorRef, criterionId, score]): Grade => ({ promptId, answerId, reviewerRef, authorRef, criterionId, score }),
     );
     const params = jsonValue<[string, string, ...number[]][]>(row?.params, []).map(
       ([criterionId, reviewerRef, bias, scale, reliability, count, weight, wx, wxx, wv, wy, wxy, wyy]): ReviewerParams => ({
@@ -264,17 +270,21 @@ export class DrizzleReviewRepository implements ReviewRepository {
         stats: { count: count!, weight: weight!, wx: wx!, wxx: wxx!, wv: wv!, wy: wy!, wxy: wxy!, wyy: wyy! },
       }),
     );
-    return { grades, params, state, scored: row?.scored === true };
+    const authors = jsonValue<[string, string, ...number[]][]>(row?.authors, []).map(
+      ([criterionId, authorRef, count, weight, wz, wzz, wv]): AuthorParams => ({ criterionId, authorRef, stats: { count: count!, weight: weight!, wz: wz!, wzz: wzz!, wv: wv! } }),
+    );
+    return { grades, params, authors, state, scored: row?.scored === true };
   }
 
-  async saveReviewerParams(cohortId: number, expected: ScoringState | undefined, next: ScoringState, params: readonly ReviewerParams[], replace: boolean) {
-    return this.db.transaction((tx) => storeReviewerParams(tx, cohortId, { expected, next, params, replace }, this.writeChunkRows));
+  async saveReviewerParams(cohortId: number, scoring: ScoringUpdate) {
+    return this.db.transaction((tx) => storeReviewerParams(tx, cohortId, scoring, this.writeChunkRows));
   }
 
   async dropReviewerParams(cohortId: number) {
     await this.db.transaction(async (tx) => {
       await tx.delete(scoringStates).where(eq(scoringStates.cohortId, cohortId));
       await tx.delete(reviewerParams).where(eq(reviewerParams.cohortId, cohortId));
+      await tx.delete(authorParams).where(eq(authorParams.cohortId, cohortId));
     });
   }
 
@@ -416,17 +426,31 @@ const upsertParams = (cohortId: number) => sql`
   select ${cohortId}, criterion_id, reviewer_ref, ${sql.raw(PARAM_COLUMNS.join(", "))} from input`;
 const onParamConflict = sql.raw(`on conflict (cohort_id, criterion_id, reviewer_ref) do update set ${PARAM_COLUMNS.map((c) => `${c} = excluded.${c}`).join(", ")}`);
 
+const authorRows = (authors: readonly AuthorParams[]) => JSON.stringify(authors.map((a) => ({ criterion_id: a.criterionId, author_ref: a.authorRef, ...a.stats })));
+const authorInput = (rows: string) =>
+  sql`select * from json_to_recordset(${rows}::json) as t(criterion_id text, author_ref text, count int, weight float8, wz float8, wzz float8, wv float8)`;
+const upsertAuthors = (cohortId: number) => sql`
+  insert into ${authorParams} (cohort_id, criterion_id, author_ref, ${sql.raw(AUTHOR_COLUMNS.join(", "))})
+  select ${cohortId}, criterion_id, author_ref, ${sql.raw(AUTHOR_COLUMNS.join(", "))} from author_input`;
+const onAuthorConflict = sql.raw(`on conflict (cohort_id, criterion_id, author_ref) do update set ${AUTHOR_COLUMNS.map((c) => `${c} = excluded.${c}`).join(", ")}`);
+
 /**
- * Moves the cohort's scoring state from `expected` to `next` and upserts the parameters,
- * `chunkRows` parameters per statement: the first statement moves the state (and, for a
- * refit, drops the reviewers it no longer saw), the rest only upsert, inside the caller's
- * transaction. When another writer moved the state first, stores nothing and drops the state
- * (its sums and ours would double count), so the next close refits.
+ * Moves the cohort's scoring state from `expected` to `next` and upserts the reviewers'
+ * parameters and the authors' sums, at most `chunkRows` rows per statement: the first
+ * statement moves the state (and, for a refit, drops the reviewers and authors it no longer
+ * saw), the rest only upsert, inside the caller's transaction. When another writer moved the
+ * state first, stores nothing and drops the state (its sums and ours would double count), so
+ * the next close refits.
  */
-async function storeReviewerParams(tx: Tx, cohortId: number, { expected, next, params, replace }: ScoringUpdate, chunkRows: number): Promise<boolean> {
+async function storeReviewerParams(tx: Tx, cohortId: number, { expected, next, params, authors, replace }: ScoringUpdate, chunkRows: number): Promise<boolean> {
   const [first = [], ...rest] = chunked(params, chunkRows);
-  // The whole refit's keys, as a refit replaces the cohort's parameters: reviewers it no longer saw (forgotten ones) go.
+  // The authors ride in the first statement when they fit beside its parameters, else in statements of their own.
+  const together = first.length + authors.length <= chunkRows;
+  const firstAuthors = together ? authors : [];
+  const restAuthors = together ? [] : chunked(authors, chunkRows);
+  // The whole refit's keys, as a refit replaces the cohort's parameters: reviewers and authors it no longer saw (forgotten ones) go.
   const kept = JSON.stringify(replace ? params.map((p) => ({ criterion_id: p.criterionId, reviewer_ref: p.reviewerRef })) : []);
+  const keptAuthors = JSON.stringify(replace ? authors.map((a) => ({ criterion_id: a.criterionId, author_ref: a.authorRef })) : []);
   const moved = expected
     ? sql`update ${scoringStates} set folded_through_prompt_id = ${next.foldedThroughPromptId}, closes = ${next.closes}, closes_at_refit = ${next.closesAtRefit}
         where cohort_id = ${cohortId} and folded_through_prompt_id = ${expected.foldedThroughPromptId} and closes = ${expected.closes} and closes_at_refit = ${expected.closesAtRefit}
@@ -437,6 +461,7 @@ async function storeReviewerParams(tx: Tx, cohortId: number, { expected, next, p
   const result = rowsOf<{ moved: number }>(
     await tx.execute(sql`
       with input as (${paramInput(paramRows(first))}),
+      author_input as (${authorInput(authorRows(firstAuthors))}),
       moved as (${moved}),
       dropped as (
         delete from ${reviewerParams} p
@@ -444,7 +469,13 @@ async function storeReviewerParams(tx: Tx, cohortId: number, { expected, next, p
           -- not in, not "not exists": a hashed subplan whatever the planner guesses of the JSON's size.
           and (p.criterion_id, p.reviewer_ref) not in (select criterion_id, reviewer_ref from json_to_recordset(${kept}::json) as k(criterion_id text, reviewer_ref text))
       ),
-      saved as (${upsertParams(cohortId)} where exists (select 1 from moved) ${onParamConflict})
+      dropped_authors as (
+        delete from ${authorParams} p
+        where ${replace}::boolean and p.cohort_id = ${cohortId} and exists (select 1 from moved)
+          and (p.criterion_id, p.author_ref) not in (select criterion_id, author_ref from json_to_recordset(${keptAuthors}::json) as k(criterion_id text, author_ref text))
+      ),
+      saved as (${upsertParams(cohortId)} where exists (select 1 from moved) ${onParamConflict}),
+      saved_authors as (${upsertAuthors(cohortId)} where exists (select 1 from moved) ${onAuthorConflict})
       select count(*)::int as moved from moved`),
   );
   if (Number(result[0]?.moved ?? 0) === 0) {
@@ -454,6 +485,9 @@ async function storeReviewerParams(tx: Tx, cohortId: number, { expected, next, p
   // The state moved in this transaction, so its row lock keeps other writers out until the rest is stored.
   for (const chunk of rest) {
     await tx.execute(sql`with input as (${paramInput(paramRows(chunk))}) ${upsertParams(cohortId)} ${onParamConflict}`);
+  }
+  for (const chunk of restAuthors) {
+    await tx.execute(sql`with author_input as (${authorInput(authorRows(chunk))}) ${upsertAuthors(cohortId)} ${onAuthorConflict}`);
   }
   return true;
 }
