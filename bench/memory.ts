@@ -1,7 +1,9 @@
 /**
  * Idle resident memory of `npm start` (one node process, no tsx wrapper): on PGlite in a
  * fresh data directory and, with BENCH_DATABASE_URL, on PostgreSQL. RSS is read from
- * /proc after /healthz answers and the process has sat idle for a while.
+ * /proc after /readyz answers (the database is open, migrated and synced) and the process
+ * has sat idle for a while. /healthz answers as soon as the port is taken, before PGlite's
+ * initdb, so waiting for it measured a first start in the middle of creating its database.
  * Writes bench/results/memory.json.
  */
 import { spawn } from "node:child_process";
@@ -30,9 +32,9 @@ async function idleRss(env: Record<string, string>): Promise<number[]> {
     // Generous: a first start runs PGlite's initdb, which takes minutes on a loaded machine.
     const deadline = Date.now() + 600_000;
     for (;;) {
-      if (gone()) throw new Error(`npm start exited (${child.exitCode ?? child.signalCode}) before /healthz answered: ${stderr.trim()}`);
-      if (Date.now() > deadline) throw new Error(`npm start never answered /healthz: ${stderr.trim()}`);
-      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+      if (gone()) throw new Error(`npm start exited (${child.exitCode ?? child.signalCode}) before /readyz answered: ${stderr.trim()}`);
+      if (Date.now() > deadline) throw new Error(`npm start never answered /readyz: ${stderr.trim()}`);
+      const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
       if (ok) break;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
