@@ -10,6 +10,8 @@ import { toPrompt } from "./prompts.ts";
 
 /** Assignments per page of a cohort's grades (about 2,400 rows with 4 criteria): each page keeps PGlite's hold on the thread short. */
 const ASSIGNMENT_PAGE = 600;
+/** Distinct question contents kept by hash; a bank holds a few hundred questions. */
+const QUESTION_CACHE_ENTRIES = 512;
 const PARAM_COLUMNS = ["bias", "scale", "reliability", "count", "weight", "wx", "wxx", "wv", "wy", "wxy", "wyy"] as const;
 const AUTHOR_COLUMNS = ["count", "weight", "wz", "wzz", "wv"] as const;
 
@@ -46,6 +48,13 @@ const toAssignment = (row: typeof reviewAssignments.$inferSelect): ReviewAssignm
 });
 
 export class DrizzleReviewRepository implements ReviewRepository {
+  /**
+   * Question content by its hash, so a hash can never name stale content. Every rubric click
+   * reads its review's context, and the question (8 KB of JSON with the rubric) was half of that
+   * statement's cost; on PGlite that statement holds the event loop, and other clicks' acks wait.
+   */
+  private readonly questionsByHash = new Map<string, Question>();
+
   constructor(
     private readonly db: Db,
     private readonly writeChunkRows: number,
@@ -60,24 +69,23 @@ export class DrizzleReviewRepository implements ReviewRepository {
   }
 
   async context(assignmentId: number): Promise<ReviewContext | undefined> {
+    // Lookups by key as scalar subqueries, not joins: planning a six-table join cost PGlite more
+    // than running it, on every click, on the event loop.
     const [row] = await this.db
       .select({
         assignment: getTableColumns(reviewAssignments),
         prompt: getTableColumns(prompts),
         answerBody: answers.body,
-        followUpQuestion: followUps.question,
-        followUpBody: followUps.body,
-        question: questions.content,
-        timeZone: cohorts.timeZone,
+        followUpQuestion: sql<string | null>`(select ${followUps.question} from ${followUps} where ${followUps.answerId} = ${reviewAssignments.answerId})`,
+        followUpBody: sql<string | null>`(select ${followUps.body} from ${followUps} where ${followUps.answerId} = ${reviewAssignments.answerId})`,
+        questionHash: sql<string | null>`(select ${questions.contentHash} from ${questions} where ${questions.id} = ${prompts.questionId})`,
+        timeZone: sql<string>`(select ${cohorts.timeZone} from ${cohorts} where ${cohorts.id} = ${prompts.cohortId})`,
         scores: sql<unknown>`(select json_object_agg(${reviewScores.criterionId}, ${reviewScores.score}) from ${reviewScores} where ${reviewScores.assignmentId} = ${reviewAssignments.id})`,
         steps: sql<unknown>`(select json_object_agg(${promptSteps.step}, ${promptSteps.status}) from ${promptSteps} where ${promptSteps.promptId} = ${prompts.id})`,
       })
       .from(reviewAssignments)
       .innerJoin(prompts, eq(prompts.id, reviewAssignments.promptId))
       .innerJoin(answers, eq(answers.id, reviewAssignments.answerId))
-      .innerJoin(cohorts, eq(cohorts.id, prompts.cohortId))
-      .leftJoin(questions, eq(questions.id, prompts.questionId))
-      .leftJoin(followUps, eq(followUps.answerId, answers.id))
       .where(eq(reviewAssignments.id, assignmentId));
     if (!row) return undefined;
     return {
@@ -85,11 +93,21 @@ export class DrizzleReviewRepository implements ReviewRepository {
       prompt: toPrompt(row.prompt),
       answerBody: row.answerBody,
       followUp: row.followUpQuestion === null ? undefined : { question: row.followUpQuestion, body: row.followUpBody },
-      question: (row.question ?? undefined) as Question | undefined,
+      question: row.questionHash === null ? undefined : (this.questionsByHash.get(row.questionHash) ?? (await this.questionContent(row.prompt.questionId))),
       timeZone: row.timeZone,
       scores: new Map(Object.entries(jsonObject<number>(row.scores))),
       steps: new Map(Object.entries(jsonObject<string>(row.steps)) as [PromptStep, StepStatus][]),
     };
+  }
+
+  /** Reads a question once per content: a sync that changes it changes its hash. */
+  private async questionContent(id: string): Promise<Question | undefined> {
+    const [row] = await this.db.select({ content: questions.content, hash: questions.contentHash }).from(questions).where(eq(questions.id, id));
+    if (!row) return undefined;
+    const question = row.content as Question;
+    if (this.questionsByHash.size >= QUESTION_CACHE_ENTRIES) this.questionsByHash.delete(this.questionsByHash.keys().next().value!);
+    this.questionsByHash.set(row.hash, question);
+    return question;
   }
 
   async peerScores(assignmentId: number) {
