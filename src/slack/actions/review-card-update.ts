@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
 import type { ReviewCard } from "../../core/messages.ts";
 import { renderReviewCard } from "../blocks/messages.ts";
 import type { SlackRuntime } from "../runtime.ts";
@@ -28,8 +29,15 @@ export async function changeReviewCard(rt: SlackRuntime, message: { channel: str
   const key = `${message.channel}:${message.ts}`;
   let shown: Promise<unknown> | undefined;
   await rt.cardChanges.run(key, async () => {
-    const { text, blocks } = renderReviewCard(await rt.afterAck(change));
-    shown = rt.cardUpdates.run(key, () => rt.client.chat.update({ channel: message.channel, ts: message.ts, text, blocks: blocks ?? [] }));
+    const card = await rt.afterAck(change);
+    shown = rt.cardUpdates.run(key, async () => {
+      // On a turn of its own: the statement that stored the change just held the event loop
+      // (PGlite runs it on this thread), and a click waiting for its ack is let in before the
+      // card is rendered and the request built.
+      await nextTurn();
+      const { text, blocks } = renderReviewCard(card);
+      return rt.client.chat.update({ channel: message.channel, ts: message.ts, text, blocks: blocks ?? [] });
+    });
   });
   await showStored(notice, async () => shown);
 }
