@@ -33,8 +33,9 @@ export async function fitByCriterion(grades: readonly Grade[], history: readonly
     const g = grades[i]!;
     let list = gradesByCriterion.get(g.criterionId);
     if (!list) gradesByCriterion.set(g.criterionId, (list = []));
-    list.push({ answerId: String(g.answerId), reviewerId: g.reviewerRef, score: g.score });
-    authors.set(String(g.answerId), g.authorRef);
+    const answerId = String(g.answerId);
+    list.push({ answerId, reviewerId: g.reviewerRef, score: g.score });
+    authors.set(answerId, g.authorRef);
   }
   const historyByCriterion = new Map<string, Map<string, ReviewerStats>>();
   for (const p of history) {
