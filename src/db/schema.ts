@@ -229,6 +229,7 @@ export const reviewerParams = pgTable(
     wy: doublePrecision("wy").notNull(),
     wxy: doublePrecision("wxy").notNull(),
     wyy: doublePrecision("wyy").notNull(),
+    top: doublePrecision("top").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.cohortId, t.criterionId, t.reviewerRef] })],
 );
@@ -248,6 +249,8 @@ export const authorParams = pgTable(
     wz: doublePrecision("wz").notNull(),
     wzz: doublePrecision("wzz").notNull(),
     wv: doublePrecision("wv").notNull(),
+    grades: integer("grades").notNull().default(0),
+    top: doublePrecision("top").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.cohortId, t.criterionId, t.authorRef] })],
 );

@@ -46,7 +46,7 @@ describe.each(testDatabases())("stored reviewer parameters on $name", (target) =
     return { cohortId: cohort!.id, promptIds };
   }
 
-  const params = (reviewerRef: string, bias: number): ReviewerParams => ({ criterionId: "c1", reviewerRef, bias, scale: 1, reliability: 2, stats: { ...EMPTY_STATS, count: 3, wy: 1.5 } });
+  const params = (reviewerRef: string, bias: number): ReviewerParams => ({ criterionId: "c1", reviewerRef, bias, scale: 1, reliability: 2, stats: { ...EMPTY_STATS, count: 3, wy: 1.5, top: 0.5 } });
 
   it("gives the reviewer-author pairs of the cohort's latest prompt before a day, in one statement, so a new draw can avoid them", async () => {
     const { cohortId } = await history(3, 4, 2);
@@ -77,7 +77,7 @@ describe.each(testDatabases())("stored reviewer parameters on $name", (target) =
   it("loads the stored sums of the prompt's authors with its grades, and a refit drops the authors it no longer saw", async () => {
     const { cohortId, promptIds } = await history(2, 4);
     const state = { foldedThroughPromptId: promptIds[0]!, closes: 1, closesAtRefit: 1 };
-    const sums = (authorRef: string, wz: number): AuthorParams => ({ criterionId: "c1", authorRef, stats: { count: 2, weight: 3, wz, wzz: 1, wv: 0.5 } });
+    const sums = (authorRef: string, wz: number): AuthorParams => ({ criterionId: "c1", authorRef, stats: { count: 2, weight: 3, wz, wzz: 1, wv: 0.5, grades: 6, top: 0.25 } });
     expect(await repos.reviews.saveReviewerParams(cohortId, { expected: undefined, next: state, params: [], authors: [sums("m1", 0.5), sums("gone", 1)], replace: true })).toBe(true);
 
     const inputs = await repos.reviews.closeInputs(cohortId, promptIds[1]!);

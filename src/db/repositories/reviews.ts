@@ -12,8 +12,8 @@ import { toPrompt } from "./prompts.ts";
 const ASSIGNMENT_PAGE = 600;
 /** Distinct question contents kept by hash; a bank holds a few hundred questions. */
 const QUESTION_CACHE_ENTRIES = 512;
-const PARAM_COLUMNS = ["bias", "scale", "reliability", "count", "weight", "wx", "wxx", "wv", "wy", "wxy", "wyy"] as const;
-const AUTHOR_COLUMNS = ["count", "weight", "wz", "wzz", "wv"] as const;
+const PARAM_COLUMNS = ["bias", "scale", "reliability", "count", "weight", "wx", "wxx", "wv", "wy", "wxy", "wyy", "top"] as const;
+const AUTHOR_COLUMNS = ["count", "weight", "wz", "wzz", "wv", "grades", "top"] as const;
 
 interface GradeRow {
   prompt_id: number;
@@ -279,17 +279,21 @@ export class DrizzleReviewRepository implements ReviewRepository {
       ([answerId, reviewerRef, authorRef, criterionId, score]): Grade => ({ promptId, answerId, reviewerRef, authorRef, criterionId, score }),
     );
     const params = jsonValue<[string, string, ...number[]][]>(row?.params, []).map(
-      ([criterionId, reviewerRef, bias, scale, reliability, count, weight, wx, wxx, wv, wy, wxy, wyy]): ReviewerParams => ({
+      ([criterionId, reviewerRef, bias, scale, reliability, count, weight, wx, wxx, wv, wy, wxy, wyy, top]): ReviewerParams => ({
         criterionId,
         reviewerRef,
         bias: bias!,
         scale: scale!,
         reliability: reliability!,
-        stats: { count: count!, weight: weight!, wx: wx!, wxx: wxx!, wv: wv!, wy: wy!, wxy: wxy!, wyy: wyy! },
+        stats: { count: count!, weight: weight!, wx: wx!, wxx: wxx!, wv: wv!, wy: wy!, wxy: wxy!, wyy: wyy!, top: top! },
       }),
     );
     const authors = jsonValue<[string, string, ...number[]][]>(row?.authors, []).map(
-      ([criterionId, authorRef, count, weight, wz, wzz, wv]): AuthorParams => ({ criterionId, authorRef, stats: { count: count!, weight: weight!, wz: wz!, wzz: wzz!, wv: wv! } }),
+      ([criterionId, authorRef, count, weight, wz, wzz, wv, grades, top]): AuthorParams => ({
+        criterionId,
+        authorRef,
+        stats: { count: count!, weight: weight!, wz: wz!, wzz: wzz!, wv: wv!, grades: grades!, top: top! },
+      }),
     );
     return { grades, params, authors, state, scored: row?.scored === true };
   }
@@ -438,7 +442,7 @@ export function rowsOf<T>(result: unknown): T[] {
 const paramRows = (params: readonly ReviewerParams[]) =>
   JSON.stringify(params.map((p) => ({ criterion_id: p.criterionId, reviewer_ref: p.reviewerRef, bias: p.bias, scale: p.scale, reliability: p.reliability, ...p.stats })));
 const paramInput = (rows: string) => sql`select * from json_to_recordset(${rows}::json) as t(criterion_id text, reviewer_ref text, bias float8, scale float8, reliability float8,
-  count int, weight float8, wx float8, wxx float8, wv float8, wy float8, wxy float8, wyy float8)`;
+  count int, weight float8, wx float8, wxx float8, wv float8, wy float8, wxy float8, wyy float8, top float8)`;
 const upsertParams = (cohortId: number) => sql`
   insert into ${reviewerParams} (cohort_id, criterion_id, reviewer_ref, ${sql.raw(PARAM_COLUMNS.join(", "))})
   select ${cohortId}, criterion_id, reviewer_ref, ${sql.raw(PARAM_COLUMNS.join(", "))} from input`;
@@ -446,7 +450,7 @@ const onParamConflict = sql.raw(`on conflict (cohort_id, criterion_id, reviewer_
 
 const authorRows = (authors: readonly AuthorParams[]) => JSON.stringify(authors.map((a) => ({ criterion_id: a.criterionId, author_ref: a.authorRef, ...a.stats })));
 const authorInput = (rows: string) =>
-  sql`select * from json_to_recordset(${rows}::json) as t(criterion_id text, author_ref text, count int, weight float8, wz float8, wzz float8, wv float8)`;
+  sql`select * from json_to_recordset(${rows}::json) as t(criterion_id text, author_ref text, count int, weight float8, wz float8, wzz float8, wv float8, grades int, top float8)`;
 const upsertAuthors = (cohortId: number) => sql`
   insert into ${authorParams} (cohort_id, criterion_id, author_ref, ${sql.raw(AUTHOR_COLUMNS.join(", "))})
   select ${cohortId}, criterion_id, author_ref, ${sql.raw(AUTHOR_COLUMNS.join(", "))} from author_input`;

@@ -248,3 +248,42 @@ describe("shrinking scores toward the cohort by how little their grades say", ()
     expect(rmse(mostlyClickers, truth, (id) => answer(shrunk, id).score)).toBeLessThan(0.95 * rmse(mostlyClickers, truth, (id) => answer(unshrunk, id).score));
   });
 });
+
+describe("favours: a ring's 5s for each other", () => {
+  const fitOf = (scenario: "collusion-ring" | "honest") => {
+    const cohort = benchCohort(scenario, 150, 10, 5);
+    const grades = cohort.days.flatMap((d) => d.grades).map((g) => ({ answerId: String(g.answerId), reviewerId: g.reviewerRef, score: g.score }));
+    const authors = new Map(cohort.days.flatMap((d) => [...d.answers].map(([id, a]) => [String(id), a.author] as const)));
+    const truth = new Map(cohort.days.flatMap((d) => [...d.answers].map(([id, a]) => [String(id), a.truth] as const)));
+    const ring = new Set(cohort.members.filter((m) => m.kind === "ring").map((m) => m.ref));
+    return { authors, truth, ring, fit: fitBiasModel(grades, { authors }) };
+  };
+  const withRing = fitOf("collusion-ring");
+  const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+  const favourShare = (fit: BiasModelFit, members: (id: string) => boolean) => {
+    const stats = [...fit.reviewers.values()].filter((r) => members(r.reviewerId)).map((r) => r.stats);
+    return mean(stats.map((s) => s.top)) / mean(stats.map((s) => s.count));
+  };
+
+  it("takes most of the lift out of ring members' scores, and none out of the others'", () => {
+    const { authors, truth, ring, fit } = withRing;
+    const answersBy = (members: (id: string) => boolean) => [...authors].filter(([, author]) => members(author)).map(([id]) => id);
+    const lift = (ids: string[], score: (id: string) => number) => mean(ids.map((id) => score(id) - truth.get(id)!));
+    const ringAnswers = answersBy((id) => ring.has(id));
+    const plainLift = lift(ringAnswers, (id) => answer(fit, id).plainMean);
+    const others = answersBy((id) => !ring.has(id));
+    expect(plainLift).toBeGreaterThan(0.15);
+    expect(lift(ringAnswers, (id) => answer(fit, id).score)).toBeLessThan(plainLift / 3);
+    expect(Math.abs(lift(others, (id) => answer(fit, id).score) - lift(others, (id) => answer(fit, id).plainMean))).toBeLessThan(0.02);
+  });
+
+  it("finds the favours among the ring's grades and almost none among honest reviewers'", () => {
+    const { ring, fit } = withRing;
+    const honest = fitOf("honest").fit;
+    // Ring members give about one grade in ten to another member.
+    expect(favourShare(fit, (id) => ring.has(id))).toBeGreaterThan(0.05);
+    // An honest reviewer's 5 for a ring member that the answer's other grades do not support may pass for one too.
+    expect(favourShare(fit, (id) => !ring.has(id))).toBeLessThan(0.01);
+    expect(favourShare(honest, () => true)).toBeLessThan(0.002);
+  });
+});
