@@ -11,7 +11,7 @@ export type CriterionFits = ReadonlyMap<string, BiasModelFit>;
 // of the closes so far: a refit reads about four closes' worth of grades per close on
 // average), and at least every seventh close once the history is long. On a synthetic 30-day
 // cohort the scores at close then differ from a full refit's by 0.005 points at the median
-// and 0.051 at the 90th percentile (tests/core/scores/reviewer-params.test.ts). The authors'
+// and 0.045 at the 90th percentile (tests/core/scores/reviewer-params.test.ts). The authors'
 // sums follow the same schedule: a refit recomputes them from the refitted answers.
 const MAX_CLOSES_BETWEEN_REFITS = 7;
 const REFIT_HISTORY_FRACTION = 0.25;

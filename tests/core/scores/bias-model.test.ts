@@ -287,3 +287,20 @@ describe("favours: a ring's 5s for each other", () => {
     expect(favourShare(honest, () => true)).toBeLessThan(0.002);
   });
 });
+
+describe("fitBiasModel with reviewers who squeeze their grades toward the middle", () => {
+  // Two days: each reviewer has graded about six answers, too few for a single prior around 1
+  // to let go of a squeezer's scale (it left them at 0.87, against 1.03 for honest reviewers).
+  const cohort = benchCohort("scale-compressed", 50, 2, 2050);
+  const grades = cohort.days.flatMap((d) => d.grades).map((g) => ({ answerId: String(g.answerId), reviewerId: g.reviewerRef, score: g.score }));
+  const fit = fitBiasModel(grades);
+  const meanScale = (kind: string) => {
+    const scales = cohort.members.filter((m) => m.kind === kind && fit.reviewers.has(m.ref)).map((m) => reviewer(fit, m.ref).scale);
+    return scales.reduce((a, b) => a + b, 0) / scales.length;
+  };
+
+  it("takes squeezers for reviewers whose grades hardly follow the answers within a few grades", () => {
+    expect(meanScale("compressed")).toBeLessThan(0.75);
+    expect(meanScale("honest")).toBeGreaterThan(0.9);
+  });
+});

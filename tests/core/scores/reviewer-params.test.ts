@@ -16,10 +16,11 @@ describe("scoring at close from stored reviewer parameters", () => {
   // reviewer scales from that day's reviewers only, which moved p90 from 0.059 to 0.066; the
   // scores at close still land closer to the truth than before (bench/scoring.ts, quality part).
   // Pulling each answer toward its author's level (stored sums, like the reviewers') narrowed
-  // the gap: median 0.0048, p90 0.044, max 0.47. Favours (bias-model.ts) widened it again, to
-  // median 0.0049, p90 0.051, max 0.54: a close counts the favours found among a reviewer's
-  // earlier grades as they were judged then, when fewer had been found, while a refit judges
-  // them all with everything it has found since.
+  // the gap: median 0.0048, p90 0.044, max 0.47. Favours (bias-model.ts) widened it: a close
+  // counts the favours found among a reviewer's earlier grades as they were judged then, when
+  // fewer had been found, while a refit judges them all with everything it has found since. A
+  // two-component prior on reviewer scale (a follower's near 1, an ignorer's near 0) narrowed it
+  // again, to about where it was: median 0.0048, p90 0.045, max 0.73 (one answer).
   it("keeps each day's scores close to a full refit's over 30 days while refitting only on the schedule", async () => {
     const criteria = ["structure", "depth"];
     const cohort = syntheticCohort("mixed", 40, 30, 4242, criteria);
