@@ -2,6 +2,8 @@ import type { CoachDeps } from "../deps.ts";
 import type { AuthorParams, CloseInputs, Grade, ReviewerParams, ScoringState, ScoringUpdate } from "../ports.ts";
 import { type AuthorStats, type BiasModelFit, fitBiasModelAsync, type ReviewerStats } from "./bias-model.ts";
 
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Per criterion, the model's fit. */
 export type CriterionFits = ReadonlyMap<string, BiasModelFit>;
 
@@ -27,15 +29,22 @@ export function refitDue(state: ScoringState | undefined, promptId: number): boo
 export async function fitByCriterion(grades: readonly Grade[], history: readonly ReviewerParams[], authorHistory: readonly AuthorParams[]): Promise<CriterionFits> {
   const gradesByCriterion = new Map<string, { answerId: string; reviewerId: string; score: number }[]>();
   const authors = new Map<string, string>();
+  // An answer's grades arrive one after another (by answer at close, by assignment in a refit):
+  // its id is turned into a string once per run of them, not once per grade.
+  let lastAnswer: number | undefined;
+  let answerId = "";
   for (let i = 0; i < grades.length; i++) {
-    // A refit groups over 100,000 grades: hand the event loop back every few milliseconds.
-    if (i % 5_000 === 4_999) await new Promise((resolve) => setImmediate(resolve));
+    // A refit groups over 100,000 grades, and the read before it has just parsed them: hand the event loop back every few milliseconds.
+    if (i % 5_000 === 0) await nextTurn();
     const g = grades[i]!;
     let list = gradesByCriterion.get(g.criterionId);
     if (!list) gradesByCriterion.set(g.criterionId, (list = []));
-    const answerId = String(g.answerId);
+    if (g.answerId !== lastAnswer) {
+      lastAnswer = g.answerId;
+      answerId = String(g.answerId);
+      authors.set(answerId, g.authorRef);
+    }
     list.push({ answerId, reviewerId: g.reviewerRef, score: g.score });
-    authors.set(answerId, g.authorRef);
   }
   const historyByCriterion = new Map<string, Map<string, ReviewerStats>>();
   for (const p of history) {
@@ -52,6 +61,8 @@ export async function fitByCriterion(grades: readonly Grade[], history: readonly
   const fits = new Map<string, BiasModelFit>();
   // Criteria in a fixed order, so logs and ties never depend on the database's row order.
   for (const criterionId of [...gradesByCriterion.keys()].sort()) {
+    // Each fit gives the loop back every slice, but only from within: without this, one fit's last slice and the next one's first ran as one block.
+    await nextTurn();
     fits.set(
       criterionId,
       await fitBiasModelAsync(gradesByCriterion.get(criterionId)!, { history: historyByCriterion.get(criterionId), authors, authorHistory: authorHistoryByCriterion.get(criterionId) }),

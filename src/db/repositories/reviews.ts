@@ -240,12 +240,12 @@ export class DrizzleReviewRepository implements ReviewRepository {
   }
 
   async closeInputs(cohortId: number, promptId: number): Promise<CloseInputs> {
-    // One row, from a single row so the state comes back even when nobody graded. The grades and
-    // the reviewers' parameters travel as two JSON arrays of arrays: thousands of driver-parsed
-    // rows (each grade repeating its reviewer's parameters) cost the close more than the query.
-    const [row] = rowsOf<StateRow & { scored: boolean; grades: unknown; params: unknown; authors: unknown }>(
-      await this.db.execute(sql`
-        with grades as (
+    // The grades and the reviewers' and authors' sums travel as JSON arrays of arrays: thousands
+    // of driver-parsed rows (each grade repeating its reviewer's parameters) cost the close more
+    // than the queries. Three statements, not one: PGlite runs each on this thread, and the three
+    // aggregates together held the event loop for the longest block of a close; PostgreSQL runs
+    // them side by side.
+    const gradesOfPrompt = sql`with grades as (
           select ra.answer_id, ra.reviewer_ref, a.user_ref as author_ref, rs.criterion_id, rs.score
           from ${reviewAssignments} ra
           join ${answers} a on a.id = ra.answer_id
@@ -258,27 +258,36 @@ export class DrizzleReviewRepository implements ReviewRepository {
           join ${answers} a on a.id = ar.answer_id
           cross join lateral jsonb_to_recordset(ar.scores) as s("criterionId" text, score int)
           where ar.prompt_id = ${promptId} and ar.status = 'scored' and a.withdrawn_at is null
-        )
+        )`;
+    const [rows, paramRows, authorRows] = await Promise.all([
+      // One row, from a single row so the state comes back even when nobody graded.
+      this.db.execute(sql`
+        ${gradesOfPrompt}
         select st.folded_through_prompt_id, st.closes, st.closes_at_refit,
                -- The prompt's answer ids first, so both tables are read by index: as a join, the
                -- planner walked every answer of every prompt in id order.
                exists (select 1 from ${answerResults} r where r.answer_id = any (array(select id from ${answers} where prompt_id = ${promptId}))) as scored,
-               (select json_agg(json_build_array(g.answer_id, g.reviewer_ref, g.author_ref, g.criterion_id, g.score) order by g.answer_id, g.reviewer_ref, g.criterion_id) from grades g) as grades,
-               (select json_agg(json_build_array(p.criterion_id, p.reviewer_ref, ${sql.raw(PARAM_COLUMNS.map((c) => `p.${c}`).join(", "))}))
-                from ${reviewerParams} p
-                where p.cohort_id = ${cohortId} and (p.criterion_id, p.reviewer_ref) in (select criterion_id, reviewer_ref from grades)) as params,
-               (select json_agg(json_build_array(p.criterion_id, p.author_ref, ${sql.raw(AUTHOR_COLUMNS.map((c) => `p.${c}`).join(", "))}))
-                from ${authorParams} p
-                where p.cohort_id = ${cohortId} and (p.criterion_id, p.author_ref) in (select criterion_id, author_ref from grades)) as authors
+               (select json_agg(json_build_array(g.answer_id, g.reviewer_ref, g.author_ref, g.criterion_id, g.score) order by g.answer_id, g.reviewer_ref, g.criterion_id) from grades g) as grades
         from (select 1) as one
         left join ${scoringStates} st on st.cohort_id = ${cohortId}`),
-    );
+      this.db.execute(sql`
+        ${gradesOfPrompt}
+        select json_agg(json_build_array(p.criterion_id, p.reviewer_ref, ${sql.raw(PARAM_COLUMNS.map((c) => `p.${c}`).join(", "))})) as params
+        from ${reviewerParams} p
+        where p.cohort_id = ${cohortId} and (p.criterion_id, p.reviewer_ref) in (select criterion_id, reviewer_ref from grades)`),
+      this.db.execute(sql`
+        ${gradesOfPrompt}
+        select json_agg(json_build_array(p.criterion_id, p.author_ref, ${sql.raw(AUTHOR_COLUMNS.map((c) => `p.${c}`).join(", "))})) as authors
+        from ${authorParams} p
+        where p.cohort_id = ${cohortId} and (p.criterion_id, p.author_ref) in (select criterion_id, author_ref from grades)`),
+    ]);
+    const [row] = rowsOf<StateRow & { scored: boolean; grades: unknown }>(rows);
     const state =
       row?.folded_through_prompt_id == null ? undefined : { foldedThroughPromptId: row.folded_through_prompt_id, closes: row.closes!, closesAtRefit: row.closes_at_refit! };
     const grades = jsonValue<[number, string, string, string, number][]>(row?.grades, []).map(
       ([answerId, reviewerRef, authorRef, criterionId, score]): Grade => ({ promptId, answerId, reviewerRef, authorRef, criterionId, score }),
     );
-    const params = jsonValue<[string, string, ...number[]][]>(row?.params, []).map(
+    const params = jsonValue<[string, string, ...number[]][]>(rowsOf<{ params: unknown }>(paramRows)[0]?.params, []).map(
       ([criterionId, reviewerRef, bias, scale, reliability, count, weight, wx, wxx, wv, wy, wxy, wyy, top]): ReviewerParams => ({
         criterionId,
         reviewerRef,
@@ -288,7 +297,7 @@ export class DrizzleReviewRepository implements ReviewRepository {
         stats: { count: count!, weight: weight!, wx: wx!, wxx: wxx!, wv: wv!, wy: wy!, wxy: wxy!, wyy: wyy!, top: top! },
       }),
     );
-    const authors = jsonValue<[string, string, ...number[]][]>(row?.authors, []).map(
+    const authors = jsonValue<[string, string, ...number[]][]>(rowsOf<{ authors: unknown }>(authorRows)[0]?.authors, []).map(
       ([criterionId, authorRef, count, weight, wz, wzz, wv, grades, top]): AuthorParams => ({
         criterionId,
         authorRef,
@@ -459,8 +468,8 @@ const onAuthorConflict = sql.raw(`on conflict (cohort_id, criterion_id, author_r
 /**
  * Moves the cohort's scoring state from `expected` to `next` and upserts the reviewers'
  * parameters and the authors' sums, at most `chunkRows` rows per statement: the first
- * statement moves the state (and, for a refit, drops the reviewers and authors it no longer
- * saw), the rest only upsert, inside the caller's transaction. When another writer moved the
+ * statement moves the state, a refit's next two drop the reviewers and authors it no longer
+ * saw, the rest only upsert, inside the caller's transaction. When another writer moved the
  * state first, stores nothing and drops the state (its sums and ours would double count), so
  * the next close refits.
  */
@@ -470,9 +479,6 @@ async function storeReviewerParams(tx: Tx, cohortId: number, { expected, next, p
   const together = first.length + authors.length <= chunkRows;
   const firstAuthors = together ? authors : [];
   const restAuthors = together ? [] : chunked(authors, chunkRows);
-  // The whole refit's keys, as a refit replaces the cohort's parameters: reviewers and authors it no longer saw (forgotten ones) go.
-  const kept = JSON.stringify(replace ? params.map((p) => ({ criterion_id: p.criterionId, reviewer_ref: p.reviewerRef })) : []);
-  const keptAuthors = JSON.stringify(replace ? authors.map((a) => ({ criterion_id: a.criterionId, author_ref: a.authorRef })) : []);
   const moved = expected
     ? sql`update ${scoringStates} set folded_through_prompt_id = ${next.foldedThroughPromptId}, closes = ${next.closes}, closes_at_refit = ${next.closesAtRefit}
         where cohort_id = ${cohortId} and folded_through_prompt_id = ${expected.foldedThroughPromptId} and closes = ${expected.closes} and closes_at_refit = ${expected.closesAtRefit}
@@ -485,17 +491,6 @@ async function storeReviewerParams(tx: Tx, cohortId: number, { expected, next, p
       with input as (${paramInput(paramRows(first))}),
       author_input as (${authorInput(authorRows(firstAuthors))}),
       moved as (${moved}),
-      dropped as (
-        delete from ${reviewerParams} p
-        where ${replace}::boolean and p.cohort_id = ${cohortId} and exists (select 1 from moved)
-          -- not in, not "not exists": a hashed subplan whatever the planner guesses of the JSON's size.
-          and (p.criterion_id, p.reviewer_ref) not in (select criterion_id, reviewer_ref from json_to_recordset(${kept}::json) as k(criterion_id text, reviewer_ref text))
-      ),
-      dropped_authors as (
-        delete from ${authorParams} p
-        where ${replace}::boolean and p.cohort_id = ${cohortId} and exists (select 1 from moved)
-          and (p.criterion_id, p.author_ref) not in (select criterion_id, author_ref from json_to_recordset(${keptAuthors}::json) as k(criterion_id text, author_ref text))
-      ),
       saved as (${upsertParams(cohortId)} where exists (select 1 from moved) ${onParamConflict}),
       saved_authors as (${upsertAuthors(cohortId)} where exists (select 1 from moved) ${onAuthorConflict})
       select count(*)::int as moved from moved`),
@@ -503,6 +498,22 @@ async function storeReviewerParams(tx: Tx, cohortId: number, { expected, next, p
   if (Number(result[0]?.moved ?? 0) === 0) {
     await tx.delete(scoringStates).where(eq(scoringStates.cohortId, cohortId));
     return false;
+  }
+  if (replace) {
+    // The whole refit's keys: reviewers and authors it no longer saw (forgotten ones) go. Each in
+    // a statement of its own, not beside the first upsert: on PGlite, which runs statements on
+    // this thread, that one statement was a refit's longest block.
+    // not in, not "not exists": a hashed subplan whatever the planner guesses of the JSON's size.
+    const kept = JSON.stringify(params.map((p) => ({ criterion_id: p.criterionId, reviewer_ref: p.reviewerRef })));
+    await tx.execute(sql`
+      delete from ${reviewerParams} p
+      where p.cohort_id = ${cohortId}
+        and (p.criterion_id, p.reviewer_ref) not in (select criterion_id, reviewer_ref from json_to_recordset(${kept}::json) as k(criterion_id text, reviewer_ref text))`);
+    const keptAuthors = JSON.stringify(authors.map((a) => ({ criterion_id: a.criterionId, author_ref: a.authorRef })));
+    await tx.execute(sql`
+      delete from ${authorParams} p
+      where p.cohort_id = ${cohortId}
+        and (p.criterion_id, p.author_ref) not in (select criterion_id, author_ref from json_to_recordset(${keptAuthors}::json) as k(criterion_id text, author_ref text))`);
   }
   // The state moved in this transaction, so its row lock keeps other writers out until the rest is stored.
   for (const chunk of rest) {
