@@ -27,7 +27,7 @@ export function refitDue(state: ScoringState | undefined, promptId: number): boo
 
 /** Fits each criterion separately, starting every reviewer from `history` and every author from `authorHistory` (both empty for a refit). */
 export async function fitByCriterion(grades: readonly Grade[], history: readonly ReviewerParams[], authorHistory: readonly AuthorParams[]): Promise<CriterionFits> {
-  const gradesByCriterion = new Map<string, { answerId: string; reviewerId: string; score: number }[]>();
+  const gradesByCriterion = new Map<string, { answerIds: string[]; reviewerIds: string[]; scores: number[] }>();
   const authors = new Map<string, string>();
   // An answer's grades arrive one after another (by answer at close, by assignment in a refit):
   // its id is turned into a string once per run of them, not once per grade.
@@ -37,14 +37,16 @@ export async function fitByCriterion(grades: readonly Grade[], history: readonly
     // A refit groups over 100,000 grades, and the read before it has just parsed them: hand the event loop back every few milliseconds.
     if (i % 5_000 === 0) await nextTurn();
     const g = grades[i]!;
-    let list = gradesByCriterion.get(g.criterionId);
-    if (!list) gradesByCriterion.set(g.criterionId, (list = []));
+    let columns = gradesByCriterion.get(g.criterionId);
+    if (!columns) gradesByCriterion.set(g.criterionId, (columns = { answerIds: [], reviewerIds: [], scores: [] }));
     if (g.answerId !== lastAnswer) {
       lastAnswer = g.answerId;
       answerId = String(g.answerId);
       authors.set(answerId, g.authorRef);
     }
-    list.push({ answerId, reviewerId: g.reviewerRef, score: g.score });
+    columns.answerIds.push(answerId);
+    columns.reviewerIds.push(g.reviewerRef);
+    columns.scores.push(g.score);
   }
   const historyByCriterion = new Map<string, Map<string, ReviewerStats>>();
   for (const p of history) {
