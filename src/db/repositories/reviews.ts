@@ -242,9 +242,9 @@ export class DrizzleReviewRepository implements ReviewRepository {
   async closeInputs(cohortId: number, promptId: number): Promise<CloseInputs> {
     // The grades and the reviewers' and authors' sums travel as JSON arrays of arrays: thousands
     // of driver-parsed rows (each grade repeating its reviewer's parameters) cost the close more
-    // than the queries. Three statements, not one: PGlite runs each on this thread, and the three
-    // aggregates together held the event loop for the longest block of a close; PostgreSQL runs
-    // them side by side.
+    // than the queries. Two statements, not one, the reviewers' sums (the most numbers to print)
+    // in the second: PGlite runs each on this thread, and the three aggregates together held the
+    // event loop for the longest block of a close; PostgreSQL runs the two side by side.
     const gradesOfPrompt = sql`with grades as (
           select ra.answer_id, ra.reviewer_ref, a.user_ref as author_ref, rs.criterion_id, rs.score
           from ${reviewAssignments} ra
@@ -259,7 +259,7 @@ export class DrizzleReviewRepository implements ReviewRepository {
           cross join lateral jsonb_to_recordset(ar.scores) as s("criterionId" text, score int)
           where ar.prompt_id = ${promptId} and ar.status = 'scored' and a.withdrawn_at is null
         )`;
-    const [rows, paramRows, authorRows] = await Promise.all([
+    const [rows, paramRows] = await Promise.all([
       // One row, from a single row so the state comes back even when nobody graded.
       this.db.execute(sql`
         ${gradesOfPrompt}
@@ -267,7 +267,10 @@ export class DrizzleReviewRepository implements ReviewRepository {
                -- The prompt's answer ids first, so both tables are read by index: as a join, the
                -- planner walked every answer of every prompt in id order.
                exists (select 1 from ${answerResults} r where r.answer_id = any (array(select id from ${answers} where prompt_id = ${promptId}))) as scored,
-               (select json_agg(json_build_array(g.answer_id, g.reviewer_ref, g.author_ref, g.criterion_id, g.score) order by g.answer_id, g.reviewer_ref, g.criterion_id) from grades g) as grades
+               (select json_agg(json_build_array(g.answer_id, g.reviewer_ref, g.author_ref, g.criterion_id, g.score) order by g.answer_id, g.reviewer_ref, g.criterion_id) from grades g) as grades,
+               (select json_agg(json_build_array(p.criterion_id, p.author_ref, ${sql.raw(AUTHOR_COLUMNS.map((c) => `p.${c}`).join(", "))}))
+                from ${authorParams} p
+                where p.cohort_id = ${cohortId} and (p.criterion_id, p.author_ref) in (select criterion_id, author_ref from grades)) as authors
         from (select 1) as one
         left join ${scoringStates} st on st.cohort_id = ${cohortId}`),
       this.db.execute(sql`
@@ -275,13 +278,8 @@ export class DrizzleReviewRepository implements ReviewRepository {
         select json_agg(json_build_array(p.criterion_id, p.reviewer_ref, ${sql.raw(PARAM_COLUMNS.map((c) => `p.${c}`).join(", "))})) as params
         from ${reviewerParams} p
         where p.cohort_id = ${cohortId} and (p.criterion_id, p.reviewer_ref) in (select criterion_id, reviewer_ref from grades)`),
-      this.db.execute(sql`
-        ${gradesOfPrompt}
-        select json_agg(json_build_array(p.criterion_id, p.author_ref, ${sql.raw(AUTHOR_COLUMNS.map((c) => `p.${c}`).join(", "))})) as authors
-        from ${authorParams} p
-        where p.cohort_id = ${cohortId} and (p.criterion_id, p.author_ref) in (select criterion_id, author_ref from grades)`),
     ]);
-    const [row] = rowsOf<StateRow & { scored: boolean; grades: unknown }>(rows);
+    const [row] = rowsOf<StateRow & { scored: boolean; grades: unknown; authors: unknown }>(rows);
     const state =
       row?.folded_through_prompt_id == null ? undefined : { foldedThroughPromptId: row.folded_through_prompt_id, closes: row.closes!, closesAtRefit: row.closes_at_refit! };
     const grades = jsonValue<[number, string, string, string, number][]>(row?.grades, []).map(
@@ -297,7 +295,7 @@ export class DrizzleReviewRepository implements ReviewRepository {
         stats: { count: count!, weight: weight!, wx: wx!, wxx: wxx!, wv: wv!, wy: wy!, wxy: wxy!, wyy: wyy!, top: top! },
       }),
     );
-    const authors = jsonValue<[string, string, ...number[]][]>(rowsOf<{ authors: unknown }>(authorRows)[0]?.authors, []).map(
+    const authors = jsonValue<[string, string, ...number[]][]>(row?.authors, []).map(
       ([criterionId, authorRef, count, weight, wz, wzz, wv, grades, top]): AuthorParams => ({
         criterionId,
         authorRef,
