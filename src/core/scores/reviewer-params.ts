@@ -29,8 +29,8 @@ export function refitDue(state: ScoringState | undefined, promptId: number): boo
 export async function fitByCriterion(grades: readonly Grade[], history: readonly ReviewerParams[], authorHistory: readonly AuthorParams[]): Promise<CriterionFits> {
   const gradesByCriterion = new Map<string, { answerIds: string[]; reviewerIds: string[]; scores: number[] }>();
   const authors = new Map<string, string>();
-  // An answer's grades arrive one after another (by answer at close, by assignment in a refit):
-  // its id is turned into a string once per run of them, not once per grade.
+  // Grades come in runs on one answer (a close's by answer, a refit's by assignment): the
+  // answer's id is turned into a string once per run, not once per grade.
   let lastAnswer: number | undefined;
   let answerId = "";
   for (let i = 0; i < grades.length; i++) {
