@@ -269,8 +269,38 @@ function favourShare(favours: number, grades: number): number {
  * member, or a ring member's 5 for a stranger, keeps about the base odds.
  */
 function favourOdds(given: number, received: number): number {
-  const excess = (share: number) => Math.max(0, share / (1 - share) / FAVOUR_BASE_ODDS - 1);
-  return FAVOUR_BASE_ODDS * (1 + excess(given) * excess(received));
+  return FAVOUR_BASE_ODDS * (1 + excessOdds(given) * excessOdds(received));
+}
+
+// Top-level, not a closure in the functions that call them for every grade or reviewer in every
+// sweep: tsx names each closure it creates, and that naming was half of a close's fit.
+function excessOdds(share: number): number {
+  return Math.max(0, share / (1 - share) / FAVOUR_BASE_ODDS - 1);
+}
+
+interface ScalePosterior {
+  readonly b: number;
+  readonly k: number;
+  readonly cbb: number;
+  readonly ckk: number;
+  readonly cbk: number;
+  /** Log marginal likelihood of the reviewer's grades, up to what both components share. */
+  readonly evidence: number;
+}
+
+/**
+ * A reviewer's (b, k) Gaussian posterior under one component of the scale prior (precision
+ * around mean), given the bias row of the precision matrix (l11, l12), r1 = tau * sum w y and
+ * the sums tau * sum w x^2 (tWXX) and tau * sum w x y (tWXY).
+ */
+function scalePosterior(l11: number, l12: number, r1: number, tWXX: number, tWXY: number, precision: number, mean: number): ScalePosterior {
+  const l22 = precision + tWXX;
+  const r2 = precision * mean + tWXY;
+  const det = l11 * l22 - l12 * l12;
+  const b = (l22 * r1 - l12 * r2) / det;
+  const k = (l11 * r2 - l12 * r1) / det;
+  const evidence = 0.5 * (Math.log(precision / det) + b * r1 + k * r2 - precision * mean * mean);
+  return { b, k, cbb: l22 / det, ckk: l11 / det, cbk: -l12 / det, evidence };
 }
 
 export const EMPTY_AUTHOR_STATS: AuthorStats = { count: 0, weight: 0, wz: 0, wzz: 0, wv: 0, grades: 0, top: 0 };
@@ -289,9 +319,6 @@ function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function at(values: ArrayLike<number>, index: number): number {
-  return values[index] as number;
-}
 
 type MutableStats = { -readonly [K in keyof ReviewerStats]: number };
 
@@ -322,10 +349,10 @@ function logGamma(z: number): number {
 /** Stable counting sort of `order` by `key[i]` in 0..buckets-1. */
 function sortByKey(order: Int32Array, key: Int32Array, buckets: number): Int32Array {
   const start = new Int32Array(buckets + 1);
-  for (const i of order) start[at(key, i) + 1]!++;
-  for (let b = 0; b < buckets; b++) start[b + 1]! += at(start, b);
+  for (const i of order) start[key[i]! + 1]!++;
+  for (let b = 0; b < buckets; b++) start[b + 1]! += start[b]!;
   const out = new Int32Array(order.length);
-  for (const i of order) out[start[at(key, i)]!++] = i;
+  for (const i of order) out[start[key[i]!]!++] = i;
   return out;
 }
 
@@ -388,12 +415,12 @@ function* fitting({ answerIds: gradeAnswerIds, reviewerIds: gradeReviewerIds, sc
   yield;
   // The same reviewer grading the same answer twice is rare (the database forbids it): order those by score.
   for (let i = 1; i < n; i++) {
-    const p = at(order, i - 1);
-    const q = at(order, i);
-    if (at(inputAnswer, p) === at(inputAnswer, q) && at(inputReviewer, p) === at(inputReviewer, q)) {
+    const p = order[i - 1]!;
+    const q = order[i]!;
+    if (inputAnswer[p]! === inputAnswer[q]! && inputReviewer[p]! === inputReviewer[q]!) {
       let j = i + 1;
-      while (j < n && at(inputAnswer, at(order, j)) === at(inputAnswer, q) && at(inputReviewer, at(order, j)) === at(inputReviewer, q)) j++;
-      const tied = [...order.subarray(i - 1, j)].sort((a, b) => at(scores, a) - at(scores, b));
+      while (j < n && inputAnswer[order[j]!]! === inputAnswer[q]! && inputReviewer[order[j]!]! === inputReviewer[q]!) j++;
+      const tied = [...order.subarray(i - 1, j)].sort((a, b) => scores[a]! - scores[b]!);
       order.set(tied, i - 1);
       i = j;
     }
@@ -405,26 +432,26 @@ function* fitting({ answerIds: gradeAnswerIds, reviewerIds: gradeReviewerIds, sc
   const y = new Float64Array(n);
   const answerStart = new Int32Array(A + 1);
   for (let g = 0; g < n; g++) {
-    const source = at(order, g);
-    gradeAnswer[g] = at(inputAnswer, source);
-    gradeReviewer[g] = at(inputReviewer, source);
-    y[g] = at(scores, source) - MIDDLE;
-    answerStart[at(gradeAnswer, g) + 1]!++;
+    const source = order[g]!;
+    gradeAnswer[g] = inputAnswer[source]!;
+    gradeReviewer[g] = inputReviewer[source]!;
+    y[g] = scores[source]! - MIDDLE;
+    answerStart[gradeAnswer[g]! + 1]!++;
   }
-  for (let u = 0; u < A; u++) answerStart[u + 1]! += at(answerStart, u);
+  for (let u = 0; u < A; u++) answerStart[u + 1]! += answerStart[u]!;
   const canonical = new Int32Array(n).map((_, g) => g);
   const byReviewer = sortByKey(canonical, gradeReviewer, R);
   const reviewerStart = new Int32Array(R + 1);
-  for (let g = 0; g < n; g++) reviewerStart[at(gradeReviewer, g) + 1]!++;
-  for (let v = 0; v < R; v++) reviewerStart[v + 1]! += at(reviewerStart, v);
+  for (let g = 0; g < n; g++) reviewerStart[gradeReviewer[g]! + 1]!++;
+  for (let v = 0; v < R; v++) reviewerStart[v + 1]! += reviewerStart[v]!;
   yield;
 
   const plainMean = new Float64Array(A);
   for (let u = 0; u < A; u++) {
     if (u % CHUNK === CHUNK - 1) yield;
     let sum = 0;
-    for (let g = at(answerStart, u); g < at(answerStart, u + 1); g++) sum += at(y, g);
-    plainMean[u] = MIDDLE + sum / (at(answerStart, u + 1) - at(answerStart, u));
+    for (let g = answerStart[u]!; g < answerStart[u + 1]!; g++) sum += y[g]!;
+    plainMean[u] = MIDDLE + sum / (answerStart[u + 1]! - answerStart[u]!);
   }
 
   // Variational posterior: x ~ N(xMean, xVar); (b, k) jointly Gaussian; tau ~ Gamma with mean tau.
@@ -475,23 +502,12 @@ function* fitting({ answerIds: gradeAnswerIds, reviewerIds: gradeReviewerIds, sc
     const WXY = h.wxy + sums.wxy;
     const WYY = h.wyy + sums.wyy;
     const WV = h.wv + sums.wv;
-    const t = at(tau, v);
+    const t = tau[v]!;
     const l11 = eta0 + t * W;
     const l12 = t * WX;
     const r1 = t * WY;
-    // (b, k)'s Gaussian posterior under one component of the scale prior, and the log marginal
-    // likelihood of the grades under it (up to what both components share).
-    const component = (precision: number, mean: number) => {
-      const l22 = precision + t * WXX;
-      const r2 = precision * mean + t * WXY;
-      const det = l11 * l22 - l12 * l12;
-      const b = (l22 * r1 - l12 * r2) / det;
-      const k = (l11 * r2 - l12 * r1) / det;
-      const evidence = 0.5 * (Math.log(precision / det) + b * r1 + k * r2 - precision * mean * mean);
-      return { b, k, cbb: l22 / det, ckk: l11 / det, cbk: -l12 / det, evidence };
-    };
-    const follows = component(kappa, 1);
-    const ignores = component(IGNORING_SCALE_PRECISION, 0);
+    const follows = scalePosterior(l11, l12, r1, t * WXX, t * WXY, kappa, 1);
+    const ignores = scalePosterior(l11, l12, r1, t * WXX, t * WXY, IGNORING_SCALE_PRECISION, 0);
     const r = 1 / (1 + Math.exp(Math.log((1 - ignoringShare) / ignoringShare) + follows.evidence - ignores.evidence));
     const q = 1 - r;
     followingScale[v] = follows.k;
@@ -507,7 +523,7 @@ function* fitting({ answerIds: gradeAnswerIds, reviewerIds: gradeReviewerIds, sc
     const ordinary = h.count + sums.count - h.top - sums.top;
     const nextTau = (alpha0 + ordinary / 2) / (beta0 + Math.max(0, squared) / 2);
     const nextGiven = favourShare(h.top + sums.top, h.count + sums.count);
-    const moved = Math.max(Math.abs(b - at(bias, v)), Math.abs(k - at(scale, v)), Math.abs(nextTau - t) / t, Math.abs(nextGiven - at(favoursGiven, v)));
+    const moved = Math.max(Math.abs(b - bias[v]!), Math.abs(k - scale[v]!), Math.abs(nextTau - t) / t, Math.abs(nextGiven - favoursGiven[v]!));
     favoursGiven[v] = nextGiven;
     bias[v] = b;
     scale[v] = k;
@@ -548,7 +564,7 @@ function* fitting({ answerIds: gradeAnswerIds, reviewerIds: gradeReviewerIds, sc
   const totalWzz = new Float64Array(M);
   const totalWv = new Float64Array(M);
   const authorGrades = new Float64Array(M);
-  for (let u = 0; u < A; u++) authorGrades[at(answerAuthor, u)]! += at(answerStart, u + 1) - at(answerStart, u);
+  for (let u = 0; u < A; u++) authorGrades[answerAuthor[u]!]! += answerStart[u + 1]! - answerStart[u]!;
   // Favours each author received in this fit's grades (this sweep's), and their share with history.
   const authorTop = new Float64Array(M);
   const favoursReceived = Float64Array.from(authorPast, (h) => favourShare(h.top, h.grades));
@@ -570,15 +586,15 @@ function* fitting({ answerIds: gradeAnswerIds, reviewerIds: gradeReviewerIds, sc
       totalWv[a] = h.wv;
     }
     for (let u = 0; u < A; u++) {
-      const a = at(answerAuthor, u);
-      const w = 1 / (within + at(noiseVar, u));
-      const z = at(xMean, u);
+      const a = answerAuthor[u]!;
+      const w = 1 / (within + noiseVar[u]!);
+      const z = xMean[u]!;
       answerWeight[u] = w;
       totalCount[a]! += 1;
       totalWeight[a]! += w;
       totalWz[a]! += w * z;
       totalWzz[a]! += w * z * z;
-      totalWv[a]! += w * at(noiseVar, u);
+      totalWv[a]! += w * noiseVar[u]!;
     }
   };
 
@@ -590,14 +606,14 @@ function* fitting({ answerIds: gradeAnswerIds, reviewerIds: gradeReviewerIds, sc
     let scatter = WITHIN_PRIOR * SPREAD_PRIOR_ANSWERS;
     let scatterWeight = SPREAD_PRIOR_ANSWERS;
     for (let a = 0; a < M; a++) {
-      const w = at(totalWeight, a);
-      const count = at(totalCount, a);
+      const w = totalWeight[a]!;
+      const count = totalCount[a]!;
       weightSum += w;
-      wzSum += at(totalWz, a);
+      wzSum += totalWz[a]!;
       if (count < 2) continue;
       // E[sum w (z - weighted mean)^2] = (1 - 1/n) * sum w (within + v) when w = 1 / (within + v).
       const dof = 1 - 1 / count;
-      scatter += at(totalWzz, a) - (at(totalWz, a) * at(totalWz, a)) / w - dof * at(totalWv, a);
+      scatter += totalWzz[a]! - (totalWz[a]! * totalWz[a]!) / w - dof * totalWv[a]!;
       scatterWeight += dof * w;
     }
     centre = weightSum > 0 ? wzSum / weightSum : 0;
@@ -606,11 +622,11 @@ function* fitting({ answerIds: gradeAnswerIds, reviewerIds: gradeReviewerIds, sc
       let sum = SPREAD_PRIOR_ANSWERS * BETWEEN_PRIOR;
       let authors = SPREAD_PRIOR_ANSWERS;
       for (let a = 0; a < M; a++) {
-        const w = at(totalWeight, a);
+        const w = totalWeight[a]!;
         if (!(w > 0)) continue;
         const noise = 1 / w;
         const f = between / (between + noise);
-        sum += f * f * (at(totalWz, a) / w - centre) ** 2 + f * noise;
+        sum += f * f * (totalWz[a]! / w - centre) ** 2 + f * noise;
         authors++;
       }
       const next = Math.max(MIN_SPREAD, sum / authors);
@@ -622,10 +638,10 @@ function* fitting({ answerIds: gradeAnswerIds, reviewerIds: gradeReviewerIds, sc
 
   // The prior on answer u from everything else its author wrote: mean and variance.
   const authorPrior = (u: number): [number, number] => {
-    const a = at(answerAuthor, u);
-    const w = at(answerWeight, u);
-    const precision = 1 / between + at(totalWeight, a) - w;
-    const mean = (centre / between + at(totalWz, a) - w * at(xMean, u)) / precision;
+    const a = answerAuthor[u]!;
+    const w = answerWeight[u]!;
+    const precision = 1 / between + totalWeight[a]! - w;
+    const mean = (centre / between + totalWz[a]! - w * xMean[u]!) / precision;
     return [mean, within + 1 / precision];
   };
 
@@ -634,10 +650,10 @@ function* fitting({ answerIds: gradeAnswerIds, reviewerIds: gradeReviewerIds, sc
     for (let u = 0; u < A; u++) {
       let precision = gamma0;
       let weighted = 0;
-      for (let g = at(answerStart, u); g < at(answerStart, u + 1); g++) {
-        const v = at(gradeReviewer, g);
-        const k = at(scale, v);
-        const t = at(tau, v) * at(weight, g);
+      for (let g = answerStart[u]!; g < answerStart[u + 1]!; g++) {
+        const v = gradeReviewer[g]!;
+        const k = scale[v]!;
+        const t = tau[v]! * weight[g]!;
         // Within each component of k's posterior the point estimate, not E[k^2]: with the answers
         // free and their prior weak, the mean-field E[k^2] shrinks every x a little each sweep and
         // the scales drift away from 1. Across the components the second moment: a reviewer who
@@ -645,11 +661,11 @@ function* fitting({ answerIds: gradeAnswerIds, reviewerIds: gradeReviewerIds, sc
         // rather than divided by a mean scale near a half, which doubled it. With 500 reviewers
         // such doubled grades on day 1 made the answers look extreme, so every reviewer looked
         // like one who ignores them (always-3 cohort, 2.3x the plain mean's RMSE that day).
-        precision += t * at(scaleSquare, v);
-        weighted += t * k * (at(y, g) - at(bias, v));
+        precision += t * scaleSquare[v]!;
+        weighted += t * k * (y[g]! - bias[v]!);
       }
       const next = weighted / precision;
-      change = Math.max(change, Math.abs(next - at(xMean, u)));
+      change = Math.max(change, Math.abs(next - xMean[u]!));
       xMean[u] = next;
       xVar[u] = 1 / precision;
     }
@@ -663,34 +679,34 @@ function* fitting({ answerIds: gradeAnswerIds, reviewerIds: gradeReviewerIds, sc
     yield;
     for (let v = 0; v < R; v++) {
       clearSums();
-      const b = at(bias, v);
-      const k = at(scale, v);
-      const k2 = k * k + at(scaleVar, v);
-      const t = at(tau, v);
-      for (let i = at(reviewerStart, v); i < at(reviewerStart, v + 1); i++) {
-        const g = at(byReviewer, i);
-        const u = at(gradeAnswer, g);
-        const x = at(xMean, u);
-        const yg = at(y, g);
+      const b = bias[v]!;
+      const k = scale[v]!;
+      const k2 = k * k + scaleVar[v]!;
+      const t = tau[v]!;
+      for (let i = reviewerStart[v]!; i < reviewerStart[v + 1]!; i++) {
+        const g = byReviewer[i]!;
+        const u = gradeAnswer[g]!;
+        const x = xMean[u]!;
+        const yg = y[g]!;
         const r = yg - b - k * x;
-        const q = t * (r * r + k2 * at(xVar, u));
+        const q = t * (r * r + k2 * xVar[u]!);
         let w = Number.isFinite(nu) ? (nu + 1) / (nu + q) : 1;
         let top = 0;
         if (yg >= TOP) {
           // A favour clicks the top button for certain; an ordinary grade lands on it with about
           // the t density there, the buttons being a rubric point apart.
           const density = Math.exp(logDensityConstant + 0.5 * Math.log(t) + (Number.isFinite(nu) ? -0.5 * (nu + 1) * Math.log1p(q / nu) : -0.5 * q));
-          const odds = favourOdds(at(favoursGiven, v), at(favoursReceived, at(answerAuthor, u)));
+          const odds = favourOdds(favoursGiven[v]!, favoursReceived[answerAuthor[u]!]!);
           top = odds / (odds + density);
           w *= 1 - top;
         }
         weight[g] = w;
         topOf[g] = top;
-        authorTop[at(answerAuthor, u)]! += top;
-        addGrade(sums, w, x, at(xVar, u), yg, top);
+        authorTop[answerAuthor[u]!]! += top;
+        addGrade(sums, w, x, xVar[u]!, yg, top);
       }
       change = Math.max(change, updateReviewer(v));
-      work += at(reviewerStart, v + 1) - at(reviewerStart, v);
+      work += reviewerStart[v + 1]! - reviewerStart[v]!;
       if (work >= CHUNK) {
         work = 0;
         yield;
@@ -698,8 +714,8 @@ function* fitting({ answerIds: gradeAnswerIds, reviewerIds: gradeReviewerIds, sc
     }
     for (let a = 0; a < M; a++) {
       const h = authorPast[a] as AuthorStats;
-      const next = favourShare(h.top + at(authorTop, a), h.grades + at(authorGrades, a));
-      change = Math.max(change, Math.abs(next - at(favoursReceived, a)));
+      const next = favourShare(h.top + authorTop[a]!, h.grades + authorGrades[a]!);
+      change = Math.max(change, Math.abs(next - favoursReceived[a]!));
       favoursReceived[a] = next;
     }
     // The follower component's variance is the followers' mean squared distance of scale from 1,
@@ -709,9 +725,9 @@ function* fitting({ answerIds: gradeAnswerIds, reviewerIds: gradeReviewerIds, sc
     let squaredDistance = SCALE_PRIOR_REVIEWERS / kappa0;
     let ignorers = SCALE_PRIOR_REVIEWERS * IGNORING_SHARE_PRIOR;
     for (let v = 0; v < R; v++) {
-      const r = at(ignoring, v);
+      const r = ignoring[v]!;
       followers += 1 - r;
-      squaredDistance += (1 - r) * ((at(followingScale, v) - 1) ** 2 + at(followingScaleVar, v));
+      squaredDistance += (1 - r) * ((followingScale[v]! - 1) ** 2 + followingScaleVar[v]!);
       ignorers += r;
     }
     const nextKappa = followers / squaredDistance;
@@ -728,9 +744,9 @@ function* fitting({ answerIds: gradeAnswerIds, reviewerIds: gradeReviewerIds, sc
     // The reported spread also counts each reviewer's bias uncertainty, which the factorised
     // posterior variance xVar leaves out: a grade from an unknown reviewer says less.
     let precision = gamma0;
-    for (let g = at(answerStart, u); g < at(answerStart, u + 1); g++) {
-      const v = at(gradeReviewer, g);
-      precision += at(scaleSquare, v) / (1 / (at(tau, v) * at(weight, g)) + at(biasVar, v));
+    for (let g = answerStart[u]!; g < answerStart[u + 1]!; g++) {
+      const v = gradeReviewer[g]!;
+      precision += scaleSquare[v]! / (1 / (tau[v]! * weight[g]!) + biasVar[v]!);
     }
     noiseVar[u] = 1 / precision;
   }
@@ -744,8 +760,8 @@ function* fitting({ answerIds: gradeAnswerIds, reviewerIds: gradeReviewerIds, sc
   const answers = new Map<string, AnswerEstimate>();
   for (let u = 0; u < A; u++) {
     if (u % CHUNK === CHUNK - 1) yield;
-    let score = at(xMean, u);
-    let variance = at(noiseVar, u);
+    let score = xMean[u]!;
+    let variance = noiseVar[u]!;
     if (shrinkage) {
       const [priorMean, priorVar] = authorPrior(u);
       const f = priorVar / (priorVar + variance);
@@ -757,8 +773,8 @@ function* fitting({ answerIds: gradeAnswerIds, reviewerIds: gradeReviewerIds, sc
       answerId,
       score: Math.min(MAX_SCORE, Math.max(MIN_SCORE, MIDDLE + score)),
       uncertainty: Math.sqrt(variance),
-      plainMean: at(plainMean, u),
-      gradeCount: at(answerStart, u + 1) - at(answerStart, u),
+      plainMean: plainMean[u]!,
+      gradeCount: answerStart[u + 1]! - answerStart[u]!,
     });
   }
 
@@ -766,13 +782,13 @@ function* fitting({ answerIds: gradeAnswerIds, reviewerIds: gradeReviewerIds, sc
   for (let v = 0; v < R; v++) {
     const h = historyOf[v] as ReviewerStats;
     const stats = { ...h };
-    for (let i = at(reviewerStart, v); i < at(reviewerStart, v + 1); i++) {
-      const g = at(byReviewer, i);
-      const u = at(gradeAnswer, g);
-      addGrade(stats, at(weight, g), at(xMean, u), at(xVar, u), at(y, g), at(topOf, g));
+    for (let i = reviewerStart[v]!; i < reviewerStart[v + 1]!; i++) {
+      const g = byReviewer[i]!;
+      const u = gradeAnswer[g]!;
+      addGrade(stats, weight[g]!, xMean[u]!, xVar[u]!, y[g]!, topOf[g]!);
     }
     const reviewerId = reviewerIds[v] as string;
-    reviewers.set(reviewerId, { reviewerId, bias: at(bias, v), scale: at(scale, v), reliability: at(tau, v), gradeCount: stats.count, stats });
+    reviewers.set(reviewerId, { reviewerId, bias: bias[v]!, scale: scale[v]!, reliability: tau[v]!, gradeCount: stats.count, stats });
   }
   const authors = new Map<string, AuthorEstimate>();
   for (let a = 0; a < M; a++) {
@@ -781,13 +797,13 @@ function* fitting({ answerIds: gradeAnswerIds, reviewerIds: gradeReviewerIds, sc
     authors.set(authorId, {
       authorId,
       stats: {
-        count: at(totalCount, a),
-        weight: at(totalWeight, a),
-        wz: at(totalWz, a),
-        wzz: at(totalWzz, a),
-        wv: at(totalWv, a),
-        grades: (authorPast[a] as AuthorStats).grades + at(authorGrades, a),
-        top: (authorPast[a] as AuthorStats).top + at(authorTop, a),
+        count: totalCount[a]!,
+        weight: totalWeight[a]!,
+        wz: totalWz[a]!,
+        wzz: totalWzz[a]!,
+        wv: totalWv[a]!,
+        grades: (authorPast[a] as AuthorStats).grades + authorGrades[a]!,
+        top: (authorPast[a] as AuthorStats).top + authorTop[a]!,
       },
     });
   }
