@@ -242,8 +242,10 @@ const AUTHOR_ROUNDS = 3;
 const SCALE_PRIOR_REVIEWERS = 5;
 /**
  * The share of reviewers whose grades ignore the answers, assumed before the fit's reviewers
- * show it, and the precision lambda of their scales around 0 (sd 0.32: a squeezer whose grades
- * still move a third of a point per point keeps that little).
+ * show it (worth SCALE_PRIOR_REVIEWERS reviewers, so from the first day a cohort's own reviewers
+ * outweigh it; 0.3 is the share the scoring bench's single-kind scenarios use, and in an honest
+ * cohort the estimate falls toward 0), and the precision lambda of their scales around 0 (sd
+ * 0.32: a squeezer whose grades still move a third of a point per point keeps that little).
  */
 const IGNORING_SHARE_PRIOR = 0.3;
 const IGNORING_SCALE_PRECISION = 10;
