@@ -114,14 +114,16 @@ describe.each(testDatabases())("Slack and Discord parity over a scripted week on
     const harsh = corrections(HARSH, LENIENT);
     expect(harsh.length).toBeGreaterThan(10);
     // A criterion that only a handful of grades reach gets a near-zero correction, and every score is also
-    // shrunk toward the day's average, so a high answer may move down a little; none may move far the wrong way.
+    // pulled toward its author's usual level, so an answer may move a few hundredths the wrong way; none may
+    // move far the wrong way, and fewer than one in ten by as much as 0.05 (half the 0.1 members are shown).
+    const visiblyWrong = (wrong: number[], all: number[]) => wrong.length / all.length;
     expect(harsh.every((c) => c > -0.2)).toBe(true);
-    expect(harsh.filter((c) => c > 0).length / harsh.length).toBeGreaterThan(0.9);
+    expect(visiblyWrong(harsh.filter((c) => c <= -0.05), harsh)).toBeLessThan(0.1);
     expect(mean(harsh)).toBeGreaterThan(0.15);
     const lenient = corrections(LENIENT, HARSH);
     expect(lenient.length).toBeGreaterThan(10);
     expect(lenient.every((c) => c < 0.2)).toBe(true);
-    expect(lenient.filter((c) => c < 0).length / lenient.length).toBeGreaterThan(0.9);
+    expect(visiblyWrong(lenient.filter((c) => c >= 0.05), lenient)).toBeLessThan(0.1);
     expect(mean(lenient)).toBeLessThan(-0.15);
   });
 
