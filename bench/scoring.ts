@@ -17,7 +17,7 @@ import type { CoachDeps } from "../src/core/deps.ts";
 import { closePrompt, overallScore } from "../src/core/scores/close-prompt.ts";
 import { qualityEntry } from "../src/core/points/awards.ts";
 import type { Repositories } from "../src/core/ports.ts";
-import { fitByCriterion, refitCohort } from "../src/core/scores/reviewer-params.ts";
+import { fitOnHistory, refitCohort } from "../src/core/scores/reviewer-params.ts";
 import type { Database } from "../src/db/client.ts";
 import { openDatabase } from "../src/db/client.ts";
 import { createRepositories, repositoryOptionsFor } from "../src/db/repositories/index.ts";
@@ -208,7 +208,7 @@ async function closeBench(label: string, database: Database) {
     const inputs = await repos.reviews.closeInputs(1, last.id);
     // CPU time, not wall time: on a machine shared with other work the wall clock counts their turns too.
     const cpuStart = process.cpuUsage();
-    await fitByCriterion(inputs.grades, inputs.params, inputs.authors);
+    await fitOnHistory(inputs.grades, inputs.params, inputs.authors);
     const cpu = process.cpuUsage(cpuStart);
     if (i > 0) computes.push((cpu.user + cpu.system) / 1000);
     statements.count = 0;

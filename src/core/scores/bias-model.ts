@@ -280,29 +280,42 @@ function excessOdds(share: number): number {
   return Math.max(0, share / (1 - share) / FAVOUR_BASE_ODDS - 1);
 }
 
-interface ScalePosterior {
-  readonly b: number;
-  readonly k: number;
-  readonly cbb: number;
-  readonly ckk: number;
-  readonly cbk: number;
-  /** Log marginal likelihood of the reviewer's grades, up to what both components share. */
-  readonly evidence: number;
-}
+/**
+ * Where scalePosterior writes a component's posterior: one array per component, reused for
+ * every reviewer in every sweep, not two new objects per reviewer per sweep.
+ */
+const B = 0;
+const K = 1;
+const CBB = 2;
+const CKK = 3;
+const CBK = 4;
+/**
+ * The log marginal likelihood of the reviewer's grades under the component, up to what both
+ * components share, is half of log(precision / DET) + QUAD; kept in two parts so that the two
+ * components' likelihood ratio takes a square root and an exponential, not two logarithms too.
+ */
+const DET = 5;
+const QUAD = 6;
+const newPosterior = () => new Float64Array(7);
 
 /**
  * A reviewer's (b, k) Gaussian posterior under one component of the scale prior (precision
  * around mean), given the bias row of the precision matrix (l11, l12), r1 = tau * sum w y and
- * the sums tau * sum w x^2 (tWXX) and tau * sum w x y (tWXY).
+ * the sums tau * sum w x^2 (tWXX) and tau * sum w x y (tWXY), written into `out`.
  */
-function scalePosterior(l11: number, l12: number, r1: number, tWXX: number, tWXY: number, precision: number, mean: number): ScalePosterior {
+function scalePosterior(out: Float64Array, l11: number, l12: number, r1: number, tWXX: number, tWXY: number, precision: number, mean: number): void {
   const l22 = precision + tWXX;
   const r2 = precision * mean + tWXY;
   const det = l11 * l22 - l12 * l12;
   const b = (l22 * r1 - l12 * r2) / det;
   const k = (l11 * r2 - l12 * r1) / det;
-  const evidence = 0.5 * (Math.log(precision / det) + b * r1 + k * r2 - precision * mean * mean);
-  return { b, k, cbb: l22 / det, ckk: l11 / det, cbk: -l12 / det, evidence };
+  out[B] = b;
+  out[K] = k;
+  out[CBB] = l22 / det;
+  out[CKK] = l11 / det;
+  out[CBK] = -l12 / det;
+  out[DET] = det;
+  out[QUAD] = b * r1 + k * r2 - precision * mean * mean;
 }
 
 export const EMPTY_AUTHOR_STATS: AuthorStats = { count: 0, weight: 0, wz: 0, wzz: 0, wv: 0, grades: 0, top: 0 };
@@ -346,6 +359,13 @@ function logGamma(z: number): number {
   const inv = 1 / z;
   const inv2 = inv * inv;
   return (z - 0.5) * Math.log(z) - z + 0.5 * Math.log(2 * Math.PI) + inv * (1 / 12 - inv2 * (1 / 360 - inv2 / 1260)) - shift;
+}
+
+/** values(item) for each item, as a typed array: Float64Array.from with a mapper goes through the iterator protocol element by element, which showed in a close's profile. */
+function column<T>(items: ArrayLike<T>, value: (item: T) => number): Float64Array {
+  const out = new Float64Array(items.length);
+  for (let i = 0; i < items.length; i++) out[i] = value(items[i]!);
+  return out;
 }
 
 /** Stable counting sort of `order` by `key[i]` in 0..buckets-1. */
@@ -441,7 +461,8 @@ function* fitting({ answerIds: gradeAnswerIds, reviewerIds: gradeReviewerIds, sc
     answerStart[gradeAnswer[g]! + 1]!++;
   }
   for (let u = 0; u < A; u++) answerStart[u + 1]! += answerStart[u]!;
-  const canonical = new Int32Array(n).map((_, g) => g);
+  const canonical = new Int32Array(n);
+  for (let g = 0; g < n; g++) canonical[g] = g;
   const byReviewer = sortByKey(canonical, gradeReviewer, R);
   const reviewerStart = new Int32Array(R + 1);
   for (let g = 0; g < n; g++) reviewerStart[gradeReviewer[g]! + 1]!++;
@@ -457,7 +478,7 @@ function* fitting({ answerIds: gradeAnswerIds, reviewerIds: gradeReviewerIds, sc
   }
 
   // Variational posterior: x ~ N(xMean, xVar); (b, k) jointly Gaussian; tau ~ Gamma with mean tau.
-  const xMean = Float64Array.from(plainMean, (m) => m - MIDDLE);
+  const xMean = column(plainMean, (m) => m - MIDDLE);
   const xVar = new Float64Array(A);
   const weight = new Float64Array(n).fill(1);
   const topOf = new Float64Array(n);
@@ -468,63 +489,71 @@ function* fitting({ answerIds: gradeAnswerIds, reviewerIds: gradeReviewerIds, sc
   const crossVar = new Float64Array(R);
   const tau = new Float64Array(R).fill(alpha0 / beta0);
   const historyOf = reviewerIds.map((id) => history.get(id) ?? EMPTY_STATS);
-  const sums = { count: 0, weight: 0, wx: 0, wxx: 0, wv: 0, wy: 0, wxy: 0, wyy: 0, top: 0 };
+  // The history's sums as columns: read for every reviewer in every sweep, and the objects come
+  // in two shapes (parsed from the database, or EMPTY_STATS), which made each read a polymorphic lookup.
+  const pastCount = column(historyOf, (h) => h.count);
+  const pastTop = column(historyOf, (h) => h.top);
+  const pastWeight = column(historyOf, (h) => h.weight);
+  const pastWx = column(historyOf, (h) => h.wx);
+  const pastWxx = column(historyOf, (h) => h.wxx);
+  const pastWv = column(historyOf, (h) => h.wv);
+  const pastWy = column(historyOf, (h) => h.wy);
+  const pastWxy = column(historyOf, (h) => h.wxy);
+  const pastWyy = column(historyOf, (h) => h.wyy);
   const favoursGiven = new Float64Array(R);
   const TOP = MAX_SCORE - MIDDLE;
   // The log of the t density's constant, at unit precision.
-  const logDensityConstant = Number.isFinite(nu) ? logGamma((nu + 1) / 2) - logGamma(nu / 2) - 0.5 * Math.log(nu * Math.PI) : -0.5 * Math.log(2 * Math.PI);
+  const robust = Number.isFinite(nu);
+  const logDensityConstant = robust ? logGamma((nu + 1) / 2) - logGamma(nu / 2) - 0.5 * Math.log(nu * Math.PI) : -0.5 * Math.log(2 * Math.PI);
   // Each reviewer's posterior probability of ignoring the answers, their scale if they follow
   // them, and the posterior mean of k^2 across the two components (each at its point estimate).
   let ignoringShare = IGNORING_SHARE_PRIOR;
+  let ignoringOdds = (1 - ignoringShare) / ignoringShare;
   const ignoring = new Float64Array(R);
   const followingScale = new Float64Array(R).fill(1);
   const followingScaleVar = new Float64Array(R).fill(1 / kappa0);
   const scaleSquare = new Float64Array(R).fill(1);
 
-  // Field by field: Object.assign from a constant was a sixth of a close's fit.
-  const clearSums = () => {
-    sums.count = 0;
-    sums.weight = 0;
-    sums.wx = 0;
-    sums.wxx = 0;
-    sums.wv = 0;
-    sums.wy = 0;
-    sums.wxy = 0;
-    sums.wyy = 0;
-    sums.top = 0;
-  };
-
-  // Updates reviewer v's (b, k) and then tau from history plus `sums`; returns how far they moved.
-  const updateReviewer = (v: number): number => {
-    const h = historyOf[v] as ReviewerStats;
-    const W = h.weight + sums.weight;
-    const WX = h.wx + sums.wx;
-    const WXX = h.wxx + sums.wxx;
-    const WY = h.wy + sums.wy;
-    const WXY = h.wxy + sums.wxy;
-    const WYY = h.wyy + sums.wyy;
-    const WV = h.wv + sums.wv;
+  const follows = newPosterior();
+  const ignores = newPosterior();
+  // Updates reviewer v's (b, k) and then tau from history plus this sweep's sums of their grades
+  // (passed one by one: kept in locals by the sweep, not in an object whose every field write
+  // goes through a box); returns how far they moved.
+  const updateReviewer = (v: number, count: number, top: number, weight: number, wx: number, wxx: number, wv: number, wy: number, wxy: number, wyy: number): number => {
+    const W = pastWeight[v]! + weight;
+    const WX = pastWx[v]! + wx;
+    const WXX = pastWxx[v]! + wxx;
+    const WY = pastWy[v]! + wy;
+    const WXY = pastWxy[v]! + wxy;
+    const WYY = pastWyy[v]! + wyy;
+    const WV = pastWv[v]! + wv;
     const t = tau[v]!;
     const l11 = eta0 + t * W;
     const l12 = t * WX;
     const r1 = t * WY;
-    const follows = scalePosterior(l11, l12, r1, t * WXX, t * WXY, kappa, 1);
-    const ignores = scalePosterior(l11, l12, r1, t * WXX, t * WXY, IGNORING_SCALE_PRECISION, 0);
-    const r = 1 / (1 + Math.exp(Math.log((1 - ignoringShare) / ignoringShare) + follows.evidence - ignores.evidence));
+    scalePosterior(follows, l11, l12, r1, t * WXX, t * WXY, kappa, 1);
+    scalePosterior(ignores, l11, l12, r1, t * WXX, t * WXY, IGNORING_SCALE_PRECISION, 0);
+    // The posterior probability of ignoring: 1 / (1 + prior odds * likelihood ratio of following).
+    const likelihoodRatio = Math.sqrt((kappa * ignores[DET]!) / (IGNORING_SCALE_PRECISION * follows[DET]!)) * Math.exp(0.5 * (follows[QUAD]! - ignores[QUAD]!));
+    const r = 1 / (1 + ignoringOdds * likelihoodRatio);
     const q = 1 - r;
-    followingScale[v] = follows.k;
-    followingScaleVar[v] = follows.ckk;
+    const fb = follows[B]!;
+    const fk = follows[K]!;
+    const ib = ignores[B]!;
+    const ik = ignores[K]!;
+    followingScale[v] = fk;
+    followingScaleVar[v] = follows[CKK]!;
     ignoring[v] = r;
-    scaleSquare[v] = q * follows.k ** 2 + r * ignores.k ** 2;
-    const b = q * follows.b + r * ignores.b;
-    const k = q * follows.k + r * ignores.k;
-    const cbb = q * (follows.cbb + follows.b ** 2) + r * (ignores.cbb + ignores.b ** 2) - b * b;
-    const ckk = q * (follows.ckk + follows.k ** 2) + r * (ignores.ckk + ignores.k ** 2) - k * k;
-    const cbk = q * (follows.cbk + follows.b * follows.k) + r * (ignores.cbk + ignores.b * ignores.k) - b * k;
+    scaleSquare[v] = q * fk ** 2 + r * ik ** 2;
+    const b = q * fb + r * ib;
+    const k = q * fk + r * ik;
+    const cbb = q * (follows[CBB]! + fb ** 2) + r * (ignores[CBB]! + ib ** 2) - b * b;
+    const ckk = q * (follows[CKK]! + fk ** 2) + r * (ignores[CKK]! + ik ** 2) - k * k;
+    const cbk = q * (follows[CBK]! + fb * fk) + r * (ignores[CBK]! + ib * ik) - b * k;
     const squared = WYY - 2 * (b * WY + k * WXY) + (b * b + cbb) * W + 2 * (b * k + cbk) * WX + (k * k + ckk) * (WXX + WV);
-    const ordinary = h.count + sums.count - h.top - sums.top;
+    const ordinary = pastCount[v]! + count - pastTop[v]! - top;
     const nextTau = (alpha0 + ordinary / 2) / (beta0 + Math.max(0, squared) / 2);
-    const nextGiven = favourShare(h.top + sums.top, h.count + sums.count);
+    const nextGiven = favourShare(pastTop[v]! + top, pastCount[v]! + count);
     const moved = Math.max(Math.abs(b - bias[v]!), Math.abs(k - scale[v]!), Math.abs(nextTau - t) / t, Math.abs(nextGiven - favoursGiven[v]!));
     favoursGiven[v] = nextGiven;
     bias[v] = b;
@@ -538,8 +567,7 @@ function* fitting({ answerIds: gradeAnswerIds, reviewerIds: gradeReviewerIds, sc
 
   // Reviewers start from what their history says, so a close converges in a few sweeps.
   for (let v = 0; v < R; v++) {
-    clearSums();
-    for (let i = 0; i < 3; i++) updateReviewer(v);
+    for (let i = 0; i < 3; i++) updateReviewer(v, 0, 0, 0, 0, 0, 0, 0, 0, 0);
   }
 
   // Authors: each answer's author index (an answer of unknown authorship is an author of its own).
@@ -569,7 +597,7 @@ function* fitting({ answerIds: gradeAnswerIds, reviewerIds: gradeReviewerIds, sc
   for (let u = 0; u < A; u++) authorGrades[answerAuthor[u]!]! += answerStart[u + 1]! - answerStart[u]!;
   // Favours each author received in this fit's grades (this sweep's), and their share with history.
   const authorTop = new Float64Array(M);
-  const favoursReceived = Float64Array.from(authorPast, (h) => favourShare(h.top, h.grades));
+  const favoursReceived = column(authorPast, (h) => favourShare(h.top, h.grades));
   // Each answer's noise variance: how far its estimate from its grades alone (xMean) may be off.
   const noiseVar = new Float64Array(A);
   const answerWeight = new Float64Array(A);
@@ -680,24 +708,36 @@ function* fitting({ answerIds: gradeAnswerIds, reviewerIds: gradeReviewerIds, sc
     authorTop.fill(0);
     yield;
     for (let v = 0; v < R; v++) {
-      clearSums();
       const b = bias[v]!;
       const k = scale[v]!;
       const k2 = k * k + scaleVar[v]!;
       const t = tau[v]!;
+      // Only a top-button grade needs it, and most reviewers have none this prompt.
+      let halfLogT: number | undefined;
+      let count = 0;
+      let tops = 0;
+      let weights = 0;
+      let wx = 0;
+      let wxx = 0;
+      let wv = 0;
+      let wy = 0;
+      let wxy = 0;
+      let wyy = 0;
       for (let i = reviewerStart[v]!; i < reviewerStart[v + 1]!; i++) {
         const g = byReviewer[i]!;
         const u = gradeAnswer[g]!;
         const x = xMean[u]!;
+        const v2 = xVar[u]!;
         const yg = y[g]!;
         const r = yg - b - k * x;
-        const q = t * (r * r + k2 * xVar[u]!);
-        let w = Number.isFinite(nu) ? (nu + 1) / (nu + q) : 1;
+        const q = t * (r * r + k2 * v2);
+        let w = robust ? (nu + 1) / (nu + q) : 1;
         let top = 0;
         if (yg >= TOP) {
           // A favour clicks the top button for certain; an ordinary grade lands on it with about
           // the t density there, the buttons being a rubric point apart.
-          const density = Math.exp(logDensityConstant + 0.5 * Math.log(t) + (Number.isFinite(nu) ? -0.5 * (nu + 1) * Math.log1p(q / nu) : -0.5 * q));
+          halfLogT ??= 0.5 * Math.log(t);
+          const density = Math.exp(logDensityConstant + halfLogT + (robust ? -0.5 * (nu + 1) * Math.log1p(q / nu) : -0.5 * q));
           const odds = favourOdds(favoursGiven[v]!, favoursReceived[answerAuthor[u]!]!);
           top = odds / (odds + density);
           w *= 1 - top;
@@ -705,9 +745,18 @@ function* fitting({ answerIds: gradeAnswerIds, reviewerIds: gradeReviewerIds, sc
         weight[g] = w;
         topOf[g] = top;
         authorTop[answerAuthor[u]!]! += top;
-        addGrade(sums, w, x, xVar[u]!, yg, top);
+        // The same sums, in the same order, as addGrade.
+        count += 1;
+        tops += top;
+        weights += w;
+        wx += w * x;
+        wxx += w * x * x;
+        wv += w * v2;
+        wy += w * yg;
+        wxy += w * x * yg;
+        wyy += w * yg * yg;
       }
-      change = Math.max(change, updateReviewer(v));
+      change = Math.max(change, updateReviewer(v, count, tops, weights, wx, wxx, wv, wy, wxy, wyy));
       work += reviewerStart[v + 1]! - reviewerStart[v]!;
       if (work >= CHUNK) {
         work = 0;
@@ -734,6 +783,7 @@ function* fitting({ answerIds: gradeAnswerIds, reviewerIds: gradeReviewerIds, sc
     }
     const nextKappa = followers / squaredDistance;
     ignoringShare = ignorers / (SCALE_PRIOR_REVIEWERS + R);
+    ignoringOdds = (1 - ignoringShare) / ignoringShare;
     change = Math.max(change, Math.abs(nextKappa - kappa) / kappa);
     kappa = nextKappa;
     if (change < tolerance) break;

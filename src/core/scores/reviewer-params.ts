@@ -25,8 +25,16 @@ export function refitDue(state: ScoringState | undefined, promptId: number): boo
   return state.closes + 1 - state.closesAtRefit >= interval;
 }
 
+/**
+ * A close's fit stops once no estimate moves by more than this in a sweep (a refit keeps the
+ * model's default, 1e-5). On a 500-member close with 30 days of history its scores are then
+ * within 3e-4 of a fit run to 1e-13 (1e-5: within 3e-5), members see one decimal, and it takes
+ * 106 sweeps over the four criteria instead of 141; a refit replaces the sums within a week.
+ */
+const FOLD_TOLERANCE = 1e-4;
+
 /** Fits each criterion separately, starting every reviewer from `history` and every author from `authorHistory` (both empty for a refit). */
-export async function fitByCriterion(grades: readonly Grade[], history: readonly ReviewerParams[], authorHistory: readonly AuthorParams[]): Promise<CriterionFits> {
+export async function fitByCriterion(grades: readonly Grade[], history: readonly ReviewerParams[], authorHistory: readonly AuthorParams[], tolerance?: number): Promise<CriterionFits> {
   const gradesByCriterion = new Map<string, { answerIds: string[]; reviewerIds: string[]; scores: number[] }>();
   const authors = new Map<string, string>();
   // Grades come in runs on one answer (a close's by answer, a refit's by assignment): the
@@ -67,11 +75,20 @@ export async function fitByCriterion(grades: readonly Grade[], history: readonly
     await nextTurn();
     fits.set(
       criterionId,
-      await fitBiasModelAsync(gradesByCriterion.get(criterionId)!, { history: historyByCriterion.get(criterionId), authors, authorHistory: authorHistoryByCriterion.get(criterionId) }),
+      await fitBiasModelAsync(gradesByCriterion.get(criterionId)!, {
+        history: historyByCriterion.get(criterionId),
+        authors,
+        authorHistory: authorHistoryByCriterion.get(criterionId),
+        tolerance,
+      }),
     );
   }
   return fits;
 }
+
+/** A close's fit: the prompt's grades on top of the reviewers' and authors' stored sums. */
+export const fitOnHistory = (grades: readonly Grade[], history: readonly ReviewerParams[], authorHistory: readonly AuthorParams[]) =>
+  fitByCriterion(grades, history, authorHistory, FOLD_TOLERANCE);
 
 /** What to store about the reviewers and authors the fits saw, moving the state from `expected` to `next`. */
 export function scoringUpdateOf(fits: CriterionFits, expected: ScoringState | undefined, next: ScoringState, replace: boolean): ScoringUpdate {
@@ -114,7 +131,7 @@ export async function planClose(deps: CoachDeps, cohortId: number, promptId: num
     const fits = await fitByCriterion(await deps.repos.reviews.cohortGrades(cohortId, through), [], []);
     return { fits, scoring: scoringUpdateOf(fits, state, { foldedThroughPromptId: through, closes, closesAtRefit: closes }, true) };
   }
-  const fits = await fitByCriterion(grades, params, authors);
+  const fits = await fitOnHistory(grades, params, authors);
   return { fits, scoring: scoringUpdateOf(fits, state, { foldedThroughPromptId: promptId, closes, closesAtRefit: state!.closesAtRefit }, false) };
 }
 
