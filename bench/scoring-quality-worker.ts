@@ -14,12 +14,13 @@ export interface QualityJob {
   seed: number;
   dayCounts: readonly number[];
 }
-export type QualityJobResult = { job: QualityJob; byDayCount: Quality[] };
+/** Per day count: the quality of the scores stored after that day's close, and the RMSE of those each close told its authors. */
+export type QualityJobResult = { job: QualityJob; byDayCount: (Quality & { rmseToldAtClose: number })[] };
 
 export async function runQualityJob(job: QualityJob): Promise<QualityJobResult> {
   const cohort = syntheticCohort(job.scenario, job.members, Math.max(...job.dayCounts), job.seed * 1000 + job.members);
-  const recorded = await simulateCloses(cohort);
-  return { job, byDayCount: job.dayCounts.map((days) => quality(cohort, recorded, days)) };
+  const { told, storedAfter } = await simulateCloses(cohort, job.dayCounts);
+  return { job, byDayCount: job.dayCounts.map((days) => ({ ...quality(cohort, storedAfter.get(days)!, days), rmseToldAtClose: quality(cohort, told, days).rmseModel })) };
 }
 
 const isForkedWorker = process.send !== undefined && import.meta.url === pathToFileURL(process.argv[1] ?? "").href;

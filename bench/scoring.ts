@@ -35,6 +35,7 @@ interface Figure {
   ratio: number | null;
   goal: string;
   met: boolean | null;
+  note?: string;
 }
 
 const figures: Figure[] = [];
@@ -315,6 +316,7 @@ for (const members of SIZES) {
       const ratios = q.map((x) => x.rmseModel / x.rmsePlain);
       const model = spread(q.map((x) => x.rmseModel));
       const met = median(ratios) <= 0.85 && Math.max(...ratios) <= 1.02;
+      const told = spread(q.map((x) => x.rmseToldAtClose / x.rmsePlain));
       figures.push({
         name: `scoring RMSE vs plain mean, ${scenario}, N=${members}, ${days} days`,
         value: round(model.value),
@@ -324,6 +326,7 @@ for (const members of SIZES) {
         ratio: round(median(ratios), 3),
         goal: "ratio <= 0.85 (median), no seed above 1.02",
         met,
+        note: `scores as stored after day ${days}; as each answer's own close told its author: ratio ${round(told.value, 3)} (${round(told.min, 3)}-${round(told.max, 3)})`,
       });
       if ((scenario === "honest" || scenario === "mixed") && days === 10) {
         const gains = q.map((x) => x.tauModel - x.tauPlain);

@@ -3,7 +3,8 @@
  * three peers grade each answer with 1-5 buttons, and the reviewers misbehave in the ways
  * the scenarios name. `simulateCloses` scores every day exactly as a close does (the
  * product's fitForClose on an in-memory review store), so the figures are what members
- * would have been told, with only the history up to each close.
+ * were told at each close, with only the history up to it, and what the product stored
+ * after a given day, earlier answers re-estimated by the refits up to then.
  */
 import type { CoachDeps } from "../src/core/deps.ts";
 import type { AuthorParams, CloseInputs, Grade, ReviewerParams, ReviewRepository, ScoringState, ScoringUpdate } from "../src/core/ports.ts";
@@ -195,19 +196,31 @@ export function scoringDeps(store: MemoryScoringStore): CoachDeps {
   return { repos: { reviews: store } } as unknown as CoachDeps;
 }
 
-/** Scores each day as its close would, returning answer id -> [recorded score, plain mean] for the first criterion. */
-export async function simulateCloses(cohort: SyntheticCohort, criterionId = "c1"): Promise<Map<number, { score: number; plainMean: number }>> {
+export type RecordedScores = Map<number, { score: number; plainMean: number }>;
+
+/**
+ * Scores each day as its close would, for the first criterion: answer id -> [score, plain mean]
+ * as each answer's own close told its author (`told`), and as stored after the close of each
+ * day in `snapshotDays` (`storedAfter`): a close that refits re-estimates every earlier answer
+ * (planClose's `rescored`), so its fit's estimate of any answer replaces the stored one.
+ */
+export async function simulateCloses(cohort: SyntheticCohort, snapshotDays: readonly number[], criterionId = "c1"): Promise<{ told: RecordedScores; storedAfter: Map<number, RecordedScores> }> {
   const store = new MemoryScoringStore();
   const deps = scoringDeps(store);
-  const recorded = new Map<number, { score: number; plainMean: number }>();
-  for (const day of cohort.days) {
+  const told: RecordedScores = new Map();
+  const stored: RecordedScores = new Map();
+  const storedAfter = new Map<number, RecordedScores>();
+  for (const [index, day] of cohort.days.entries()) {
     store.grades.set(day.promptId, day.grades);
     const fit = (await fitForClose(deps, 1, day.promptId)).get(criterionId);
     for (const [answerId, estimate] of fit?.answers ?? []) {
-      if (day.answers.has(Number(answerId))) recorded.set(Number(answerId), { score: estimate.score, plainMean: estimate.plainMean });
+      const scores = { score: estimate.score, plainMean: estimate.plainMean };
+      if (day.answers.has(Number(answerId))) told.set(Number(answerId), scores);
+      stored.set(Number(answerId), scores);
     }
+    if (snapshotDays.includes(index + 1)) storedAfter.set(index + 1, new Map(stored));
   }
-  return recorded;
+  return { told, storedAfter };
 }
 
 export interface Quality {

@@ -253,6 +253,9 @@ export interface CloseInputs {
   readonly scored: boolean;
 }
 
+/** A criterion's corrected score for an answer, as a refit re-estimates it. */
+export type ResultEstimate = Pick<CriterionResult, "criterionId" | "score" | "uncertainty">;
+
 /** What a close learned about the reviewers, to store with its results. */
 export interface ScoringUpdate {
   /** The state the fit started from; the save is refused if another writer moved it meanwhile. */
@@ -322,6 +325,12 @@ export interface ReviewRepository {
    * reviewers' parameters and state as saveReviewerParams stores them (same return value).
    */
   saveClose(cohortId: number, results: ReadonlyMap<number, readonly CriterionResult[]>, scoring: ScoringUpdate | undefined): Promise<boolean>;
+  /**
+   * Overwrites the score and uncertainty of stored results with a refit's estimates, answer by
+   * answer in the given order (a statement's answers' members have their quality recomputed, so
+   * callers group answers by author); a result not stored stays unstored, and every other field stays.
+   */
+  rescoreResults(estimates: ReadonlyMap<number, readonly ResultEstimate[]>): Promise<void>;
   /** Stored results of the prompt's active answers, by answer, in one read. */
   promptResults(promptId: number): Promise<ReadonlyMap<number, readonly CriterionResult[]>>;
   /** The member's mean corrected score per criterion over their answers in the cohort, labelled from each question's rubric. */

@@ -145,7 +145,8 @@ describe.each(testDatabases())("statements per request on $name", (target) => {
       expect(again.summary.top.map((t) => t.score)).toEqual((await closePrompt(deps, cohort, day2!)).summary.top.map((t) => t.score));
     }
     expect(counts.get(100)).toEqual(counts.get(10));
-    expect(Math.max(...counts.get(100)!), String(counts.get(100))).toBeLessThanOrEqual(14);
+    // The second close refits too (the first five do) and re-estimates the first day's stored results: one statement more.
+    expect(Math.max(...counts.get(100)!), String(counts.get(100))).toBeLessThanOrEqual(15);
   });
 
   it("a minute with nothing due is one statement however many cohorts there are", async () => {

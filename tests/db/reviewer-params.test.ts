@@ -1,11 +1,13 @@
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { CoachDeps } from "../../src/core/deps.ts";
 import type { AuthorParams, Repositories, ReviewerParams } from "../../src/core/ports.ts";
 import { EMPTY_STATS } from "../../src/core/scores/bias-model.ts";
+import { closePrompt } from "../../src/core/scores/close-prompt.ts";
 import { refitCohort } from "../../src/core/scores/reviewer-params.ts";
 import type { Database } from "../../src/db/client.ts";
 import { createRepositories } from "../../src/db/repositories/index.ts";
-import { answers, authorParams, cohorts, prompts, reviewAssignments, reviewerParams, reviewScores } from "../../src/db/schema.ts";
+import { answerResults, answers, authorParams, cohorts, memberQuality, prompts, reviewAssignments, reviewerParams, reviewScores } from "../../src/db/schema.ts";
 import { testDatabases, truncateAll } from "../support/databases.ts";
 
 const at = new Date("2026-10-01T13:00:00Z");
@@ -110,6 +112,69 @@ describe.each(testDatabases())("stored reviewer parameters on $name", (target) =
     expect(through).toHaveLength(2 * 250 * 3);
     expect(new Set(through.map((g) => `${g.answerId}:${g.reviewerRef}`)).size).toBe(through.length);
     expect(Math.max(...through.map((g) => g.promptId))).toBe(promptIds[1]);
+  });
+
+  /** Every stored result, with its answer's author, by "answer:criterion". */
+  async function storedResults() {
+    const rows = await database.db.select({ result: answerResults, userRef: answers.userRef, promptId: answers.promptId }).from(answerResults).innerJoin(answers, eq(answers.id, answerResults.answerId));
+    return new Map(rows.map(({ result, userRef, promptId }) => [`${result.answerId}:${result.criterionId}`, { ...result, userRef, promptId }]));
+  }
+
+  /** Stored results of every graded answer of the prompt, all 3.0 with uncertainty 1: placeholders a refit must replace. */
+  async function placeholderResults(cohortId: number, promptId: number) {
+    const { grades } = await repos.reviews.closeInputs(cohortId, promptId);
+    const keys = new Set(grades.map((g) => `${g.answerId}:${g.criterionId}`));
+    await database.db.insert(answerResults).values([...keys].map((key) => ({ answerId: Number(key.split(":")[0]), criterionId: key.split(":")[1]!, score: 3, uncertainty: 1, plainMean: 3, gradeCount: 3 })));
+  }
+
+  it("re-estimates the stored scores of earlier answers with a refit, and the members' quality with them, leaving unstored results unstored", async () => {
+    const { cohortId, promptIds } = await history(3, 6);
+    await placeholderResults(cohortId, promptIds[0]!);
+    await placeholderResults(cohortId, promptIds[1]!);
+    const qualityBefore = await database.db.select().from(memberQuality);
+    expect(qualityBefore.every((q) => q.total === 3 * q.answers)).toBe(true);
+
+    const fits = await refitCohort({ repos } as unknown as CoachDeps, cohortId, promptIds[2]!, undefined, 3);
+
+    const stored = await storedResults();
+    // 6 answers x 2 criteria on each of the two stored prompts; the third prompt had none and still has none.
+    expect(stored.size).toBe(24);
+    for (const [key, result] of stored) {
+      const [answerId, criterionId] = key.split(":");
+      const estimate = fits.get(criterionId!)!.answers.get(answerId!)!;
+      expect(result.score).toBeCloseTo(estimate.score, 5);
+      expect(result.uncertainty).toBeCloseTo(estimate.uncertainty, 5);
+      // What the refit does not re-estimate stays as stored.
+      expect([result.plainMean, result.gradeCount]).toEqual([3, 3]);
+    }
+    expect([...stored.values()].some((r) => Math.abs(r.score - 3) > 0.1)).toBe(true);
+    const quality = await database.db.select().from(memberQuality);
+    expect(quality.map((q) => q.userRef).sort()).toEqual(qualityBefore.map((q) => q.userRef).sort());
+    // Each member's quality is the sum of their answers' mean scores: the re-estimated ones.
+    for (const q of quality) {
+      const byAnswer = new Map<number, number[]>();
+      for (const r of stored.values()) if (r.userRef === q.userRef) byAnswer.set(r.answerId, [...(byAnswer.get(r.answerId) ?? []), r.score]);
+      const total = [...byAnswer.values()].reduce((sum, scores) => sum + scores.reduce((a, b) => a + b, 0) / scores.length, 0);
+      expect(q.total).toBeCloseTo(total, 4);
+    }
+  });
+
+  it("re-estimates the earlier prompts' stored scores when a close refits, and stores the closed prompt's own results whole", async () => {
+    const { cohortId, promptIds } = await history(3, 6);
+    await placeholderResults(cohortId, promptIds[0]!);
+    await placeholderResults(cohortId, promptIds[1]!);
+    const deps = { repos, clock: { now: () => at }, log: { warn() {}, error() {} } } as unknown as CoachDeps;
+    const cohort = (await repos.cohorts.get(cohortId))!;
+    // No stored state: the close refits the whole history.
+    await closePrompt(deps, cohort, (await repos.prompts.get(promptIds[2]!))!);
+
+    const stored = await storedResults();
+    expect(stored.size).toBe(36);
+    const earlier = [...stored.values()].filter((r) => r.promptId !== promptIds[2]);
+    expect(earlier).toHaveLength(24);
+    expect(earlier.every((r) => r.plainMean === 3 && r.gradeCount === 3)).toBe(true);
+    expect(earlier.some((r) => Math.abs(r.score - 3) > 0.1)).toBe(true);
+    expect(earlier.some((r) => r.uncertainty !== 1)).toBe(true);
   });
 
   it("forgets a reviewer's parameters when a refit runs without their grades", async () => {

@@ -19,6 +19,7 @@ export interface DayOutcome {
   readonly date: string;
   readonly questionId: string;
   readonly steps: Readonly<Record<string, string>>;
+  /** Each answer with its results as stored right after the day's close (a later close's refit re-estimates them). */
   readonly answers: readonly { member: number; body: string; withdrawn: boolean; results: readonly CriterionResult[] }[];
   readonly assignments: readonly { reviewer: number; author: number; submitted: boolean; comment: string | null; scores: Readonly<Record<string, number>> }[];
   readonly results: RenderedResults;
@@ -72,10 +73,13 @@ export async function runWeek(run: CohortRun): Promise<WeekOutcome> {
 
   const promptIds: number[] = [];
   const reports: { at: string; ran: TickStep[]; skipped: TickStep[] }[] = [];
+  // What each close stored for its prompt's answers, read as soon as it ran: what the authors were told.
+  const resultsAtClose = new Map<number, ReadonlyMap<number, readonly CriterionResult[]>>();
   const tick = async (instant: Date) => {
     run.clock.set(instant);
     const report = await run.coach.tick();
     reports.push({ at: instant.toISOString(), ran: [...report.ran], skipped: [...report.skipped] });
+    for (const { promptId, step } of report.ran) if (step === "close") resultsAtClose.set(promptId, await run.repos.reviews.promptResults(promptId));
   };
 
   let checkpoint: WeekOutcome["checkpoint"] | undefined;
@@ -129,7 +133,7 @@ export async function runWeek(run: CohortRun): Promise<WeekOutcome> {
     const answers: DayOutcome["answers"][number][] = [];
     for (const member of MEMBER_INDEXES) {
       const answer = await run.repos.answers.find(promptId, run.ref(member));
-      if (answer) answers.push({ member, body: answer.body, withdrawn: answer.withdrawnAt !== null, results: await run.repos.reviews.results(answer.id) });
+      if (answer) answers.push({ member, body: answer.body, withdrawn: answer.withdrawnAt !== null, results: resultsAtClose.get(promptId)?.get(answer.id) ?? [] });
     }
     const assignments: DayOutcome["assignments"][number][] = [];
     for (const assignment of await run.repos.reviews.forPrompt(promptId)) {

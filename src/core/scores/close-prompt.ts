@@ -87,9 +87,10 @@ async function scoreAndStore(
   if (retried) {
     results = await deps.repos.reviews.promptResults(prompt.id);
   } else {
-    const { fits, scoring } = await planClose(deps, cohort.id, prompt.id, inputs);
+    const { fits, scoring, rescored } = await planClose(deps, cohort.id, prompt.id, inputs);
     results = peerScored(fits, answers, peers, aiReviews);
-    await deps.repos.reviews.saveClose(cohort.id, results, scoring);
+    // Only a close whose refit was stored rescores: one that lost its state to another writer leaves it to the next refit.
+    if ((await deps.repos.reviews.saveClose(cohort.id, results, scoring)) && rescored) await deps.repos.reviews.rescoreResults(rescored);
   }
   const awards = answers.flatMap((answer) => {
     const answerResults = results.get(answer.id) ?? [];

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, getTableColumns, isNotNull, isNull, lt, sql } from "drizzle-orm";
-import type { AuthorParams, CloseInputs, Grade, ReviewContext, ReviewerParams, ReviewRepository, ScoringUpdate, SheetRow, StepStatus } from "../../core/ports.ts";
+import type { AuthorParams, CloseInputs, Grade, ReviewContext, ReviewerParams, ResultEstimate, ReviewRepository, ScoringUpdate, SheetRow, StepStatus } from "../../core/ports.ts";
 import type { CriterionResult, PromptStep, ReviewAssignment } from "../../core/prompts/types.ts";
 import type { Question } from "../../core/questions/types.ts";
 import type { Db } from "../client.ts";
@@ -329,6 +329,20 @@ export class DrizzleReviewRepository implements ReviewRepository {
       await storeResults(tx, results, this.writeChunkRows);
       return stored;
     });
+  }
+
+  async rescoreResults(estimates: ReadonlyMap<number, readonly ResultEstimate[]>) {
+    // Statement by statement, no transaction: each row is overwritten with a refit's estimate, so a
+    // rescoring cut short leaves older estimates for the next refit to replace, nothing wrong.
+    for (const chunk of chunked(estimates, this.writeChunkRows, ([, list]) => list.length)) {
+      const rows = JSON.stringify(chunk.flatMap(([answerId, list]) => list.map((r) => ({ answer_id: answerId, criterion_id: r.criterionId, score: r.score, uncertainty: r.uncertainty }))));
+      // Rows whose stored values already match are left alone: an update fires the members' quality refresh.
+      await this.db.execute(sql`
+        update ${answerResults} r set score = i.score, uncertainty = i.uncertainty
+        from json_to_recordset(${rows}::json) as i(answer_id int, criterion_id text, score real, uncertainty real)
+        where r.answer_id = i.answer_id and r.criterion_id = i.criterion_id
+          and (r.score, r.uncertainty) is distinct from (i.score, i.uncertainty)`);
+    }
   }
 
   async promptResults(promptId: number) {
