@@ -104,12 +104,19 @@ export function scoringUpdateOf(fits: CriterionFits, expected: ScoringState | un
  * results whole), for rescoreResults: each member's answers together, so that a statement's
  * rows recompute the quality of a few members rather than a little of everyone's.
  */
-export function pastEstimates(fits: CriterionFits, grades: readonly Grade[], except?: number): Map<number, ResultEstimate[]> {
+export async function pastEstimates(fits: CriterionFits, grades: readonly Grade[], except?: number): Promise<Map<number, ResultEstimate[]>> {
   const authorOf = new Map<number, string>();
-  for (const g of grades) if (g.promptId !== except) authorOf.set(g.answerId, g.authorRef);
+  for (let i = 0; i < grades.length; i++) {
+    // A refit's history is over 100,000 grades: hand the event loop back every few milliseconds.
+    if (i % 20_000 === 0) await nextTurn();
+    const g = grades[i]!;
+    if (g.promptId !== except) authorOf.set(g.answerId, g.authorRef);
+  }
+  await nextTurn();
   const byAuthor = [...authorOf].sort(([a, authorA], [b, authorB]) => (authorA < authorB ? -1 : authorA > authorB ? 1 : a - b));
   const estimates = new Map<number, ResultEstimate[]>();
-  for (const [answerId] of byAuthor) {
+  for (const [i, [answerId]] of byAuthor.entries()) {
+    if (i % 2_000 === 0) await nextTurn();
     const list: ResultEstimate[] = [];
     for (const [criterionId, fit] of fits) {
       const estimate = fit.answers.get(String(answerId));
@@ -130,7 +137,7 @@ export async function refitCohort(deps: CoachDeps, cohortId: number, throughProm
   const fits = await fitByCriterion(grades, [], []);
   const next = { foldedThroughPromptId: throughPromptId, closes, closesAtRefit: closes };
   if (await deps.repos.reviews.saveReviewerParams(cohortId, scoringUpdateOf(fits, state, next, true))) {
-    await deps.repos.reviews.rescoreResults(pastEstimates(fits, grades));
+    await deps.repos.reviews.rescoreResults(await pastEstimates(fits, grades));
   }
   return fits;
 }
@@ -165,7 +172,7 @@ export async function planClose(deps: CoachDeps, cohortId: number, promptId: num
     return {
       fits,
       scoring: scoringUpdateOf(fits, state, { foldedThroughPromptId: through, closes, closesAtRefit: closes }, true),
-      rescored: pastEstimates(fits, history, promptId),
+      rescored: await pastEstimates(fits, history, promptId),
     };
   }
   const fits = await fitOnHistory(grades, params, authors);
