@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import type { PGlite, QueryOptions, Results, Transaction } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
@@ -114,7 +115,6 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
   };
 }
 
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * PGlite runs each statement on this thread and hands the result back through promises alone,

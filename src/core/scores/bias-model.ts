@@ -63,6 +63,8 @@
 // estimates they had when their sums were taken, which is why callers refit from scratch now
 // and then (see refitDue in reviewer-params.ts).
 
+import { setImmediate as nextTurn } from "node:timers/promises";
+
 export interface Grade {
   readonly answerId: string;
   readonly reviewerId: string;
@@ -884,7 +886,7 @@ export async function fitBiasModelAsync(grades: readonly Grade[] | GradeColumns,
     const step = steps.next();
     if (step.done) return step.value;
     if (performance.now() - sliceStart >= sliceMs) {
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
       sliceStart = performance.now();
     }
   }

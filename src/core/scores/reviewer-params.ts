@@ -1,8 +1,8 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
 import type { CoachDeps } from "../deps.ts";
 import type { AuthorParams, CloseInputs, Grade, ResultEstimate, ReviewerParams, ScoringState, ScoringUpdate } from "../ports.ts";
 import { type AuthorStats, type BiasModelFit, fitBiasModelAsync, type ReviewerStats } from "./bias-model.ts";
 
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Per criterion, the model's fit. */
 export type CriterionFits = ReadonlyMap<string, BiasModelFit>;
