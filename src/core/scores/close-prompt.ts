@@ -83,21 +83,31 @@ async function scoreAndStore(
   now: Date,
 ): Promise<ReadonlyMap<number, readonly CriterionResult[]>> {
   const retried = inputs.scored && inputs.state !== undefined && prompt.id <= inputs.state.foldedThroughPromptId;
-  let results: ReadonlyMap<number, readonly CriterionResult[]>;
+  const awardsOf = (results: ReadonlyMap<number, readonly CriterionResult[]>) =>
+    answers.flatMap((answer) => {
+      const answerResults = results.get(answer.id) ?? [];
+      return answerResults.length === 0 ? [] : [qualityEntry(prompt, answer.userRef, answer.id, overallScore(answerResults))];
+    });
   if (retried) {
-    results = await deps.repos.reviews.promptResults(prompt.id);
-  } else {
-    const { fits, scoring, rescored } = await planClose(deps, cohort.id, prompt.id, inputs);
-    results = peerScored(fits, answers, peers, aiReviews);
-    // Only a close whose refit was stored rescores: one that lost its state to another writer leaves it to the next refit.
-    if ((await deps.repos.reviews.saveClose(cohort.id, results, scoring)) && rescored) await deps.repos.reviews.rescoreResults(rescored);
+    const results = await deps.repos.reviews.promptResults(prompt.id);
+    await deps.repos.points.awardMany(awardsOf(results), now);
+    return results;
   }
-  const awards = answers.flatMap((answer) => {
-    const answerResults = results.get(answer.id) ?? [];
-    return answerResults.length === 0 ? [] : [qualityEntry(prompt, answer.userRef, answer.id, overallScore(answerResults))];
-  });
-  // Awards are idempotent by source, so a retry (or a crash between the two writes) awards once.
-  await deps.repos.points.awardMany(awards, now);
+  const { fits, scoring, rescored } = await planClose(deps, cohort.id, prompt.id, inputs);
+  const results = peerScored(fits, answers, peers, aiReviews);
+  // The awards go beside the results' transaction, not after it: PostgreSQL runs the two on
+  // separate connections and cores (PGlite takes them in turn). Awards are idempotent by source,
+  // so whichever of the two fails or is cut short, the retry awards each answer once: when the
+  // transaction did not commit, the state is not folded and the retry fits the same inputs
+  // again to the same results (points already awarded are those results'); when it did, the
+  // retry reuses the stored results and awards what is missing. Both settle before the close
+  // fails, so a retry never starts beside a write still running.
+  const writes = await Promise.allSettled([deps.repos.reviews.saveClose(cohort.id, results, scoring), deps.repos.points.awardMany(awardsOf(results), now)]);
+  const [saved] = writes;
+  const failed = writes.find((w) => w.status === "rejected");
+  if (failed) throw failed.reason;
+  // Only a close whose refit was stored rescores: one that lost its state to another writer leaves it to the next refit.
+  if (saved.status === "fulfilled" && saved.value && rescored) await deps.repos.reviews.rescoreResults(rescored);
   return results;
 }
 

@@ -1,3 +1,4 @@
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
@@ -26,4 +27,28 @@ export function chunked<T>(items: Iterable<T>, limit: number, sizeOf: (item: T) 
   }
   if (run.length > 0) runs.push(run);
   return runs;
+}
+
+/** A column of a bulk write: its name, its PostgreSQL type, and its value in a row. */
+export interface Column<T> {
+  readonly name: string;
+  readonly type: "text" | "int" | "float8" | "real";
+  readonly value: (row: T) => string | number;
+}
+
+/** Text double-quoted (a backslash before each quote or backslash), so no text can end its element or the array early. */
+const arrayElement = (type: Column<never>["type"], value: string | number) => (type === "text" ? `"${String(value).replace(/["\\]/g, "\\$&")}"` : String(value));
+
+/**
+ * `rows` as a relation with the given columns, for a bulk write's `from`: each column travels
+ * as one array literal and `unnest` zips them into rows. PostgreSQL reads arrays of numbers far
+ * faster than the same rows as JSON records (json_to_recordset looks each field up by name):
+ * 2,000 reviewers' parameters took ~15 ms to parse as JSON on a close. Array literals, not
+ * bound arrays, because Drizzle would spread a JS array into one parameter per element.
+ * `ordinality` names a column that numbers the rows from 1, in the order given.
+ */
+export function unnested<T>(rows: readonly T[], columns: readonly Column<T>[], { ordinality }: { readonly ordinality?: string } = {}): SQL {
+  const arrays = columns.map((c) => sql`${`{${rows.map((row) => arrayElement(c.type, c.value(row))).join(",")}}`}::${sql.raw(c.type)}[]`);
+  const names = columns.map((c) => c.name).concat(ordinality === undefined ? [] : [ordinality]);
+  return sql`select * from unnest(${sql.join(arrays, sql`, `)}) ${sql.raw(ordinality === undefined ? "" : "with ordinality ")}as t(${sql.raw(names.join(", "))})`;
 }

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, like, or, sql } from "drizzle-orm";
 import type { CohortAddress } from "../../core/cohorts/types.ts";
 import type { LeaderboardLimits, LeaderboardRead, LedgerEntry, PointsPeriod, PointsRepository } from "../../core/ports.ts";
 import type { Db } from "../client.ts";
-import { chunked } from "./bulk-writes.ts";
+import { chunked, type Column, unnested } from "./bulk-writes.ts";
 import { cohorts, memberQuality, members, pointsLedger, pointsTotals } from "../schema.ts";
 import { cohortSelection, toCohort } from "./cohorts.ts";
 import { rowsOf } from "./reviews.ts";
@@ -128,21 +128,28 @@ export class DrizzlePointsRepository implements PointsRepository {
   }
 }
 
+const LEDGER_INPUT: readonly Column<LedgerEntry>[] = [
+  { name: "cohort_id", type: "int", value: (e) => e.cohortId },
+  { name: "user_ref", type: "text", value: (e) => e.userRef },
+  { name: "season", type: "int", value: (e) => e.season },
+  { name: "kind", type: "text", value: (e) => e.kind },
+  { name: "source", type: "text", value: (e) => e.source },
+  { name: "points", type: "int", value: (e) => e.points },
+  { name: "local_date", type: "text", value: (e) => e.localDate },
+];
+
 /**
- * Inserts the entries not yet awarded and returns their "kind:source" keys, in one statement and
- * one parameter however many entries: the rows travel as JSON. Each entry's generation is
+ * Inserts the entries not yet awarded and returns their "kind:source" keys, in one statement
+ * however many entries: the rows travel as one array per column. Each entry's generation is
  * counted in the same statement, over the prefix index (~>=~ / ~<~ are its byte-order operators).
  */
 async function insertEntries(db: Db, entries: readonly LedgerEntry[], now: Date): Promise<Set<string>> {
-  const rows = JSON.stringify(
-    entries.map((e, i) => ({ i, cohort_id: e.cohortId, user_ref: e.userRef, season: e.season, kind: e.kind, source: e.source, points: e.points, local_date: e.localDate, prefix: `${e.kind}:${e.source}#` })),
-  );
   const result = await db.execute<{ source: string }>(sql`
     insert into ${pointsLedger} (cohort_id, user_ref, season, kind, source, points, local_date, created_at)
     select v.cohort_id, v.user_ref, v.season, v.kind,
       v.source || '#' || (select count(*) from ${pointsLedger} r where r.kind = ${REVERSAL} and r.source ~>=~ v.prefix and r.source ~<~ (v.prefix || chr(1114111))),
       v.points, v.local_date, ${now.toISOString()}::timestamptz
-    from json_to_recordset(${rows}::json) as v(i int, cohort_id int, user_ref text, season int, kind text, source text, points int, local_date text, prefix text)
+    from (select *, kind || ':' || source || '#' as prefix from (${unnested(entries, LEDGER_INPUT, { ordinality: "i" })}) t) v
     order by v.i
     on conflict do nothing
     returning kind || ':' || source as source`);

@@ -1,9 +1,9 @@
-import { and, asc, desc, eq, getTableColumns, isNotNull, isNull, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, isNotNull, isNull, lt, type SQL, sql } from "drizzle-orm";
 import type { AuthorParams, CloseInputs, Grade, ReviewContext, ReviewerParams, ResultEstimate, ReviewRepository, ScoringUpdate, SheetRow, StepStatus } from "../../core/ports.ts";
 import type { CriterionResult, PromptStep, ReviewAssignment } from "../../core/prompts/types.ts";
 import type { Question } from "../../core/questions/types.ts";
 import type { Db } from "../client.ts";
-import { chunked, type Tx } from "./bulk-writes.ts";
+import { chunked, type Column, type Tx, unnested } from "./bulk-writes.ts";
 import { aiReviews, answerResults, answers, authorParams, cohorts, followUps, promptSteps, prompts, questions, reviewAssignments, reviewerParams, reviewScores, scoringStates } from "../schema.ts";
 import { toAnswer } from "./answers.ts";
 import { toPrompt } from "./prompts.ts";
@@ -240,17 +240,20 @@ export class DrizzleReviewRepository implements ReviewRepository {
   }
 
   async closeInputs(cohortId: number, promptId: number): Promise<CloseInputs> {
-    // The grades and the reviewers' and authors' sums travel as JSON arrays of arrays: thousands
-    // of driver-parsed rows (each grade repeating its reviewer's parameters) cost the close more
-    // than the queries. Two statements, not one, the reviewers' sums (the most numbers to print)
-    // in the second: PGlite runs each on this thread, and the three aggregates together held the
-    // event loop for the longest block of a close; PostgreSQL runs the two side by side.
-    const gradesOfPrompt = sql`with grades as (
+    // The grades and the reviewers' and authors' sums travel as one JSON array per column:
+    // thousands of driver-parsed rows (each grade repeating its reviewer's parameters) cost the
+    // close more than the queries, and a JSON array per row cost the server more than the rest
+    // of the query (it looks up how to print each value of each row). Each answer and its scores
+    // are read by key: a join hashed every answer of the cohort's history. Two statements, not
+    // one, the reviewers' sums (the most numbers to print) in the second: PGlite runs each on
+    // this thread, and all of it in one statement was a close's longest block there (~53 ms
+    // against ~41 ms); PostgreSQL runs the two side by side.
+    const gradesOfPrompt = sql`with grades as materialized (
           select ra.answer_id, ra.reviewer_ref, a.user_ref as author_ref, rs.criterion_id, rs.score
           from ${reviewAssignments} ra
-          join ${answers} a on a.id = ra.answer_id
+          cross join lateral (select user_ref from ${answers} where id = ra.answer_id and withdrawn_at is null offset 0) a
           cross join lateral (select criterion_id, score from ${reviewScores} where assignment_id = ra.id offset 0) rs
-          where ra.prompt_id = ${promptId} and ra.submitted_at is not null and a.withdrawn_at is null
+          where ra.prompt_id = ${promptId} and ra.submitted_at is not null
           union all
           -- The AI is one more reviewer (ai:<model>) whose scores the close may fold in.
           select ar.answer_id, 'ai:' || ar.model, a.user_ref, s."criterionId", s.score
@@ -260,46 +263,50 @@ export class DrizzleReviewRepository implements ReviewRepository {
           where ar.prompt_id = ${promptId} and ar.status = 'scored' and a.withdrawn_at is null
         )`;
     const [rows, paramRows] = await Promise.all([
-      // One row, from a single row so the state comes back even when nobody graded.
       this.db.execute(sql`
         ${gradesOfPrompt}
         select st.folded_through_prompt_id, st.closes, st.closes_at_refit,
                -- The prompt's answer ids first, so both tables are read by index: as a join, the
                -- planner walked every answer of every prompt in id order.
                exists (select 1 from ${answerResults} r where r.answer_id = any (array(select id from ${answers} where prompt_id = ${promptId}))) as scored,
-               (select json_agg(json_build_array(g.answer_id, g.reviewer_ref, g.author_ref, g.criterion_id, g.score) order by g.answer_id, g.reviewer_ref, g.criterion_id) from grades g) as grades,
-               (select json_agg(json_build_array(p.criterion_id, p.author_ref, ${sql.raw(AUTHOR_COLUMNS.map((c) => `p.${c}`).join(", "))}))
+               -- Sorted once, below the aggregates, which keep their input's order: an ORDER BY in
+               -- each of the five would sort five times.
+               (select json_build_array(array_agg(g.answer_id), array_agg(g.reviewer_ref), array_agg(g.author_ref), array_agg(g.criterion_id), array_agg(g.score))
+                from (select * from grades order by answer_id, reviewer_ref, criterion_id) g) as grades,
+               (select json_build_array(array_agg(p.criterion_id), array_agg(p.author_ref), ${sql.raw(AUTHOR_COLUMNS.map((c) => `array_agg(p.${c})`).join(", "))})
                 from ${authorParams} p
                 where p.cohort_id = ${cohortId} and (p.criterion_id, p.author_ref) in (select criterion_id, author_ref from grades)) as authors
         from (select 1) as one
         left join ${scoringStates} st on st.cohort_id = ${cohortId}`),
       this.db.execute(sql`
         ${gradesOfPrompt}
-        select json_agg(json_build_array(p.criterion_id, p.reviewer_ref, ${sql.raw(PARAM_COLUMNS.map((c) => `p.${c}`).join(", "))})) as params
+        select json_build_array(array_agg(p.criterion_id), array_agg(p.reviewer_ref), ${sql.raw(PARAM_COLUMNS.map((c) => `array_agg(p.${c})`).join(", "))}) as params
         from ${reviewerParams} p
         where p.cohort_id = ${cohortId} and (p.criterion_id, p.reviewer_ref) in (select criterion_id, reviewer_ref from grades)`),
     ]);
     const [row] = rowsOf<StateRow & { scored: boolean; grades: unknown; authors: unknown }>(rows);
+    const paramsRow = rowsOf<{ params: unknown }>(paramRows)[0];
     const state =
       row?.folded_through_prompt_id == null ? undefined : { foldedThroughPromptId: row.folded_through_prompt_id, closes: row.closes!, closesAtRefit: row.closes_at_refit! };
-    const grades = jsonValue<[number, string, string, string, number][]>(row?.grades, []).map(
-      ([answerId, reviewerRef, authorRef, criterionId, score]): Grade => ({ promptId, answerId, reviewerRef, authorRef, criterionId, score }),
-    );
-    const params = jsonValue<[string, string, ...number[]][]>(rowsOf<{ params: unknown }>(paramRows)[0]?.params, []).map(
-      ([criterionId, reviewerRef, bias, scale, reliability, count, weight, wx, wxx, wv, wy, wxy, wyy, top]): ReviewerParams => ({
+    const [answerIds, reviewerRefs, authorRefs, criterionIds, scores] = columnsOf<[number[], string[], string[], string[], number[]]>(row?.grades, 5);
+    const grades = answerIds.map((answerId, i): Grade => ({ promptId, answerId, reviewerRef: reviewerRefs[i]!, authorRef: authorRefs[i]!, criterionId: criterionIds[i]!, score: scores[i]! }));
+    const [paramCriteria, paramRefs, bias, scale, reliability, count, weight, wx, wxx, wv, wy, wxy, wyy, top] = columnsOf<[string[], string[], ...number[][]]>(paramsRow?.params, 14);
+    const params = paramCriteria.map(
+      (criterionId, i): ReviewerParams => ({
         criterionId,
-        reviewerRef,
-        bias: bias!,
-        scale: scale!,
-        reliability: reliability!,
-        stats: { count: count!, weight: weight!, wx: wx!, wxx: wxx!, wv: wv!, wy: wy!, wxy: wxy!, wyy: wyy!, top: top! },
+        reviewerRef: paramRefs[i]!,
+        bias: bias![i]!,
+        scale: scale![i]!,
+        reliability: reliability![i]!,
+        stats: { count: count![i]!, weight: weight![i]!, wx: wx![i]!, wxx: wxx![i]!, wv: wv![i]!, wy: wy![i]!, wxy: wxy![i]!, wyy: wyy![i]!, top: top![i]! },
       }),
     );
-    const authors = jsonValue<[string, string, ...number[]][]>(row?.authors, []).map(
-      ([criterionId, authorRef, count, weight, wz, wzz, wv, grades, top]): AuthorParams => ({
+    const [authorCriteria, authorRefsOfSums, aCount, aWeight, wz, wzz, aWv, aGrades, aTop] = columnsOf<[string[], string[], ...number[][]]>(row?.authors, 9);
+    const authors = authorCriteria.map(
+      (criterionId, i): AuthorParams => ({
         criterionId,
-        authorRef,
-        stats: { count: count!, weight: weight!, wz: wz!, wzz: wzz!, wv: wv!, grades: grades!, top: top! },
+        authorRef: authorRefsOfSums[i]!,
+        stats: { count: aCount![i]!, weight: aWeight![i]!, wz: wz![i]!, wzz: wzz![i]!, wv: aWv![i]!, grades: aGrades![i]!, top: aTop![i]! },
       }),
     );
     return { grades, params, authors, state, scored: row?.scored === true };
@@ -460,6 +467,9 @@ function jsonValue<T>(value: unknown, empty: T): T {
   return (typeof value === "string" ? JSON.parse(value) : value) as T;
 }
 
+/** A JSON array of `count` column arrays, as closeInputs builds them; each column empty (not null) over no rows. */
+const columnsOf = <T extends unknown[][]>(value: unknown, count: number): T => jsonValue<(unknown[] | null)[]>(value, []).concat(new Array(count).fill(null)).slice(0, count).map((column) => column ?? []) as T;
+
 const jsonObject = <T>(value: unknown): Record<string, T> => jsonValue<Record<string, T>>(value, {});
 
 /** postgres.js returns an array, PGlite an object with `rows`. */
@@ -468,22 +478,46 @@ export function rowsOf<T>(result: unknown): T[] {
 }
 
 
-const paramRows = (params: readonly ReviewerParams[]) =>
-  JSON.stringify(params.map((p) => ({ criterion_id: p.criterionId, reviewer_ref: p.reviewerRef, bias: p.bias, scale: p.scale, reliability: p.reliability, ...p.stats })));
-const paramInput = (rows: string) => sql`select * from json_to_recordset(${rows}::json) as t(criterion_id text, reviewer_ref text, bias float8, scale float8, reliability float8,
-  count int, weight float8, wx float8, wxx float8, wv float8, wy float8, wxy float8, wyy float8, top float8)`;
-const upsertParams = (cohortId: number) => sql`
-  insert into ${reviewerParams} (cohort_id, criterion_id, reviewer_ref, ${sql.raw(PARAM_COLUMNS.join(", "))})
-  select ${cohortId}, criterion_id, reviewer_ref, ${sql.raw(PARAM_COLUMNS.join(", "))} from input`;
-const onParamConflict = sql.raw(`on conflict (cohort_id, criterion_id, reviewer_ref) do update set ${PARAM_COLUMNS.map((c) => `${c} = excluded.${c}`).join(", ")}`);
+const PARAM_INPUT: readonly Column<ReviewerParams>[] = [
+  { name: "criterion_id", type: "text", value: (p) => p.criterionId },
+  { name: "reviewer_ref", type: "text", value: (p) => p.reviewerRef },
+  { name: "bias", type: "float8", value: (p) => p.bias },
+  { name: "scale", type: "float8", value: (p) => p.scale },
+  { name: "reliability", type: "float8", value: (p) => p.reliability },
+  ...PARAM_COLUMNS.slice(3).map((c): Column<ReviewerParams> => ({ name: c, type: c === "count" ? "int" : "float8", value: (p) => p.stats[c as Exclude<(typeof PARAM_COLUMNS)[number], "bias" | "scale" | "reliability">] })),
+];
+const AUTHOR_INPUT: readonly Column<AuthorParams>[] = [
+  { name: "criterion_id", type: "text", value: (a) => a.criterionId },
+  { name: "author_ref", type: "text", value: (a) => a.authorRef },
+  ...AUTHOR_COLUMNS.map((c): Column<AuthorParams> => ({ name: c, type: c === "count" || c === "grades" ? "int" : "float8", value: (a) => a.stats[c] })),
+];
 
-const authorRows = (authors: readonly AuthorParams[]) => JSON.stringify(authors.map((a) => ({ criterion_id: a.criterionId, author_ref: a.authorRef, ...a.stats })));
-const authorInput = (rows: string) =>
-  sql`select * from json_to_recordset(${rows}::json) as t(criterion_id text, author_ref text, count int, weight float8, wz float8, wzz float8, wv float8, grades int, top float8)`;
-const upsertAuthors = (cohortId: number) => sql`
-  insert into ${authorParams} (cohort_id, criterion_id, author_ref, ${sql.raw(AUTHOR_COLUMNS.join(", "))})
-  select ${cohortId}, criterion_id, author_ref, ${sql.raw(AUTHOR_COLUMNS.join(", "))} from author_input`;
-const onAuthorConflict = sql.raw(`on conflict (cohort_id, criterion_id, author_ref) do update set ${AUTHOR_COLUMNS.map((c) => `${c} = excluded.${c}`).join(", ")}`);
+/**
+ * CTEs `<name>_updated` and `<name>_added` that store the rows of CTE `name` in `table` under
+ * the cohort: the rows it has are updated by key, the rest inserted, `guard` (a condition,
+ * or empty) on both. Not one ON CONFLICT upsert: that locks each row it finds before updating
+ * it, and a close's 2,000 reviewers' and 2,000 authors' rows, nearly all already there, took
+ * about half again as long that way. The insert keeps its ON CONFLICT for a row that another
+ * writer added after this statement's snapshot.
+ */
+function storeRows(table: typeof reviewerParams | typeof authorParams, name: string, cohortId: number, refColumn: string, columns: readonly string[], guard: SQL) {
+  const input = sql.raw(name);
+  const ref = sql.raw(refColumn);
+  return sql`${sql.raw(`${name}_updated`)} as (
+      update ${table} p set ${sql.raw(columns.map((c) => `${c} = i.${c}`).join(", "))}
+      from ${input} i
+      where p.cohort_id = ${cohortId} and p.criterion_id = i.criterion_id and p.${ref} = i.${ref} ${guard}
+    ),
+    ${sql.raw(`${name}_added`)} as (
+      insert into ${table} (cohort_id, criterion_id, ${ref}, ${sql.raw(columns.join(", "))})
+      select ${cohortId}, criterion_id, ${ref}, ${sql.raw(columns.join(", "))} from ${input} i
+      where not exists (select 1 from ${table} p where p.cohort_id = ${cohortId} and p.criterion_id = i.criterion_id and p.${ref} = i.${ref}) ${guard}
+      on conflict (cohort_id, criterion_id, ${ref}) do update set ${sql.raw(columns.map((c) => `${c} = excluded.${c}`).join(", "))}
+    )`;
+}
+const storeParams = (cohortId: number, guard: SQL) => storeRows(reviewerParams, "input", cohortId, "reviewer_ref", PARAM_COLUMNS, guard);
+const storeAuthors = (cohortId: number, guard: SQL) => storeRows(authorParams, "author_input", cohortId, "author_ref", AUTHOR_COLUMNS, guard);
+const noGuard = sql``;
 
 /**
  * Moves the cohort's scoring state from `expected` to `next` and upserts the reviewers'
@@ -506,13 +540,14 @@ async function storeReviewerParams(tx: Tx, cohortId: number, { expected, next, p
     : sql`insert into ${scoringStates} (cohort_id, folded_through_prompt_id, closes, closes_at_refit)
         values (${cohortId}, ${next.foldedThroughPromptId}, ${next.closes}, ${next.closesAtRefit})
         on conflict do nothing returning cohort_id`;
+  const whenMoved = sql`and exists (select 1 from moved)`;
   const result = rowsOf<{ moved: number }>(
     await tx.execute(sql`
-      with input as (${paramInput(paramRows(first))}),
-      author_input as (${authorInput(authorRows(firstAuthors))}),
+      with input as (${unnested(first, PARAM_INPUT)}),
+      author_input as (${unnested(firstAuthors, AUTHOR_INPUT)}),
       moved as (${moved}),
-      saved as (${upsertParams(cohortId)} where exists (select 1 from moved) ${onParamConflict}),
-      saved_authors as (${upsertAuthors(cohortId)} where exists (select 1 from moved) ${onAuthorConflict})
+      ${storeParams(cohortId, whenMoved)},
+      ${storeAuthors(cohortId, whenMoved)}
       select count(*)::int as moved from moved`),
   );
   if (Number(result[0]?.moved ?? 0) === 0) {
@@ -537,10 +572,10 @@ async function storeReviewerParams(tx: Tx, cohortId: number, { expected, next, p
   }
   // The state moved in this transaction, so its row lock keeps other writers out until the rest is stored.
   for (const chunk of rest) {
-    await tx.execute(sql`with input as (${paramInput(paramRows(chunk))}) ${upsertParams(cohortId)} ${onParamConflict}`);
+    await tx.execute(sql`with input as (${unnested(chunk, PARAM_INPUT)}), ${storeParams(cohortId, noGuard)} select 1`);
   }
   for (const chunk of restAuthors) {
-    await tx.execute(sql`with author_input as (${authorInput(authorRows(chunk))}) ${upsertAuthors(cohortId)} ${onAuthorConflict}`);
+    await tx.execute(sql`with author_input as (${unnested(chunk, AUTHOR_INPUT)}), ${storeAuthors(cohortId, noGuard)} select 1`);
   }
   return true;
 }
@@ -552,18 +587,12 @@ async function storeReviewerParams(tx: Tx, cohortId: number, { expected, next, p
  */
 async function storeResults(db: Db | Tx, results: ReadonlyMap<number, readonly CriterionResult[]>, chunkRows: number): Promise<void> {
   for (const chunk of chunked(results, chunkRows, ([, list]) => list.length)) {
-    const rows = JSON.stringify(
-      chunk.flatMap(([answerId, list]) =>
-        list.map((r) => ({ answer_id: answerId, criterion_id: r.criterionId, score: r.score, uncertainty: r.uncertainty, plain_mean: r.plainMean, grade_count: r.gradeCount })),
-      ),
-    );
+    const rows = chunk.flatMap(([answerId, list]) => list.map((result) => ({ answerId, ...result })));
     await db.execute(sql`
-      with input as (
-        select * from json_to_recordset(${rows}::json) as t(answer_id int, criterion_id text, score real, uncertainty real, plain_mean real, grade_count int)
-      ),
+      with input as (${unnested(rows, RESULT_INPUT)}),
       dropped as (
         delete from ${answerResults} r
-        where r.answer_id in (select value::int from json_array_elements_text(${JSON.stringify(chunk.map(([answerId]) => answerId))}::json))
+        where r.answer_id = any (${`{${chunk.map(([answerId]) => answerId).join(",")}}`}::int[])
           and (r.answer_id, r.criterion_id) not in (select answer_id, criterion_id from input)
       )
       insert into ${answerResults} (answer_id, criterion_id, score, uncertainty, plain_mean, grade_count)
@@ -572,3 +601,12 @@ async function storeResults(db: Db | Tx, results: ReadonlyMap<number, readonly C
         set score = excluded.score, uncertainty = excluded.uncertainty, plain_mean = excluded.plain_mean, grade_count = excluded.grade_count`);
   }
 }
+
+const RESULT_INPUT: readonly Column<CriterionResult & { answerId: number }>[] = [
+  { name: "answer_id", type: "int", value: (r) => r.answerId },
+  { name: "criterion_id", type: "text", value: (r) => r.criterionId },
+  { name: "score", type: "real", value: (r) => r.score },
+  { name: "uncertainty", type: "real", value: (r) => r.uncertainty },
+  { name: "plain_mean", type: "real", value: (r) => r.plainMean },
+  { name: "grade_count", type: "int", value: (r) => r.gradeCount },
+];
