@@ -343,11 +343,11 @@ export class DrizzleReviewRepository implements ReviewRepository {
     // rescoring cut short leaves older estimates for the next refit to replace, nothing wrong.
     // Half a bulk write's rows on PGlite: an update also refreshes its members' quality, and 500 rows took 21 ms at the median there, 48-110 ms at worst.
     for (const chunk of chunked(estimates, Math.min(this.writeChunkRows / 2, RESCORE_CHUNK_ROWS), ([, list]) => list.length)) {
-      const rows = JSON.stringify(chunk.flatMap(([answerId, list]) => list.map((r) => ({ answer_id: answerId, criterion_id: r.criterionId, score: r.score, uncertainty: r.uncertainty }))));
+      const rows = chunk.flatMap(([answerId, list]) => list.map((estimate) => ({ answerId, ...estimate })));
       // Rows whose stored values already match are left alone: an update fires the members' quality refresh.
       await this.db.execute(sql`
         update ${answerResults} r set score = i.score, uncertainty = i.uncertainty
-        from json_to_recordset(${rows}::json) as i(answer_id int, criterion_id text, score real, uncertainty real)
+        from (${unnested(rows, ESTIMATE_INPUT)}) i
         where r.answer_id = i.answer_id and r.criterion_id = i.criterion_id
           and (r.score, r.uncertainty) is distinct from (i.score, i.uncertainty)`);
     }
@@ -602,11 +602,14 @@ async function storeResults(db: Db | Tx, results: ReadonlyMap<number, readonly C
   }
 }
 
-const RESULT_INPUT: readonly Column<CriterionResult & { answerId: number }>[] = [
+const ESTIMATE_INPUT: readonly Column<ResultEstimate & { answerId: number }>[] = [
   { name: "answer_id", type: "int", value: (r) => r.answerId },
   { name: "criterion_id", type: "text", value: (r) => r.criterionId },
   { name: "score", type: "real", value: (r) => r.score },
   { name: "uncertainty", type: "real", value: (r) => r.uncertainty },
+];
+const RESULT_INPUT: readonly Column<CriterionResult & { answerId: number }>[] = [
+  ...ESTIMATE_INPUT,
   { name: "plain_mean", type: "real", value: (r) => r.plainMean },
   { name: "grade_count", type: "int", value: (r) => r.gradeCount },
 ];
