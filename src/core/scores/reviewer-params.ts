@@ -3,7 +3,6 @@ import type { CoachDeps } from "../deps.ts";
 import type { AuthorParams, CloseInputs, Grade, ResultEstimate, ReviewerParams, ScoringState, ScoringUpdate } from "../ports.ts";
 import { type AuthorStats, type BiasModelFit, fitBiasModelAsync, type ReviewerStats } from "./bias-model.ts";
 
-
 /** Per criterion, the model's fit. */
 export type CriterionFits = ReadonlyMap<string, BiasModelFit>;
 

@@ -477,7 +477,6 @@ export function rowsOf<T>(result: unknown): T[] {
   return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
 }
 
-
 const PARAM_INPUT: readonly Column<ReviewerParams>[] = [
   { name: "criterion_id", type: "text", value: (p) => p.criterionId },
   { name: "reviewer_ref", type: "text", value: (p) => p.reviewerRef },
