@@ -320,9 +320,10 @@ export interface ReviewRepository {
   dropReviewerParams(cohortId: number): Promise<void>;
   saveResults(answerId: number, results: readonly CriterionResult[]): Promise<void>;
   /**
-   * A close's writes in one transaction and a bounded number of statements whatever the
-   * cohort's size: every answer's results (replacing stored ones) and, with `scoring`, the
-   * reviewers' parameters and state as saveReviewerParams stores them (same return value).
+   * A close's writes in a bounded number of statements whatever the cohort's size: every
+   * answer's results (replacing stored ones) in one transaction and, with `scoring`, the
+   * reviewers' parameters and state as saveReviewerParams stores them (same return value) in
+   * another; a close retried after only one of them committed refits (see planClose).
    */
   saveClose(cohortId: number, results: ReadonlyMap<number, readonly CriterionResult[]>, scoring: ScoringUpdate | undefined): Promise<boolean>;
   /**

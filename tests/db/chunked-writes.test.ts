@@ -1,7 +1,9 @@
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { LedgerEntry, Repositories, ReviewerParams } from "../../src/core/ports.ts";
 import type { CriterionResult } from "../../src/core/prompts/types.ts";
 import { EMPTY_STATS } from "../../src/core/scores/bias-model.ts";
+import { refitDue } from "../../src/core/scores/reviewer-params.ts";
 import type { Database } from "../../src/db/client.ts";
 import { createRepositories } from "../../src/db/repositories/index.ts";
 import { answerResults, answers, cohorts, pointsTotals, prompts, reviewerParams, scoringStates } from "../../src/db/schema.ts";
@@ -78,15 +80,23 @@ describe.each(testDatabases())("bulk writes in chunks on $name", (target) => {
     expect(await database.db.select().from(scoringStates)).toEqual([]);
   });
 
-  it("stores none of a close when its last chunk fails, so a retry starts from the state before it", async () => {
+  it("stores none of a close's results when their last chunk fails, and its retry refits rather than folding the prompt in twice", async () => {
     const { cohortId, answerIds } = await cohortWithAnswers(5);
     const withMissingAnswer = resultsFor([...answerIds, 999_999], 4);
+    const [answer] = await database.db.select({ promptId: answers.promptId }).from(answers).where(eq(answers.id, answerIds[0]!));
+    const promptId = answer!.promptId;
+    const folded = { foldedThroughPromptId: promptId, closes: 1, closesAtRefit: 1 };
 
-    await expect(repos.reviews.saveClose(cohortId, withMissingAnswer, { expected: undefined, next: state(1), params: paramsFor(11, 0.5), authors: [], replace: true })).rejects.toThrow();
+    await expect(repos.reviews.saveClose(cohortId, withMissingAnswer, { expected: undefined, next: folded, params: paramsFor(11, 0.5), authors: [], replace: true })).rejects.toThrow();
 
     expect(await database.db.select().from(answerResults)).toEqual([]);
-    expect(await database.db.select().from(reviewerParams)).toEqual([]);
-    expect(await database.db.select().from(scoringStates)).toEqual([]);
+    // The parameters' transaction committed beside the failed one: the state says the prompt is
+    // folded in, but no result is stored, so the retry's close is not taken for a finished one
+    // and, the prompt being folded in already, refits.
+    const inputs = await repos.reviews.closeInputs(cohortId, promptId);
+    expect(inputs.state).toEqual(folded);
+    expect(inputs.scored).toBe(false);
+    expect(refitDue(inputs.state, promptId)).toBe(true);
   });
 
   it("awards a large batch of points once, across statements, and a repeat awards nothing", async () => {

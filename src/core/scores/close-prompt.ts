@@ -95,13 +95,14 @@ async function scoreAndStore(
   }
   const { fits, scoring, rescored } = await planClose(deps, cohort.id, prompt.id, inputs);
   const results = peerScored(fits, answers, peers, aiReviews);
-  // The awards go beside the results' transaction, not after it: PostgreSQL runs the two on
-  // separate connections and cores (PGlite takes them in turn). Awards are idempotent by source,
-  // so whichever of the two fails or is cut short, the retry awards each answer once: when the
-  // transaction did not commit, the state is not folded and the retry fits the same inputs
-  // again to the same results (points already awarded are those results'); when it did, the
-  // retry reuses the stored results and awards what is missing. Both settle before the close
-  // fails, so a retry never starts beside a write still running.
+  // The awards go beside the close's writes, not after them: PostgreSQL runs them on separate
+  // connections and cores (PGlite takes them in turn). Awards are idempotent by source, so
+  // whichever write fails or is cut short, the retry awards each answer once: when the results
+  // were stored and the state moved, the retry reuses them and awards what is missing; when the
+  // state did not move, it fits the same inputs again to the same results; when only the state
+  // moved, it refits, and an answer already awarded keeps the points of the first attempt's
+  // score (a rare crash, a score a few hundredths apart). Both settle before the close fails,
+  // so a retry never starts beside a write still running.
   const writes = await Promise.allSettled([deps.repos.reviews.saveClose(cohort.id, results, scoring), deps.repos.points.awardMany(awardsOf(results), now)]);
   const [saved] = writes;
   const failed = writes.find((w) => w.status === "rejected");

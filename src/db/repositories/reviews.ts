@@ -329,13 +329,17 @@ export class DrizzleReviewRepository implements ReviewRepository {
   }
 
   async saveClose(cohortId: number, results: ReadonlyMap<number, readonly CriterionResult[]>, scoring: ScoringUpdate | undefined) {
-    // One transaction, so a close interrupted half-way leaves either all of it or none: a
-    // retry then finds the state folded only when the results are stored too.
-    return this.db.transaction(async (tx) => {
-      const stored = scoring ? await storeReviewerParams(tx, cohortId, scoring, this.writeChunkRows) : true;
-      await storeResults(tx, results, this.writeChunkRows);
-      return stored;
-    });
+    // Two transactions side by side (PostgreSQL runs them on two connections; PGlite in turn),
+    // each all or nothing. Whichever of the two commits alone, a retry is right: results without
+    // the state moved are overwritten by a close that folds the prompt again, and a state moved
+    // without results makes the retry refit (refitDue: the prompt is already folded in). Both
+    // settle before this fails, so a retry never starts beside a write still running.
+    const writes = await Promise.allSettled([
+      scoring ? this.db.transaction((tx) => storeReviewerParams(tx, cohortId, scoring, this.writeChunkRows)) : Promise.resolve(true),
+      this.db.transaction((tx) => storeResults(tx, results, this.writeChunkRows)),
+    ]);
+    for (const write of writes) if (write.status === "rejected") throw write.reason;
+    return (writes[0] as PromiseFulfilledResult<boolean>).value;
   }
 
   async rescoreResults(estimates: ReadonlyMap<number, readonly ResultEstimate[]>) {
