@@ -714,7 +714,7 @@ function* fitting({ answerIds: gradeAnswerIds, reviewerIds: gradeReviewerIds, sc
       const k = scale[v]!;
       const k2 = k * k + scaleVar[v]!;
       const t = tau[v]!;
-      // Only a top-button grade needs it, and most reviewers have none this prompt.
+      // Only a top-button grade needs it, and in a close most reviewers give none.
       let halfLogT: number | undefined;
       let count = 0;
       let tops = 0;
@@ -729,10 +729,10 @@ function* fitting({ answerIds: gradeAnswerIds, reviewerIds: gradeReviewerIds, sc
         const g = byReviewer[i]!;
         const u = gradeAnswer[g]!;
         const x = xMean[u]!;
-        const v2 = xVar[u]!;
+        const answerVar = xVar[u]!;
         const yg = y[g]!;
         const r = yg - b - k * x;
-        const q = t * (r * r + k2 * v2);
+        const q = t * (r * r + k2 * answerVar);
         let w = robust ? (nu + 1) / (nu + q) : 1;
         let top = 0;
         if (yg >= TOP) {
@@ -753,7 +753,7 @@ function* fitting({ answerIds: gradeAnswerIds, reviewerIds: gradeReviewerIds, sc
         weights += w;
         wx += w * x;
         wxx += w * x * x;
-        wv += w * v2;
+        wv += w * answerVar;
         wy += w * yg;
         wxy += w * x * yg;
         wyy += w * yg * yg;
