@@ -4,6 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 
 export interface Figure {
   readonly name: string;
@@ -71,4 +72,32 @@ export function writeFigures(bench: string, figures: readonly Figure[], extra: R
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(path.join(resultsDir, `${bench}.json`), `${JSON.stringify({ bench, measuredAt: new Date().toISOString(), ...extra, figures }, null, 2)}\n`);
   for (const f of figures) console.log(`${f.met ? "met " : "MISS"} ${f.name}: ${f.value} ${f.unit}${f.ratio === null ? "" : ` (${f.ratio}x of ${f.reference})`} [${f.goal}]`);
+}
+
+/**
+ * Longest single stall of the event loop while `work` runs, in ms, two ways. `blockMs` is wall
+ * time: how late a 5 ms timer fired, which on a busy machine also counts the turns the OS gave
+ * other processes. `blockCpuMs` is the process's CPU time between two consecutive turns of a
+ * 1 ms timer: what our own code held the loop for, whoever else shares the cores (an upper
+ * bound: GC and compiler threads running alongside count too).
+ */
+export async function longestBlock<T>(work: () => Promise<T>): Promise<{ result: T; blockMs: number; blockCpuMs: number; wallMs: number }> {
+  const histogram = monitorEventLoopDelay({ resolution: 5 });
+  let blockCpuMs = 0;
+  let last = process.cpuUsage();
+  const sampler = setInterval(() => {
+    const now = process.cpuUsage();
+    blockCpuMs = Math.max(blockCpuMs, (now.user - last.user + now.system - last.system) / 1000);
+    last = now;
+  }, 1);
+  histogram.enable();
+  const start = performance.now();
+  const result = await work();
+  const wallMs = performance.now() - start;
+  histogram.disable();
+  clearInterval(sampler);
+  const now = process.cpuUsage();
+  blockCpuMs = Math.max(blockCpuMs, (now.user - last.user + now.system - last.system) / 1000);
+  // The histogram records how late each 5 ms timer fired; a block shows as that lateness.
+  return { result, blockMs: Math.max(0, histogram.max / 1e6 - 5), blockCpuMs, wallMs };
 }

@@ -11,7 +11,6 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fork } from "node:child_process";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import path from "node:path";
-import { monitorEventLoopDelay } from "node:perf_hooks";
 import { sql } from "drizzle-orm";
 import type { CoachDeps } from "../src/core/deps.ts";
 import { closePrompt, overallScore } from "../src/core/scores/close-prompt.ts";
@@ -25,6 +24,7 @@ import { answerResults, answers, cohorts, members, pointsLedger, prompts, review
 import { openIsolatedPostgres } from "../tests/support/databases.ts";
 import type { QualityJob, QualityJobResult } from "./scoring-quality-worker.ts";
 import { SCENARIOS, syntheticCohort } from "./synthetic-reviews.ts";
+import { longestBlock } from "./figures.ts";
 
 interface Figure {
   name: string;
@@ -149,34 +149,6 @@ export async function seed(database: Database) {
   }
   await db.execute(sql`analyze`);
   return cohort.days.reduce((n, d) => n + d.grades.length, 0);
-}
-
-/**
- * Longest single stall of the event loop while `work` runs, in ms, two ways. `blockMs` is wall
- * time: how late a 5 ms timer fired, which on a busy machine also counts the turns the OS gave
- * other processes. `blockCpuMs` is the process's CPU time between two consecutive turns of a
- * 1 ms timer: what our own code held the loop for, whoever else shares the cores (an upper
- * bound: GC and compiler threads running alongside count too).
- */
-async function longestBlock<T>(work: () => Promise<T>): Promise<{ result: T; blockMs: number; blockCpuMs: number; wallMs: number }> {
-  const histogram = monitorEventLoopDelay({ resolution: 5 });
-  let blockCpuMs = 0;
-  let last = process.cpuUsage();
-  const sampler = setInterval(() => {
-    const now = process.cpuUsage();
-    blockCpuMs = Math.max(blockCpuMs, (now.user - last.user + now.system - last.system) / 1000);
-    last = now;
-  }, 1);
-  histogram.enable();
-  const start = performance.now();
-  const result = await work();
-  const wallMs = performance.now() - start;
-  histogram.disable();
-  clearInterval(sampler);
-  const now = process.cpuUsage();
-  blockCpuMs = Math.max(blockCpuMs, (now.user - last.user + now.system - last.system) / 1000);
-  // The histogram records how late each 5 ms timer fired; a block shows as that lateness.
-  return { result, blockMs: Math.max(0, histogram.max / 1e6 - 5), blockCpuMs, wallMs };
 }
 
 async function closeBench(label: string, database: Database) {

@@ -288,6 +288,8 @@ export interface SheetRow {
 
 export interface ReviewRepository {
   context(assignmentId: number): Promise<ReviewContext | undefined>;
+  /** context() of a prompt's assignments after `afterAssignmentId`, in id order, at most `limit`: one read for a page of review cards. */
+  promptContexts(promptId: number, afterAssignmentId: number, limit: number): Promise<ReviewContext[]>;
   /** Mean and count per criterion of the other submitted reviews of the same answer. */
   peerScores(assignmentId: number): Promise<ReadonlyMap<string, { readonly mean: number; readonly count: number }>>;
   assign(promptId: number, pairs: readonly { answerId: number; reviewerRef: string }[], now: Date): Promise<void>;

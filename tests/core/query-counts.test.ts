@@ -88,6 +88,31 @@ describe.each(testDatabases())("statements per request on $name", (target) => {
     expect((await repos.reviews.scores(assignment!.id)).get(criterion.id)).toBe(4);
   });
 
+  it("opening reviews costs the same statements for 5 answers as for 40, and every answer reaches 3 reviewers other than its author", async () => {
+    const counts: number[] = [];
+    for (const size of [5, 40]) {
+      await truncateAll(database);
+      clock.set("2026-10-28T16:00:00Z");
+      await repos.questions.sync(bank, clock.now());
+      ({ coach, messenger } = createCoach(repos, clock));
+      await coach.setup(slackCohort, admin, coach.parseSchedule(["cvs-health/ai-pm", "09:00", "America/New_York", "mon-fri"]));
+      await tickAt("2026-10-29T13:00:00Z");
+      const day1 = postedPrompt();
+      for (let n = 1; n <= size; n++) await answerAs(n, day1);
+      messenger.sent.length = 0;
+
+      const { queries } = await counted(() => tickAt("2026-10-29T21:00:00Z"));
+      counts.push(queries.length);
+      const requests = messenger.sent.flatMap((s) => (s.message.kind === "review-request" && s.to.kind === "user" ? [{ reviewer: s.to.userRef, card: s.message.card }] : []));
+      expect(requests).toHaveLength(3 * size);
+      for (const { reviewer, card } of requests) expect(card.answerText).not.toBe(text(Number(reviewer.split(":U")[1])));
+      const reviewersPerAnswer = new Map<string, number>();
+      for (const { card } of requests) reviewersPerAnswer.set(card.answerText, (reviewersPerAnswer.get(card.answerText) ?? 0) + 1);
+      expect([...reviewersPerAnswer.values()]).toEqual(Array.from({ length: size }, () => 3));
+    }
+    expect(counts[1], String(counts)).toBe(counts[0]);
+  });
+
   /** A cohort of `size` members with two prompts; each answer graded on 4 criteria by the next 3 members, all submitted. */
   async function gradedCohort(size: number, channelId: string) {
     const at = new Date("2026-10-01T13:00:00Z");
