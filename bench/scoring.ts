@@ -14,6 +14,7 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import type { CoachDeps } from "../src/core/deps.ts";
 import { closePrompt, overallScore } from "../src/core/scores/close-prompt.ts";
+import { exportCohort } from "../src/core/members/export.ts";
 import { qualityEntry } from "../src/core/points/awards.ts";
 import type { Repositories } from "../src/core/ports.ts";
 import { fitOnHistory, refitCohort } from "../src/core/scores/reviewer-params.ts";
@@ -208,6 +209,19 @@ async function closeBench(label: string, database: Database) {
   timingFigure(`scheduled refit wall (at most weekly), ${label}, ${size}`, [refit.wallMs], null);
   timingFigure(`scheduled refit longest event-loop block (wall), ${label}`, [refit.blockMs], 50);
   timingFigure(`scheduled refit longest event-loop block (CPU), ${label}`, [refit.blockCpuMs], 50);
+
+  // The organizer's CSV export of the same cohort: 31 days of answers and points.
+  const exports: { blockMs: number; blockCpuMs: number; wallMs: number; calls: number; bytes: number }[] = [];
+  for (let i = 0; i <= 3; i++) {
+    statements.count = 0;
+    const { result, blockMs, blockCpuMs, wallMs } = await longestBlock(() => exportCohort(deps, cohort, { userRef: "bench", displayName: "bench", isPlatformAdmin: true }));
+    if (i > 0) exports.push({ blockMs, blockCpuMs, wallMs, calls: statements.count, bytes: result.files.reduce((n, f) => n + f.content.length, 0) });
+  }
+  const exportSize = `${MEMBERS} members, ${DAYS + 1} days (${Math.round(exports[0]!.bytes / 1000)} kB of CSV)`;
+  timingFigure(`export wall, ${label}, ${exportSize}`, exports.map((e) => e.wallMs), null);
+  timingFigure(`export longest event-loop block (wall), ${label}`, exports.map((e) => e.blockMs), 50);
+  timingFigure(`export longest event-loop block (CPU), ${label}`, exports.map((e) => e.blockCpuMs), 50);
+  figures.push({ name: `export repository calls, ${label}, ${exportSize}`, value: exports[0]!.calls, min: Math.min(...exports.map((e) => e.calls)), max: Math.max(...exports.map((e) => e.calls)), reference: null, ratio: null, goal: "none (context)", met: null });
 }
 
 /** Repositories whose every call is counted: a close's cost must not grow with the cohort. */

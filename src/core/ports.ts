@@ -201,8 +201,6 @@ export interface FollowUpRepository {
   clearAnswer(answerId: number): Promise<void>;
   /** Answered follow-ups of these answers, in one query. */
   answered(answerIds: readonly number[]): Promise<ReadonlyMap<number, FollowUp>>;
-  /** Answered follow-ups of every answer in the cohort, by answer id, in one query. */
-  answeredInCohort(cohortId: number): Promise<ReadonlyMap<number, FollowUp>>;
 }
 
 export interface Grade {
@@ -280,10 +278,12 @@ export interface ReviewContext {
   readonly steps: ReadonlyMap<PromptStep, StepStatus>;
 }
 
-export interface SheetRow {
-  readonly prompt: Prompt;
-  readonly answer: Answer | null;
-  readonly result: CriterionResult | null;
+/** An active answer as the export lists it: its corrected scores, the reviews it received and its follow-up answer. */
+export interface SheetAnswer {
+  readonly answer: Answer;
+  readonly results: readonly CriterionResult[];
+  readonly reviewsReceived: number;
+  readonly followUpAnswer: string | null;
 }
 
 export interface ReviewRepository {
@@ -338,16 +338,14 @@ export interface ReviewRepository {
   promptResults(promptId: number): Promise<ReadonlyMap<number, readonly CriterionResult[]>>;
   /** The member's mean corrected score per criterion over their answers in the cohort, labelled from each question's rubric. */
   criterionAverages(cohortId: number, userRef: string): Promise<readonly { readonly id: string; readonly label: string; readonly average: number; readonly answers: number }[]>;
-  /** Every active answer of the cohort with its corrected scores, prompts without answers included, in date order. */
-  cohortSheet(cohortId: number): Promise<readonly SheetRow[]>;
+  /** The prompt's active answers after `afterAnswerId` as the export lists them, in id order, at most `limit`: one read a page. */
+  sheetPage(promptId: number, afterAnswerId: number, limit: number): Promise<readonly SheetAnswer[]>;
   results(answerId: number): Promise<readonly CriterionResult[]>;
   /** Total and count of a member's corrected scores per criterion, over all their answers, in one read. */
   resultTotalsForUser(userRef: string): Promise<ReadonlyMap<string, { readonly total: number; readonly count: number }>>;
   /** Every stored result of the cohort's answers not withdrawn, in one read. */
   cohortResults(cohortId: number): Promise<readonly { readonly promptId: number; readonly answerId: number; readonly userRef: string; readonly criterionId: string; readonly score: number }[]>;
   deleteForReviewer(reviewerRef: string): Promise<readonly number[]>;
-  /** Submitted reviews per answer of the cohort, in one query. */
-  submittedByAnswer(cohortId: number): Promise<ReadonlyMap<number, number>>;
   /** Reviews the member submitted in the cohort. */
   countSubmitted(cohortId: number, reviewerRef: string): Promise<number>;
 }
@@ -399,6 +397,12 @@ export interface LeaderboardRead {
   readonly quality: readonly QualityStanding[];
 }
 
+/** Where a page of the ledger ends: its entries come in (local date, id) order. */
+export interface LedgerPosition {
+  readonly localDate: string;
+  readonly id: number;
+}
+
 export interface PointsRepository {
   award(entry: LedgerEntry, now: Date): Promise<boolean>;
   /** Several awards in one statement; returns which of them were new. */
@@ -418,6 +422,8 @@ export interface PointsRepository {
   totalsFor(cohortId: number, userRef: string, season: number): Promise<{ readonly season: number; readonly all: number }>;
   entriesFor(cohortId: number, userRef: string): Promise<readonly (LedgerEntry & { createdAt: Date })[]>;
   all(cohortId: number): Promise<readonly (LedgerEntry & { createdAt: Date })[]>;
+  /** The cohort's ledger in (date, id) order after `after`, at most `limit` entries: one read a page of the export. */
+  ledgerPage(cohortId: number, after: LedgerPosition | undefined, limit: number): Promise<readonly (LedgerEntry & LedgerPosition)[]>;
   deleteForUser(userRef: string): Promise<number>;
 }
 

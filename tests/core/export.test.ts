@@ -3,7 +3,8 @@ import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import type { CoachMessage } from "../../src/core/messages.ts";
 import { loadQuestionBank } from "../../src/questions/loader.ts";
-import { member, slackCohort } from "../fakes/core.ts";
+import { exportCohort } from "../../src/core/members/export.ts";
+import { createCoach, member, slackCohort } from "../fakes/core.ts";
 import { testDatabases } from "../support/databases.ts";
 import { useEngine } from "../support/engine.ts";
 
@@ -18,7 +19,8 @@ const texts: Record<number, string> = {
 describe.each(testDatabases())("cohort export on $name", (target) => {
   const engine = useEngine(target, "2026-10-28T16:00:00Z", bank);
 
-  it("writes one row per answer with question, name unless private, corrected scores, overall and reviews, plus a points sheet; spreadsheet-safe", async () => {
+  /** A day of three answers, one of them private, each reviewed and scored, then closed; returns the prompt. */
+  async function scoredDay() {
     const { coach, messenger, repos } = engine;
     await coach.setup(slackCohort, admin, { trackId: "oscar-health/ai-pm" });
     await coach.postNow(slackCohort, admin);
@@ -32,8 +34,12 @@ describe.each(testDatabases())("cohort export on $name", (target) => {
       await coach.submitReview({ assignmentId: assignment.id, reviewerRef: assignment.reviewerRef });
     }
     await coach.closeNow(slackCohort, admin);
+    return prompt;
+  }
 
-    const { files } = await coach.export(slackCohort, admin);
+  it("writes one row per answer with question, name unless private, corrected scores, overall and reviews, plus a points sheet; spreadsheet-safe", async () => {
+    const prompt = await scoredDay();
+    const { files } = await engine.coach.export(slackCohort, admin);
     expect(files.map((f) => f.filename)).toEqual(["cohort-oscar-health-ai-pm-slack-c1-2026-10-28-answers.csv", "cohort-oscar-health-ai-pm-slack-c1-2026-10-28-points.csv"]);
     for (const file of files) {
       expect(file.content.startsWith("\uFEFF")).toBe(true);
@@ -66,6 +72,18 @@ describe.each(testDatabases())("cohort export on $name", (target) => {
     expect(points.every((p) => Number.isFinite(Number(p[2])))).toBe(true);
     expect(points.some((p) => p[1] === "(private)")).toBe(true);
     expect(files[1]!.content).not.toContain("Member 4");
+  });
+
+  it("reads the history a page at a time and writes the same files whatever the page size", async () => {
+    await scoredDay();
+    const { files } = await engine.coach.export(slackCohort, admin);
+    const { deps } = createCoach(engine.repos, engine.clock);
+    const paged = await exportCohort(deps, slackCohort, admin, { answers: 1, ledger: 2 });
+    expect(paged.files).toEqual(files);
+    const [, ...rows] = parse(files[0]!.content, { bom: true }) as string[][];
+    expect(rows).toHaveLength(3);
+    const [, ...points] = parse(files[1]!.content, { bom: true }) as string[][];
+    expect(points.length).toBeGreaterThan(4);
   });
 
   it("refuses the export to a member who is not an admin", async () => {

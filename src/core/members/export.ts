@@ -3,7 +3,7 @@ import { requireAdmin } from "../cohorts/manage-cohort.ts";
 import { localDateOf } from "../cohorts/schedule.ts";
 import type { Actor, CohortAddress } from "../cohorts/types.ts";
 import type { CoachDeps } from "../deps.ts";
-import type { CriterionResult } from "../prompts/types.ts";
+import type { LedgerPosition } from "../ports.ts";
 import { overallScore } from "../scores/close-prompt.ts";
 
 export interface ExportFile {
@@ -15,78 +15,73 @@ export interface ExportFile {
 export const PRIVATE_MEMBER = "(private)";
 
 /**
- * Spreadsheet-ready CSV: a byte-order mark so Excel reads UTF-8, CRLF line ends, and
- * cells that start with = + - @ tab or CR prefixed with ' so a member's answer can never
- * run as a formula in the organizer's spreadsheet (csv-stringify's escape_formulas).
+ * Spreadsheet-ready CSV lines: a byte-order mark on the first so Excel reads UTF-8, CRLF line
+ * ends, and cells that start with = + - @ tab or CR prefixed with ' so a member's answer can
+ * never run as a formula in the organizer's spreadsheet (csv-stringify's escape_formulas).
  */
-const toCsv = (header: readonly string[], rows: readonly (readonly (string | number)[])[]) =>
-  stringify([header, ...rows], { bom: true, record_delimiter: "windows", escape_formulas: true });
+const csvLines = (rows: readonly (readonly (string | number)[])[], first = false) => stringify(rows as (string | number)[][], { bom: first, record_delimiter: "windows", escape_formulas: true });
 
 /** Lowercase letters, digits and dashes, so the name is safe on every file system. */
 const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
 
 /**
- * Two sheets: one row per answer (date, question, member, answer, follow-up answer, each criterion's
- * bias-corrected score, overall score, reviews received) and the points ledger.
+ * How much of the history one read brings: each read and its part of the CSV take a few
+ * milliseconds, so exporting a long history never holds the event loop. Read whole, a
+ * 500-member cohort's 31 days held it 350 ms on PostgreSQL and 1.8 s on PGlite.
  */
-export async function exportCohort(deps: CoachDeps, address: CohortAddress, actor: Actor): Promise<{ files: readonly ExportFile[] }> {
+export const EXPORT_PAGES = { answers: 250, ledger: 2_000 } as const;
+
+/**
+ * Two sheets: one row per answer (date, question, member, answer, follow-up answer, each criterion's
+ * bias-corrected score, overall score, reviews received) and the points ledger, by date.
+ */
+export async function exportCohort(deps: CoachDeps, address: CohortAddress, actor: Actor, pages: { readonly answers: number; readonly ledger: number } = EXPORT_PAGES): Promise<{ files: readonly ExportFile[] }> {
   const cohort = await requireAdmin(deps, address, actor);
-  // A fixed number of cohort-wide reads, however many prompts and answers there are.
-  const [members, sheet, ledger, reviewCounts, followUps] = await Promise.all([
-    deps.repos.members.list(cohort.id),
-    deps.repos.reviews.cohortSheet(cohort.id),
-    deps.repos.points.all(cohort.id),
-    deps.repos.reviews.submittedByAnswer(cohort.id),
-    deps.repos.followUps.answeredInCohort(cohort.id),
-  ]);
-  const questions = await deps.repos.questions.getMany([...new Set(sheet.map((row) => row.prompt.questionId))]);
+  const [members, prompts] = await Promise.all([deps.repos.members.list(cohort.id), deps.repos.prompts.forCohort(cohort.id)]);
+  const questions = await deps.repos.questions.getMany([...new Set(prompts.map((prompt) => prompt.questionId))]);
   const byRef = new Map(members.map((m) => [m.userRef, m]));
   const nameOf = (userRef: string) => {
     const member = byRef.get(userRef);
     return member?.showInResults ? member.displayName : PRIVATE_MEMBER;
   };
-
+  // Every criterion any of the cohort's questions scores, in the order the prompts first bring them.
   const criteria = new Map<string, string>();
-  // The sheet comes in date, answer, criterion order: one entry per prompt, then per answer with its results.
-  const answerRows = new Map<number, { date: string; question: string; member: string; answer: string; followUp: string; results: CriterionResult[]; reviews: number }>();
-  for (const { prompt, answer, result } of sheet) {
-    const question = questions.get(prompt.questionId);
-    for (const criterion of question?.rubric.criteria ?? []) if (!criteria.has(criterion.id)) criteria.set(criterion.id, criterion.label);
-    if (!answer) continue;
-    let row = answerRows.get(answer.id);
-    if (!row) {
-      row = {
-        date: prompt.localDate,
-        question: question?.prompt ?? prompt.questionId,
-        member: nameOf(answer.userRef),
-        answer: answer.body,
-        followUp: followUps.get(answer.id)?.body ?? "",
-        results: [],
-        reviews: reviewCounts.get(answer.id) ?? 0,
-      };
-      answerRows.set(answer.id, row);
+  for (const prompt of prompts) {
+    for (const criterion of questions.get(prompt.questionId)?.rubric.criteria ?? []) if (!criteria.has(criterion.id)) criteria.set(criterion.id, criterion.label);
+  }
+  const criterionIds = [...criteria.keys()];
+
+  const answersCsv = [csvLines([["Date", "Question", "Member", "Answer", "Follow-up answer", ...criterionIds.map((id) => `${criteria.get(id)} (corrected)`), "Overall score", "Reviews received"]], true)];
+  for (const prompt of prompts) {
+    const question = questions.get(prompt.questionId)?.prompt ?? prompt.questionId;
+    for (let after = 0; ; ) {
+      const page = await deps.repos.reviews.sheetPage(prompt.id, after, pages.answers);
+      answersCsv.push(
+        csvLines(
+          page.map(({ answer, results, reviewsReceived, followUpAnswer }) => {
+            const scores = new Map(results.map((r) => [r.criterionId, r.score]));
+            const overall = results.length > 0 ? overallScore(results).toFixed(2) : "";
+            return [prompt.localDate, question, nameOf(answer.userRef), answer.body, followUpAnswer ?? "", ...criterionIds.map((id) => scores.get(id)?.toFixed(2) ?? ""), overall, reviewsReceived];
+          }),
+        ),
+      );
+      if (page.length < pages.answers) break;
+      after = page.at(-1)!.answer.id;
     }
-    if (result) row.results.push(result);
   }
 
-  const criterionIds = [...criteria.keys()];
-  const answersCsv = toCsv(
-    ["Date", "Question", "Member", "Answer", "Follow-up answer", ...criterionIds.map((id) => `${criteria.get(id)} (corrected)`), "Overall score", "Reviews received"],
-    [...answerRows.values()].map((row) => {
-      const scores = new Map(row.results.map((r) => [r.criterionId, r.score]));
-      const overall = row.results.length > 0 ? overallScore(row.results).toFixed(2) : "";
-      return [row.date, row.question, row.member, row.answer, row.followUp, ...criterionIds.map((id) => scores.get(id)?.toFixed(2) ?? ""), overall, row.reviews];
-    }),
-  );
-  const pointsCsv = toCsv(
-    ["Date", "Member", "Points", "For", "Season"],
-    ledger.map((entry) => [entry.localDate, nameOf(entry.userRef), entry.points, entry.kind, entry.season]),
-  );
+  const pointsCsv = [csvLines([["Date", "Member", "Points", "For", "Season"]], true)];
+  for (let after: LedgerPosition | undefined; ; ) {
+    const page = await deps.repos.points.ledgerPage(cohort.id, after, pages.ledger);
+    pointsCsv.push(csvLines(page.map((entry) => [entry.localDate, nameOf(entry.userRef), entry.points, entry.kind, entry.season])));
+    if (page.length < pages.ledger) break;
+    after = page.at(-1);
+  }
   const stem = `cohort-${slug(cohort.trackId)}-${cohort.platform}-${slug(cohort.channelId)}-${localDateOf(deps.clock.now(), cohort.timeZone)}`;
   return {
     files: [
-      { filename: `${stem}-answers.csv`, content: answersCsv },
-      { filename: `${stem}-points.csv`, content: pointsCsv },
+      { filename: `${stem}-answers.csv`, content: answersCsv.join("") },
+      { filename: `${stem}-points.csv`, content: pointsCsv.join("") },
     ],
   };
 }

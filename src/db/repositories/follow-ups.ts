@@ -1,7 +1,7 @@
-import { and, eq, getTableColumns, inArray, isNotNull } from "drizzle-orm";
+import { and, eq, inArray, isNotNull } from "drizzle-orm";
 import type { FollowUp, FollowUpRepository } from "../../core/ports.ts";
 import type { Db } from "../client.ts";
-import { answers, followUps, prompts } from "../schema.ts";
+import { followUps } from "../schema.ts";
 
 const toFollowUp = (row: typeof followUps.$inferSelect): FollowUp => ({ answerId: row.answerId, question: row.question, body: row.body });
 
@@ -34,15 +34,5 @@ export class DrizzleFollowUpRepository implements FollowUpRepository {
       .from(followUps)
       .where(and(inArray(followUps.answerId, [...answerIds]), isNotNull(followUps.body)));
     return new Map(rows.map((row) => [row.answerId, toFollowUp(row)]));
-  }
-
-  async answeredInCohort(cohortId: number) {
-    const rows = await this.db
-      .select({ followUp: getTableColumns(followUps) })
-      .from(followUps)
-      .innerJoin(answers, eq(answers.id, followUps.answerId))
-      .innerJoin(prompts, eq(prompts.id, answers.promptId))
-      .where(and(eq(prompts.cohortId, cohortId), isNotNull(followUps.body)));
-    return new Map(rows.map(({ followUp }) => [followUp.answerId, toFollowUp(followUp)]));
   }
 }

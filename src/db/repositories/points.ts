@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, like, or, sql } from "drizzle-orm";
 import type { CohortAddress } from "../../core/cohorts/types.ts";
-import type { LeaderboardLimits, LeaderboardRead, LedgerEntry, PointsPeriod, PointsRepository } from "../../core/ports.ts";
+import type { LeaderboardLimits, LeaderboardRead, LedgerEntry, LedgerPosition, PointsPeriod, PointsRepository } from "../../core/ports.ts";
 import type { Db } from "../client.ts";
 import { chunked, type Column, unnested } from "./bulk-writes.ts";
 import { cohorts, memberQuality, members, pointsLedger, pointsTotals } from "../schema.ts";
@@ -121,6 +121,17 @@ export class DrizzlePointsRepository implements PointsRepository {
 
   all(cohortId: number) {
     return this.entries(cohortId);
+  }
+
+  async ledgerPage(cohortId: number, after: LedgerPosition | undefined, limit: number) {
+    // Along points_ledger_cohort_date_idx: a cohort's rows from a date on, each date's few in id order.
+    const rows = await this.db
+      .select({ id: pointsLedger.id, cohortId: pointsLedger.cohortId, userRef: pointsLedger.userRef, season: pointsLedger.season, kind: pointsLedger.kind, source: pointsLedger.source, points: pointsLedger.points, localDate: pointsLedger.localDate })
+      .from(pointsLedger)
+      .where(and(eq(pointsLedger.cohortId, cohortId), after === undefined ? undefined : sql`(${pointsLedger.localDate}, ${pointsLedger.id}) > (${after.localDate}, ${after.id})`))
+      .orderBy(asc(pointsLedger.localDate), asc(pointsLedger.id))
+      .limit(limit);
+    return rows;
   }
 
   async deleteForUser(userRef: string) {

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, getTableColumns, gt, isNotNull, isNull, lt, type SQL, sql } from "drizzle-orm";
-import type { AuthorParams, CloseInputs, Grade, ReviewContext, ReviewerParams, ResultEstimate, ReviewRepository, ScoringUpdate, SheetRow, StepStatus } from "../../core/ports.ts";
+import type { AuthorParams, CloseInputs, Grade, ReviewContext, ReviewerParams, ResultEstimate, ReviewRepository, ScoringUpdate, SheetAnswer, StepStatus } from "../../core/ports.ts";
 import type { CriterionResult, PromptStep, ReviewAssignment } from "../../core/prompts/types.ts";
 import type { Question } from "../../core/questions/types.ts";
 import type { ReviewPair } from "../../core/reviews/assign-reviewers.ts";
@@ -415,19 +415,22 @@ export class DrizzleReviewRepository implements ReviewRepository {
     }));
   }
 
-  async cohortSheet(cohortId: number): Promise<SheetRow[]> {
+  async sheetPage(promptId: number, afterAnswerId: number, limit: number): Promise<SheetAnswer[]> {
     const rows = await this.db
-      .select({ prompt: getTableColumns(prompts), answer: getTableColumns(answers), result: getTableColumns(answerResults) })
-      .from(prompts)
-      .leftJoin(answers, and(eq(answers.promptId, prompts.id), isNull(answers.withdrawnAt)))
-      .leftJoin(answerResults, eq(answerResults.answerId, answers.id))
-      .where(eq(prompts.cohortId, cohortId))
-      .orderBy(asc(prompts.localDate), asc(answers.id), asc(answerResults.criterionId));
-    return rows.map((r) => ({
-      prompt: toPrompt(r.prompt),
-      answer: r.answer && toAnswer(r.answer),
-      result: r.result && { criterionId: r.result.criterionId, score: r.result.score, uncertainty: r.result.uncertainty, plainMean: r.result.plainMean, gradeCount: r.result.gradeCount },
-    }));
+      .select({
+        answer: getTableColumns(answers),
+        results: sql<unknown>`(
+          select json_agg(json_build_object('criterionId', ${answerResults.criterionId}, 'score', ${answerResults.score}, 'uncertainty', ${answerResults.uncertainty},
+                                            'plainMean', ${answerResults.plainMean}, 'gradeCount', ${answerResults.gradeCount}) order by ${answerResults.criterionId})
+          from ${answerResults} where ${answerResults.answerId} = ${answers.id})`,
+        reviewsReceived: sql<number>`(select count(*)::int from ${reviewAssignments} where ${reviewAssignments.answerId} = ${answers.id} and ${reviewAssignments.submittedAt} is not null)`,
+        followUpAnswer: sql<string | null>`(select ${followUps.body} from ${followUps} where ${followUps.answerId} = ${answers.id})`,
+      })
+      .from(answers)
+      .where(and(eq(answers.promptId, promptId), isNull(answers.withdrawnAt), gt(answers.id, afterAnswerId)))
+      .orderBy(asc(answers.id))
+      .limit(limit);
+    return rows.map((r) => ({ answer: toAnswer(r.answer), results: jsonValue<CriterionResult[]>(r.results, []), reviewsReceived: Number(r.reviewsReceived), followUpAnswer: r.followUpAnswer }));
   }
 
   async results(answerId: number) {
@@ -453,16 +456,6 @@ export class DrizzleReviewRepository implements ReviewRepository {
       .innerJoin(prompts, eq(prompts.id, answers.promptId))
       .where(and(eq(prompts.cohortId, cohortId), isNull(answers.withdrawnAt)))
       .orderBy(asc(prompts.localDate), asc(answers.id));
-  }
-
-  async submittedByAnswer(cohortId: number) {
-    const rows = await this.db
-      .select({ answerId: reviewAssignments.answerId, count: sql<number>`count(*)::int` })
-      .from(reviewAssignments)
-      .innerJoin(prompts, eq(prompts.id, reviewAssignments.promptId))
-      .where(and(eq(prompts.cohortId, cohortId), isNotNull(reviewAssignments.submittedAt)))
-      .groupBy(reviewAssignments.answerId);
-    return new Map(rows.map((r) => [r.answerId, Number(r.count)]));
   }
 
   async countSubmitted(cohortId: number, reviewerRef: string) {
