@@ -320,7 +320,7 @@ export interface ReviewRepository {
   saveReviewerParams(cohortId: number, scoring: ScoringUpdate): Promise<boolean>;
   /** Drops a cohort's stored parameters and author sums, so its next close refits from scratch. */
   dropReviewerParams(cohortId: number): Promise<void>;
-  saveResults(answerId: number, results: readonly CriterionResult[]): Promise<void>;
+  saveResults(results: ReadonlyMap<number, readonly CriterionResult[]>): Promise<void>;
   /**
    * A close's writes in a bounded number of statements whatever the cohort's size: every
    * answer's results (replacing stored ones) in one transaction and, with `scoring`, the
@@ -409,6 +409,8 @@ export interface PointsRepository {
   awardMany(entries: readonly LedgerEntry[], now: Date): Promise<readonly boolean[]>;
   /** Appends a reversing entry for (kind, source) if it exists and is not yet reversed. */
   reverse(kind: string, source: string, now: Date): Promise<boolean>;
+  /** reverse() for many sources of one kind, a few statements in all; returns how many were reversed. */
+  reverseMany(kind: string, sources: readonly string[], now: Date): Promise<number>;
   /**
    * The cohort at `address` with one of its boards and its quality ranking, in one
    * statement (undefined when no cohort is there). The board ranks current members with

@@ -138,6 +138,13 @@ describe.each(testDatabases())("board summaries on $name", (target) => {
     await expectInStep([a, b]);
     expect(await repos.points.award(entry(a, "m1", "p1:m1", 12, "2026-11-29"), at)).toBe(true);
     await expectInStep([a, b]);
+    // Many at once, as forget-me re-scores a prompt's answers: each source's current generation
+    // only, a source without an entry skipped, and a second call reverses nothing.
+    expect(await repos.points.reverseMany("answer", ["p1:m1", "p1:m2", "p9:none"], at)).toBe(2);
+    expect(await repos.points.reverseMany("answer", ["p1:m1", "p1:m2"], at)).toBe(0);
+    await expectInStep([a, b]);
+    expect(await repos.points.awardMany([entry(a, "m1", "p1:m1", 12, "2026-11-29"), entry(a, "m2", "p1:m2", 7, "2026-11-30")], at)).toEqual([true, true]);
+    await expectInStep([a, b]);
 
     // A new season: its board starts from zero while all time keeps counting.
     expect(await repos.cohorts.startSeason(a)).toBe(2);
@@ -155,25 +162,45 @@ describe.each(testDatabases())("board summaries on $name", (target) => {
       .insert(answers)
       .values([prompt1!, prompt2!].flatMap((p) => ["m0", "m1", "m2"].map((userRef) => ({ promptId: p.id, userRef, body: "b", createdAt: at, updatedAt: at }))))
       .returning();
-    for (const [i, answer] of written.entries())
-      await repos.reviews.saveResults(answer.id, [
-        { criterionId: "c1", score: 1 + (i % 5), uncertainty: 0.3, plainMean: 3, gradeCount: 3 },
-        { criterionId: "c2", score: 2.5 + (i % 3) / 3, uncertainty: 0.3, plainMean: 3, gradeCount: 3 },
-      ]);
+    await repos.reviews.saveResults(
+      new Map(
+        written.map((answer, i) => [
+          answer.id,
+          [
+            { criterionId: "c1", score: 1 + (i % 5), uncertainty: 0.3, plainMean: 3, gradeCount: 3 },
+            { criterionId: "c2", score: 2.5 + (i % 3) / 3, uncertainty: 0.3, plainMean: 3, gradeCount: 3 },
+          ],
+        ]),
+      ),
+    );
     await expectInStep([a, b]);
-    await repos.reviews.saveResults(written[0]!.id, [{ criterionId: "c1", score: 4.75, uncertainty: 0.2, plainMean: 4, gradeCount: 3 }]);
+    await repos.reviews.saveResults(new Map([[written[0]!.id, [{ criterionId: "c1", score: 4.75, uncertainty: 0.2, plainMean: 4, gradeCount: 3 }]]]));
     await expectInStep([a, b]);
     // Re-scored in place (every criterion overwritten), and re-scored with a criterion added.
-    await repos.reviews.saveResults(written[2]!.id, [
-      { criterionId: "c1", score: 1.5, uncertainty: 0.3, plainMean: 2, gradeCount: 3 },
-      { criterionId: "c2", score: 2.25, uncertainty: 0.3, plainMean: 2, gradeCount: 3 },
-    ]);
+    await repos.reviews.saveResults(
+      new Map([
+        [
+          written[2]!.id,
+          [
+            { criterionId: "c1", score: 1.5, uncertainty: 0.3, plainMean: 2, gradeCount: 3 },
+            { criterionId: "c2", score: 2.25, uncertainty: 0.3, plainMean: 2, gradeCount: 3 },
+          ],
+        ],
+      ]),
+    );
     await expectInStep([a, b]);
-    await repos.reviews.saveResults(written[3]!.id, [
-      { criterionId: "c1", score: 4, uncertainty: 0.3, plainMean: 4, gradeCount: 3 },
-      { criterionId: "c2", score: 3, uncertainty: 0.3, plainMean: 3, gradeCount: 3 },
-      { criterionId: "c3", score: 5, uncertainty: 0.3, plainMean: 5, gradeCount: 3 },
-    ]);
+    await repos.reviews.saveResults(
+      new Map([
+        [
+          written[3]!.id,
+          [
+            { criterionId: "c1", score: 4, uncertainty: 0.3, plainMean: 4, gradeCount: 3 },
+            { criterionId: "c2", score: 3, uncertainty: 0.3, plainMean: 3, gradeCount: 3 },
+            { criterionId: "c3", score: 5, uncertainty: 0.3, plainMean: 5, gradeCount: 3 },
+          ],
+        ],
+      ]),
+    );
     expect(await repos.answers.withdraw(written[1]!.id, at)).toBe(true);
     await expectInStep([a, b]);
     const { quality } = await read(a, "all", at, "m0", 10);

@@ -1,7 +1,7 @@
 import { requireCohort } from "../cohorts/manage-cohort.ts";
 import type { Actor, CohortAddress } from "../cohorts/types.ts";
 import type { CoachDeps } from "../deps.ts";
-import { awardQuality, reverseQuality } from "../points/awards.ts";
+import { qualityEntry, reverseQuality } from "../points/awards.ts";
 import type { Prompt } from "../prompts/types.ts";
 import { overallScore, storedResults } from "../scores/close-prompt.ts";
 import { refitCohort } from "../scores/reviewer-params.ts";
@@ -76,15 +76,16 @@ export async function forgetMe(deps: CoachDeps, actor: Pick<Actor, "userRef">): 
     const fits = await refitCohort(deps, cohortId, Math.max(latest, state?.foldedThroughPromptId ?? 0), state, state?.closes ?? 0);
     const cohort = await deps.repos.cohorts.get(cohortId);
     if (!cohort) continue;
+    // A prompt's answers together: its results in one write, their quality points taken back
+    // and given again from the new scores in one statement each, not three per answer.
     for (const prompt of closed) {
       const answers = await deps.repos.answers.active(prompt.id);
       const authorOf = new Map(answers.map((a) => [a.id, a.userRef]));
       const { results } = await storedResults(deps, cohort, fits, prompt, answers);
-      for (const [answerId, answerResults] of results) {
-        await deps.repos.reviews.saveResults(answerId, answerResults);
-        await reverseQuality(deps, answerId, now);
-        if (answerResults.length > 0) await awardQuality(deps, prompt, authorOf.get(answerId)!, answerId, overallScore(answerResults), now);
-      }
+      await deps.repos.reviews.saveResults(results);
+      await reverseQuality(deps, [...results.keys()], now);
+      const awards = [...results].filter(([, scores]) => scores.length > 0).map(([answerId, scores]) => qualityEntry(prompt, authorOf.get(answerId)!, answerId, overallScore(scores)));
+      await deps.repos.points.awardMany(awards, now);
     }
   }
   return { answers: deletedAnswers.length, reviews: deletedReviews.length };

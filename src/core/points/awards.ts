@@ -53,12 +53,7 @@ export function qualityEntry(prompt: Prompt, userRef: string, answerId: number, 
   return { cohortId: prompt.cohortId, userRef, season: prompt.season, kind: "quality", source: qualitySource(answerId), points: Math.round(score * POINTS.qualityPerPoint), localDate: prompt.localDate };
 }
 
-/** Quality points from an answer's mean corrected score (1-5). */
-export async function awardQuality(deps: CoachDeps, prompt: Prompt, userRef: string, answerId: number, score: number, now: Date): Promise<void> {
-  await deps.repos.points.award(qualityEntry(prompt, userRef, answerId, score), now);
-}
-
-/** Takes back an answer's quality points, by a reversing entry, before it is scored again. */
-export async function reverseQuality(deps: CoachDeps, answerId: number, now: Date): Promise<void> {
-  await deps.repos.points.reverse("quality", qualitySource(answerId), now);
+/** Takes back answers' quality points, by reversing entries, before they are scored again. */
+export async function reverseQuality(deps: CoachDeps, answerIds: readonly number[], now: Date): Promise<void> {
+  await deps.repos.points.reverseMany("quality", answerIds.map(qualitySource), now);
 }

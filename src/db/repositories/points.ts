@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, like, or, sql } from "drizzle-orm";
+import { and, asc, eq, or, sql } from "drizzle-orm";
 import type { CohortAddress } from "../../core/cohorts/types.ts";
 import type { LeaderboardLimits, LeaderboardRead, LedgerEntry, LedgerPosition, PointsPeriod, PointsRepository } from "../../core/ports.ts";
 import type { Db } from "../client.ts";
@@ -31,14 +31,6 @@ export class DrizzlePointsRepository implements PointsRepository {
     this.leaderboardQuery = prepareLeaderboard(db);
   }
 
-  private async generation(kind: string, source: string): Promise<number> {
-    const [row] = await this.db
-      .select({ count: sql<number>`count(*)::int` })
-      .from(pointsLedger)
-      .where(and(eq(pointsLedger.kind, REVERSAL), like(pointsLedger.source, `${escapeLike(`${kind}:${source}#`)}%`)));
-    return row?.count ?? 0;
-  }
-
   async award(entry: LedgerEntry, now: Date) {
     const [awarded] = await this.awardMany([entry], now);
     return awarded ?? false;
@@ -55,28 +47,25 @@ export class DrizzlePointsRepository implements PointsRepository {
   }
 
   async reverse(kind: string, source: string, now: Date) {
-    const generation = await this.generation(kind, source);
-    const [original] = await this.db
-      .select()
-      .from(pointsLedger)
-      .where(and(eq(pointsLedger.kind, kind), eq(pointsLedger.source, `${source}#${generation}`)))
-      .orderBy(desc(pointsLedger.id));
-    if (!original) return false;
-    const rows = await this.db
-      .insert(pointsLedger)
-      .values({
-        cohortId: original.cohortId,
-        userRef: original.userRef,
-        season: original.season,
-        kind: REVERSAL,
-        source: `${kind}:${source}#${generation}`,
-        points: -original.points,
-        localDate: original.localDate,
-        createdAt: now,
-      })
-      .onConflictDoNothing()
-      .returning({ id: pointsLedger.id });
-    return rows.length > 0;
+    return (await this.reverseMany(kind, [source], now)) > 0;
+  }
+
+  async reverseMany(kind: string, sources: readonly string[], now: Date) {
+    let reversed = 0;
+    for (const chunk of chunked(sources, this.writeChunkRows)) {
+      // A source's current generation is how many reversals it has had; its entry of that
+      // generation, if there is one, gets a reversal of that generation (so a second call finds nothing).
+      const result = await this.db.execute<{ id: number }>(sql`
+        insert into ${pointsLedger} (cohort_id, user_ref, season, kind, source, points, local_date, created_at)
+        select o.cohort_id, o.user_ref, o.season, ${REVERSAL}, o.kind || ':' || o.source, -o.points, o.local_date, ${now.toISOString()}::timestamptz
+        from (select *, ${kind} || ':' || source || '#' as prefix from (${unnested(chunk, SOURCE_INPUT)}) t) s
+        join ${pointsLedger} o on o.kind = ${kind}
+          and o.source = s.source || '#' || (select count(*) from ${pointsLedger} r where r.kind = ${REVERSAL} and r.source ~>=~ s.prefix and r.source ~<~ (s.prefix || chr(1114111)))
+        on conflict do nothing
+        returning id`);
+      reversed += rowsOf(result).length;
+    }
+    return reversed;
   }
 
   async leaderboard(address: CohortAddress, period: PointsPeriod, at: Date, viewerRef: string, limits: LeaderboardLimits): Promise<LeaderboardRead | undefined> {
@@ -139,6 +128,7 @@ export class DrizzlePointsRepository implements PointsRepository {
   }
 }
 
+const SOURCE_INPUT: readonly Column<string>[] = [{ name: "source", type: "text", value: (source) => source }];
 const LEDGER_INPUT: readonly Column<LedgerEntry>[] = [
   { name: "cohort_id", type: "int", value: (e) => e.cohortId },
   { name: "user_ref", type: "text", value: (e) => e.userRef },
@@ -218,4 +208,3 @@ function prepareLeaderboard(db: Db) {
     .prepare("leaderboard");
 }
 
-const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -346,8 +346,8 @@ export class DrizzleReviewRepository implements ReviewRepository {
     });
   }
 
-  async saveResults(answerId: number, results: readonly CriterionResult[]) {
-    await storeResults(this.db, new Map([[answerId, results]]), this.writeChunkRows);
+  async saveResults(results: ReadonlyMap<number, readonly CriterionResult[]>) {
+    await storeResults(this.db, results, this.writeChunkRows);
   }
 
   async saveClose(cohortId: number, results: ReadonlyMap<number, readonly CriterionResult[]>, scoring: ScoringUpdate | undefined) {
