@@ -280,13 +280,12 @@ export const pointsLedger = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
   },
   (t) => [
+    // Also how an entry's generation is found: one lookup per reversal (generationOf in repositories/points.ts).
     unique("points_ledger_kind_source_unique").on(t.kind, t.source),
     index("points_ledger_cohort_user_idx").on(t.cohortId, t.userRef),
     // Leaderboards sum one cohort's rows by date range or season from these alone (index-only scans).
     index("points_ledger_cohort_date_idx").on(t.cohortId, t.localDate, t.userRef, t.points),
     index("points_ledger_cohort_season_idx").on(t.cohortId, t.season, t.userRef, t.points),
-    // A reversal's generation is found by source prefix, which a plain text index cannot serve outside the C collation.
-    index("points_ledger_kind_source_prefix_idx").on(t.kind, t.source.op("text_pattern_ops")),
   ],
 );
 

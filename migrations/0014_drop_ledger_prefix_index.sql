@@ -1,0 +1,1 @@
+DROP INDEX "points_ledger_kind_source_prefix_idx";
