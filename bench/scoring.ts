@@ -15,13 +15,14 @@ import { sql } from "drizzle-orm";
 import type { CoachDeps } from "../src/core/deps.ts";
 import { closePrompt, overallScore } from "../src/core/scores/close-prompt.ts";
 import { exportCohort } from "../src/core/members/export.ts";
+import { forgetMe } from "../src/core/members/member-ops.ts";
 import { qualityEntry } from "../src/core/points/awards.ts";
 import type { Repositories } from "../src/core/ports.ts";
 import { fitOnHistory, refitCohort } from "../src/core/scores/reviewer-params.ts";
 import type { Database } from "../src/db/client.ts";
 import { openDatabase } from "../src/db/client.ts";
 import { createRepositories, repositoryOptionsFor } from "../src/db/repositories/index.ts";
-import { answerResults, answers, cohorts, members, pointsLedger, prompts, reviewAssignments, reviewScores, scoringStates } from "../src/db/schema.ts";
+import { answerResults, answers, cohorts, members, pointsLedger, prompts, promptSteps, reviewAssignments, reviewScores, scoringStates } from "../src/db/schema.ts";
 import { openIsolatedPostgres } from "../tests/support/databases.ts";
 import type { QualityJob, QualityJobResult } from "./scoring-quality-worker.ts";
 import { SCENARIOS, syntheticCohort } from "./synthetic-reviews.ts";
@@ -222,6 +223,17 @@ async function closeBench(label: string, database: Database) {
   timingFigure(`export longest event-loop block (wall), ${label}`, exports.map((e) => e.blockMs), 50);
   timingFigure(`export longest event-loop block (CPU), ${label}`, exports.map((e) => e.blockCpuMs), 50);
   figures.push({ name: `export repository calls, ${label}, ${exportSize}`, value: exports[0]!.calls, min: Math.min(...exports.map((e) => e.calls)), max: Math.max(...exports.map((e) => e.calls)), reference: null, ratio: null, goal: "none (context)", met: null });
+
+  // Last, as it deletes a member: forget-me of one who answered and reviewed every day, which
+  // refits the cohort without their grades and re-scores every answer they reviewed.
+  await database.db.execute(sql`insert into ${promptSteps} (prompt_id, step, status, lease_until, finished_at) select id, 'close', 'done', now(), now() from ${prompts} on conflict do nothing`);
+  statements.count = 0;
+  const forgotten = await longestBlock(() => forgetMe(deps, { userRef: cohort.createdBy }));
+  const forgetSize = `one of ${MEMBERS} members, ${forgotten.result.answers} answers and ${forgotten.result.reviews} reviews over ${DAYS + 1} days`;
+  timingFigure(`forget-me wall, ${label}, ${forgetSize}`, [forgotten.wallMs], null);
+  timingFigure(`forget-me longest event-loop block (wall), ${label}`, [forgotten.blockMs], 50);
+  timingFigure(`forget-me longest event-loop block (CPU), ${label}`, [forgotten.blockCpuMs], 50);
+  figures.push({ name: `forget-me repository calls, ${label}, ${forgetSize}`, value: statements.count, min: statements.count, max: statements.count, reference: null, ratio: null, goal: "none (context)", met: null });
 }
 
 /** Repositories whose every call is counted: a close's cost must not grow with the cohort. */

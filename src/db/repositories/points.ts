@@ -52,7 +52,8 @@ export class DrizzlePointsRepository implements PointsRepository {
 
   async reverseMany(kind: string, sources: readonly string[], now: Date) {
     let reversed = 0;
-    for (const chunk of chunked(sources, this.writeChunkRows)) {
+    // A reversal is an entry like any other: as many a statement as awardMany sends.
+    for (const chunk of chunked(sources, Math.max(1, Math.floor(this.writeChunkRows / ROWS_PER_ENTRY)))) {
       // A source's current generation is how many reversals it has had; its entry of that
       // generation, if there is one, gets a reversal of that generation (so a second call finds nothing).
       const result = await this.db.execute<{ id: number }>(sql`

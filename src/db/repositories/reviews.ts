@@ -347,7 +347,9 @@ export class DrizzleReviewRepository implements ReviewRepository {
   }
 
   async saveResults(results: ReadonlyMap<number, readonly CriterionResult[]>) {
-    await storeResults(this.db, results, this.writeChunkRows);
+    // Half a bulk write's rows, as rescoreResults: these overwrite stored results, and each
+    // update refreshes its member's quality (on PGlite 500 rows held the event loop ~30 ms).
+    await storeResults(this.db, results, this.writeChunkRows / 2);
   }
 
   async saveClose(cohortId: number, results: ReadonlyMap<number, readonly CriterionResult[]>, scoring: ScoringUpdate | undefined) {
