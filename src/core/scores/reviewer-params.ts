@@ -152,7 +152,7 @@ export interface ClosePlan {
 /**
  * The fits that score a prompt at close: its own grades on top of the reviewers' stored
  * parameters, or a refit from scratch when the schedule (or a missing state) says so.
- * Writes nothing: the caller stores `scoring` with the results, in one transaction, and then
+ * Writes nothing: the caller stores `scoring` and the results (saveClose), and then
  * a refit's `rescored` estimates. An answer's score at its close used only the history up
  * to then; a refit knows each reviewer better, so the scores that rank members (the quality
  * board, /coach me, the export) take its estimates: on the scoring bench's synthetic cohorts
