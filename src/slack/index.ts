@@ -36,7 +36,7 @@ export interface SlackAdapterOptions {
   readonly config: SlackConfig;
   readonly coach: Coach;
   readonly log: Logger;
-  /** Web API retries; production keeps WebClient's five-in-five-minutes (429s wait for Retry-After). Posts follow it in SlackPoster. */
+  /** Web API retries; production keeps WebClient's five-in-five-minutes (429s wait for Retry-After). Posts use it for failed requests only: SlackPoster waits out their 429s without counting them. */
   readonly retryConfig?: webApi.RetryOptions;
   /** Minimum gap between posts to one channel; Slack allows about one per second. */
   readonly channelPaceMs?: number;
@@ -124,8 +124,8 @@ export function createSlackAdapter(options: SlackAdapterOptions): PlatformAdapte
   const pace = new PostPace({ channelIntervalMs: options.channelPaceMs ?? 1_000, workspacePerSecond: config.postsPerSecond ?? DEFAULT_POSTS_PER_SECOND });
   // Posts retry outside WebClient, so a step's fence runs before every attempt.
   const postClient = new webApi.WebClient(config.botToken, { ...clientOptions, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logger, logLevel: webApi.LogLevel.WARN });
-  const poster = new SlackPoster(postClient, retryConfig);
-  const rt = new SlackRuntime(app, coach, log, pace, new HistoryBudget(config.historyReadsPerMinute ?? DEFAULT_HISTORY_READS_PER_MINUTE), poster);
+  const poster = new SlackPoster(postClient, retryConfig, pace);
+  const rt = new SlackRuntime(app, coach, log, new HistoryBudget(config.historyReadsPerMinute ?? DEFAULT_HISTORY_READS_PER_MINUTE), poster);
 
   // Tracks listeners still running after their ack, so stop() can wait for them.
   const inFlight = new Set<Promise<unknown>>();

@@ -12,15 +12,17 @@ export class SlotWindow {
   private readonly keys = new Map<string, KeyState>();
 
   constructor(
-    private readonly limit: number,
+    /** Slots per window; a function when the limit moves (AdaptiveRate). */
+    private readonly limit: number | (() => number),
     private readonly windowMs: number,
     private readonly now: () => number = () => Date.now(),
   ) {}
 
-  run<T>(key: string, task: () => Promise<T>): Promise<T> {
+  /** `first` puts the task ahead of those waiting: a retry that already waited its turn once. */
+  run<T>(key: string, task: () => Promise<T>, first = false): Promise<T> {
     const state = this.keys.get(key) ?? this.keys.set(key, { running: 0, settled: [], waiting: [] }).get(key)!;
     return new Promise<T>((resolve, reject) => {
-      state.waiting.push(() => {
+      state.waiting[first ? "unshift" : "push"](() => {
         state.running++;
         // A task that throws synchronously settles like one that rejects.
         void Promise.resolve()
@@ -39,7 +41,8 @@ export class SlotWindow {
   private pump(key: string, state: KeyState): void {
     const since = this.now() - this.windowMs;
     while (state.settled.length > 0 && state.settled[0]! <= since) state.settled.shift();
-    while (state.waiting.length > 0 && state.running + state.settled.length < this.limit) state.waiting.shift()!();
+    const limit = typeof this.limit === "number" ? this.limit : this.limit();
+    while (state.waiting.length > 0 && state.running + state.settled.length < limit) state.waiting.shift()!();
     clearTimeout(state.timer);
     state.timer = undefined;
     if (state.waiting.length > 0) {
@@ -62,25 +65,71 @@ interface KeyState {
 }
 
 /**
+ * A rate that halves when the other side says it was too fast and grows back by one a
+ * window while it does not (additive increase, multiplicative decrease, as TCP does), so
+ * a sender set above a limit it cannot see settles just under it within a few windows.
+ * Several senders sharing the limit (replicas) each settle on a share of it. A burst of
+ * refusals answers one burst of sends, so the rate is cut at most once a window.
+ */
+export class AdaptiveRate {
+  private base: number;
+  private cutAt = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly max: number,
+    private readonly windowMs: number,
+    private readonly now: () => number = () => Date.now(),
+  ) {
+    this.base = max;
+  }
+
+  current(): number {
+    const grown = Math.floor((this.now() - this.cutAt) / this.windowMs);
+    return Math.min(this.max, this.base + grown);
+  }
+
+  /** The other side refused a send for its rate. */
+  tooFast(): void {
+    const now = this.now();
+    if (now - this.cutAt < this.windowMs) return;
+    this.base = Math.max(1, Math.floor(this.current() / 2));
+    this.cutAt = now;
+  }
+}
+
+/**
  * Slack's chat.postMessage limits for one workspace (one bot token is one workspace):
  * about one message per second per channel, and a workspace-wide rate that Slack
- * enforces but does not publish (SLACK_POSTS_PER_SECOND).
+ * enforces but does not publish (SLACK_POSTS_PER_SECOND, the most this bot sends).
  * Posts to one channel go out in call order, one per second; posts to different
  * channels share the workspace's slots, so a fan-out runs at the workspace rate instead
- * of overshooting it and waiting out 429s. A 429 that still comes back is waited out
- * inside the post's slots (SlackPoster).
+ * of overshooting it and waiting out 429s. Each attempt of a post takes a workspace slot
+ * of its own, and a 429 halves the workspace rate (AdaptiveRate), so when the real limit
+ * is lower than the setting the retries come back spread over the slots it allows rather
+ * than all at once when the Retry-After ends, which would draw 429s again.
  */
 export class PostPace {
   private readonly channels: SlotWindow;
   private readonly workspace: SlotWindow;
+  private readonly workspaceRate: AdaptiveRate;
 
   constructor(options: { readonly channelIntervalMs: number; readonly workspacePerSecond: number; readonly now?: () => number }) {
     this.channels = new SlotWindow(1, options.channelIntervalMs, options.now);
-    this.workspace = new SlotWindow(options.workspacePerSecond, 1_000, options.now);
+    this.workspaceRate = new AdaptiveRate(options.workspacePerSecond, 1_000, options.now);
+    this.workspace = new SlotWindow(() => this.workspaceRate.current(), 1_000, options.now);
   }
 
-  /** Channel first, then the workspace: a post waiting on its channel does not hold a workspace slot. */
-  run<T>(channel: string, task: () => Promise<T>): Promise<T> {
-    return this.channels.run(channel, () => this.workspace.run("", task));
+  /**
+   * Runs `post` in its channel's turn (the channel waits for all of its attempts); `post`
+   * sends each attempt through `send`, which takes a workspace slot for it. A retry goes
+   * ahead of the posts still waiting for their first attempt.
+   */
+  run<T>(channel: string, post: (send: <R>(attempt: () => Promise<R>, retry: boolean) => Promise<R>) => Promise<T>): Promise<T> {
+    return this.channels.run(channel, () => post((attempt, retry) => this.workspace.run("", attempt, retry)));
+  }
+
+  /** Slack answered a post with 429. */
+  rateLimited(): void {
+    this.workspaceRate.tooFast();
   }
 }

@@ -6,7 +6,7 @@ import type { Logger } from "../logger.ts";
 import { StoredNotShown } from "../stored-not-shown.ts";
 import { plain, type Reply } from "./blocks/text.ts";
 import type { HistoryBudget } from "./history-budget.ts";
-import { SlotWindow, type PostPace } from "./pace.ts";
+import { SlotWindow } from "./pace.ts";
 import type { SlackPoster } from "./poster.ts";
 import { userRef } from "./refs.ts";
 
@@ -28,7 +28,6 @@ export class SlackRuntime {
     readonly app: App,
     readonly coach: Coach,
     readonly log: Logger,
-    readonly pace: PostPace,
     readonly history: HistoryBudget,
     private readonly poster: SlackPoster,
   ) {}
@@ -97,12 +96,12 @@ export class SlackRuntime {
   }
 
   /**
-   * Posts at Slack's pace for the channel and the workspace. A 429 is waited out holding
-   * the post's slots, so its channel waits with it; `fence` runs before each attempt, once
-   * the slots are held and after every wait, when any lease it guards is at its shortest.
+   * Posts at Slack's pace for the channel and the workspace (SlackPoster); `fence` runs
+   * before each attempt, once the slots are held and after every wait, when any lease it
+   * guards is at its shortest.
    */
   post(args: webApi.ChatPostMessageArguments, fence?: () => Promise<void>): Promise<webApi.ChatPostMessageResponse> {
-    return this.pace.run(args.channel, () => this.poster.post(args, fence));
+    return this.poster.post(args, fence);
   }
 }
 

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { PostPace, SlotWindow } from "../../src/slack/pace.ts";
+import { webApi } from "@slack/bolt";
+import { AdaptiveRate, PostPace, SlotWindow } from "../../src/slack/pace.ts";
+import { SlackPoster } from "../../src/slack/poster.ts";
 
 /** A task that answers after `ms` and records when it started. */
 function recorder() {
@@ -63,8 +65,8 @@ describe("PostPace", () => {
     const pace = new PostPace({ channelIntervalMs: 1_000, workspacePerSecond: 50 });
     const { started, task } = recorder();
     const posts = [
-      ...Array.from({ length: 120 }, (_, i) => pace.run(`C${i}`, task(`C${i}`, 20))),
-      pace.run("C0", task("C0-again", 20)),
+      ...Array.from({ length: 120 }, (_, i) => pace.run(`C${i}`, (send) => send(task(`C${i}`, 20), false))),
+      pace.run("C0", (send) => send(task("C0-again", 20), false)),
     ];
     await vi.runAllTimersAsync();
     await Promise.all(posts);
@@ -74,5 +76,85 @@ describe("PostPace", () => {
     expect(Math.max(...at)).toBeLessThan(2_200);
     const c0 = started.filter((s) => s.key.startsWith("C0")).map((s) => s.at);
     expect(c0[1]! - c0[0]!).toBeGreaterThanOrEqual(1_000);
+  });
+});
+
+describe("AdaptiveRate", () => {
+  it("halves on a refusal, at most once a window, grows back by one a window, and never drops below one", () => {
+    let now = 0;
+    const rate = new AdaptiveRate(50, 1_000, () => now);
+    expect(rate.current()).toBe(50);
+    rate.tooFast();
+    rate.tooFast();
+    expect(rate.current()).toBe(25);
+    now = 999;
+    rate.tooFast();
+    expect(rate.current()).toBe(25);
+    now = 1_000;
+    expect(rate.current()).toBe(26);
+    rate.tooFast();
+    expect(rate.current()).toBe(13);
+    now += 100_000;
+    expect(rate.current()).toBe(50);
+    for (let i = 0; i < 10; i++) {
+      now += 1_000;
+      rate.tooFast();
+    }
+    expect(rate.current()).toBe(1);
+  });
+});
+
+/**
+ * A stand-in for chat.postMessage behind a workspace limit the bot does not know: at
+ * most `perSecond` posts in any second, the rest refused with a 429 and Retry-After 1.
+ */
+function limitedSlack(perSecond: number) {
+  const accepted: { channel: string; at: number }[] = [];
+  let refused = 0;
+  const postMessage = async (args: { channel: string }) => {
+    const now = Date.now();
+    if (accepted.filter((p) => p.at > now - 1_000).length >= perSecond) {
+      refused++;
+      throw Object.assign(new Error("rate limited"), { code: webApi.ErrorCode.RateLimitedError, retryAfter: 1 });
+    }
+    accepted.push({ channel: args.channel, at: now });
+    return { ok: true, channel: args.channel, ts: `${now}.000000` };
+  };
+  const client = { chat: { postMessage } } as unknown as webApi.WebClient;
+  return { client, accepted, refused: () => refused };
+}
+
+describe("SlackPoster", () => {
+  beforeEach(() => vi.useFakeTimers({ now: 0 }));
+  afterEach(() => vi.useRealTimers());
+
+  it("posts a fan-out once each when the workspace allows fewer posts a second than the pace assumed, settling near the real limit", async () => {
+    const slack = limitedSlack(10);
+    const poster = new SlackPoster(slack.client, webApi.retryPolicies.fiveRetriesInFiveMinutes, new PostPace({ channelIntervalMs: 1_000, workspacePerSecond: 50 }));
+    const channels = Array.from({ length: 100 }, (_, i) => `C${i}`);
+    const posts = Promise.allSettled(channels.map((channel) => poster.post({ channel, text: "Today's question" })));
+    await vi.runAllTimersAsync();
+    const results = await posts;
+    expect(results.filter((r) => r.status === "rejected")).toEqual([]);
+    expect(slack.accepted.map((p) => p.channel).sort()).toEqual([...channels].sort());
+    // At ten a second 100 posts need ten seconds; the last lands at 11 s. Backing off on
+    // each 429 as on a fault landed it at 24 s after 136 refusals, and in a bigger
+    // fan-out ran some posts out of retries.
+    expect(Math.max(...slack.accepted.map((p) => p.at))).toBeLessThan(15_000);
+    // The rate comes down to the limit instead of each retry round drawing 429s again.
+    expect(slack.refused()).toBeLessThan(100);
+  });
+
+  it("stops at the fence when a refused post's step was retaken meanwhile", async () => {
+    const slack = limitedSlack(0);
+    const poster = new SlackPoster(slack.client, webApi.retryPolicies.fiveRetriesInFiveMinutes, new PostPace({ channelIntervalMs: 1_000, workspacePerSecond: 50 }));
+    let attempts = 0;
+    const fence = async () => {
+      if (++attempts > 2) throw new Error("retaken");
+    };
+    const post = poster.post({ channel: "C1", text: "Today's question" }, fence).catch((error: unknown) => error);
+    await vi.runAllTimersAsync();
+    expect(await post).toEqual(new Error("retaken"));
+    expect(slack.refused()).toBe(2);
   });
 });
