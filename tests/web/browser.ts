@@ -40,8 +40,10 @@ export function useWebApp(env: Record<string, string> = {}): WebUnderTest {
   const dataDir = mkdtempSync(path.join(tmpdir(), "cohort-coach-web-"));
   beforeAll(async () => {
     mkdirSync(screenshotDir, { recursive: true });
+    // First: a missing Chromium throws here, before there is an app whose wait would be left unheard.
+    const launching = launchChromium();
     web.app = startApp({ DATA_DIR: dataDir, PORT: "0", QUESTIONS_DIR: "questions", LOG_LEVEL: "info", ...env });
-    const [line, browser] = await Promise.all([web.app.waitForLine((l) => l.includes("Practice room: open"), 150_000), launchChromium()]);
+    const [line, browser] = await Promise.all([web.app.waitForLine((l) => l.includes("Practice room: open"), 150_000), launching]);
     web.browser = browser;
     web.baseUrl = (JSON.parse(line) as { practiceRoom: string }).practiceRoom.replace(/\/$/, "");
     web.newPage = async (options = {}) => {
