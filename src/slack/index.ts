@@ -124,7 +124,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): PlatformAdapte
   const pace = new PostPace({ channelIntervalMs: options.channelPaceMs ?? 1_000, workspacePerSecond: config.postsPerSecond ?? DEFAULT_POSTS_PER_SECOND });
   // Posts retry outside WebClient, so a step's fence runs before every attempt.
   const postClient = new webApi.WebClient(config.botToken, { ...clientOptions, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logger, logLevel: webApi.LogLevel.WARN });
-  const poster = new SlackPoster(postClient, retryConfig, pace);
+  const poster = new SlackPoster(postClient, retryConfig, pace, log);
   const rt = new SlackRuntime(app, coach, log, new HistoryBudget(config.historyReadsPerMinute ?? DEFAULT_HISTORY_READS_PER_MINUTE), poster);
 
   // Tracks listeners still running after their ack, so stop() can wait for them.

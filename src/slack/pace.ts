@@ -88,12 +88,13 @@ export class AdaptiveRate {
     return Math.min(this.max, this.base + grown);
   }
 
-  /** The other side refused a send for its rate. */
-  tooFast(): void {
+  /** The other side refused a send for its rate; returns the new rate if this refusal cut it. */
+  tooFast(): number | undefined {
     const now = this.now();
-    if (now - this.cutAt < this.windowMs) return;
+    if (now - this.cutAt < this.windowMs) return undefined;
     this.base = Math.max(1, Math.floor(this.current() / 2));
     this.cutAt = now;
+    return this.base;
   }
 }
 
@@ -128,8 +129,8 @@ export class PostPace {
     return this.channels.run(channel, () => post((attempt, retry) => this.workspace.run("", attempt, retry)));
   }
 
-  /** Slack answered a post with 429. */
-  rateLimited(): void {
-    this.workspaceRate.tooFast();
+  /** Slack answered a post with 429; returns the workspace's new rate if this 429 cut it. */
+  rateLimited(): number | undefined {
+    return this.workspaceRate.tooFast();
   }
 }

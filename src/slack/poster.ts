@@ -1,4 +1,5 @@
 import { webApi } from "@slack/bolt";
+import type { Logger } from "../logger.ts";
 import type { PostPace } from "./pace.ts";
 
 /**
@@ -24,6 +25,7 @@ export class SlackPoster {
     private readonly client: webApi.WebClient,
     private readonly policy: webApi.RetryOptions,
     private readonly pace: PostPace,
+    private readonly log: Logger,
   ) {}
 
   post(args: webApi.ChatPostMessageArguments, beforeAttempt?: () => Promise<void>): Promise<webApi.ChatPostMessageResponse> {
@@ -39,8 +41,11 @@ export class SlackPoster {
         } catch (error) {
           const code = (error as { code?: unknown } | undefined)?.code;
           if (code === webApi.ErrorCode.RateLimitedError && ++refusals <= MAX_RATE_LIMITED) {
-            this.resumeAt = Math.max(this.resumeAt, Date.now() + (error as webApi.WebAPIRateLimitedError).retryAfter * 1000);
-            this.pace.rateLimited();
+            const { retryAfter } = error as webApi.WebAPIRateLimitedError;
+            this.resumeAt = Math.max(this.resumeAt, Date.now() + retryAfter * 1000);
+            const postsPerSecond = this.pace.rateLimited();
+            // Once per cut, so an organizer whose workspace allows less than SLACK_POSTS_PER_SECOND can see it and set it lower.
+            if (postsPerSecond !== undefined) this.log.warn({ retryAfter, postsPerSecond }, `Slack answered a post with 429: posting at ${postsPerSecond} a second for now`);
             continue;
           }
           // Slack answered, and said no: retrying cannot help.

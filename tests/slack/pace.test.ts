@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { webApi } from "@slack/bolt";
+import { createLogger } from "../../src/logger.ts";
 import { AdaptiveRate, PostPace, SlotWindow } from "../../src/slack/pace.ts";
 import { SlackPoster } from "../../src/slack/poster.ts";
 
@@ -84,8 +85,8 @@ describe("AdaptiveRate", () => {
     let now = 0;
     const rate = new AdaptiveRate(50, 1_000, () => now);
     expect(rate.current()).toBe(50);
-    rate.tooFast();
-    rate.tooFast();
+    expect(rate.tooFast()).toBe(25);
+    expect(rate.tooFast()).toBeUndefined();
     expect(rate.current()).toBe(25);
     now = 999;
     rate.tooFast();
@@ -130,7 +131,9 @@ describe("SlackPoster", () => {
 
   it("posts a fan-out once each when the workspace allows fewer posts a second than the pace assumed, settling near the real limit", async () => {
     const slack = limitedSlack(10);
-    const poster = new SlackPoster(slack.client, webApi.retryPolicies.fiveRetriesInFiveMinutes, new PostPace({ channelIntervalMs: 1_000, workspacePerSecond: 50 }));
+    const warnings: { msg: string; postsPerSecond: number }[] = [];
+    const log = createLogger("warn", { write: (line: string) => void warnings.push(JSON.parse(line) as (typeof warnings)[number]) });
+    const poster = new SlackPoster(slack.client, webApi.retryPolicies.fiveRetriesInFiveMinutes, new PostPace({ channelIntervalMs: 1_000, workspacePerSecond: 50 }), log);
     const channels = Array.from({ length: 100 }, (_, i) => `C${i}`);
     const posts = Promise.allSettled(channels.map((channel) => poster.post({ channel, text: "Today's question" })));
     await vi.runAllTimersAsync();
@@ -143,11 +146,16 @@ describe("SlackPoster", () => {
     expect(Math.max(...slack.accepted.map((p) => p.at))).toBeLessThan(15_000);
     // The rate comes down to the limit instead of each retry round drawing 429s again.
     expect(slack.refused()).toBeLessThan(100);
+    // The organizer's log says so once per cut, naming the rate, not once per 429; the last
+    // cut leaves the rate under the real limit.
+    expect(warnings[0]!.msg).toBe("Slack answered a post with 429: posting at 25 a second for now");
+    expect(warnings.length).toBeLessThan(6);
+    expect(warnings.at(-1)!.postsPerSecond).toBeLessThanOrEqual(10);
   });
 
   it("stops at the fence when a refused post's step was retaken meanwhile", async () => {
     const slack = limitedSlack(0);
-    const poster = new SlackPoster(slack.client, webApi.retryPolicies.fiveRetriesInFiveMinutes, new PostPace({ channelIntervalMs: 1_000, workspacePerSecond: 50 }));
+    const poster = new SlackPoster(slack.client, webApi.retryPolicies.fiveRetriesInFiveMinutes, new PostPace({ channelIntervalMs: 1_000, workspacePerSecond: 50 }), createLogger("silent"));
     let attempts = 0;
     const fence = async () => {
       if (++attempts > 2) throw new Error("retaken");
