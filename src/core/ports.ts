@@ -130,8 +130,12 @@ export interface PromptRepository {
   /**
    * Claims a step for this worker. True for exactly one caller until the lease
    * runs out; a claim whose worker died (lease passed, not finished) can be retaken.
+   * "retaken" when an earlier worker may have sent a message of the step (it had marked
+   * it, markMayHavePosted), so the messenger looks for that copy; "fresh" when none can have.
    */
   claimStep(promptId: number, step: PromptStep, now: Date, leaseMs: number): Promise<"fresh" | "retaken" | false>;
+  /** Records, in one statement, that these claimed steps are about to send their first message. */
+  markMayHavePosted(claims: readonly StepClaim[]): Promise<void>;
   /**
    * Extends claims to `now + leaseMs`, in one statement, where each is still the one this
    * worker holds: running, and its lease still ends at `heldUntil`, the instant this

@@ -128,6 +128,12 @@ export const promptSteps = pgTable(
     leaseUntil: timestamp("lease_until", { withTimezone: true }).notNull(),
     attempts: integer("attempts").notNull().default(1),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
+    /**
+     * Set, and written, before the first message of the step goes out: only a retake of
+     * such a step has to look for an earlier copy. A claim stores false; the default is
+     * true so that steps running when this column was added count as possibly sent.
+     */
+    mayHavePosted: boolean("may_have_posted").notNull().default(true),
   },
   (t) => [primaryKey({ columns: [t.promptId, t.step] })],
 );

@@ -45,6 +45,7 @@ describe.each(testDatabases())("step lease renewal on $name", (target) => {
 
   it("refuses the first holder once another worker retook the step, and anyone once it finished", async () => {
     expect(await repos.prompts.claimStep(promptId, "post", claimedAt, LEASE_MS)).toBe("fresh");
+    await repos.prompts.markMayHavePosted([{ promptId, step: "post" }]);
     const retakenAt = later(LEASE_MS + 60_000);
     expect(await repos.prompts.claimSteps([{ promptId, step: "post" }], retakenAt, LEASE_MS)).toEqual(new Map([[promptId, "retaken"]]));
     expect(await renew("post", later(LEASE_MS), later(LEASE_MS + 61_000))).toBe(false);
@@ -65,9 +66,22 @@ describe.each(testDatabases())("step lease renewal on $name", (target) => {
     const [other] = await database.db.insert(prompts).values({ cohortId: (await repos.prompts.get(promptId))!.cohortId, localDate: "2026-10-02", questionId: "q", season: 1, postAt: claimedAt, answersCloseAt: later(3_600_000), reviewsCloseAt: later(7_200_000), createdAt: claimedAt }).returning();
     const claims = [{ promptId, step: "post" as const }, { promptId: other!.id, step: "post" as const }];
     expect(await repos.prompts.claimSteps(claims, claimedAt, LEASE_MS)).toEqual(new Map([[promptId, "fresh"], [other!.id, "fresh"]]));
+    await repos.prompts.markMayHavePosted(claims);
     // Another worker retakes the second once its lease is over; the first is still this worker's.
     expect(await repos.prompts.claimSteps([claims[1]!], later(LEASE_MS + 1), LEASE_MS)).toEqual(new Map([[other!.id, "retaken"]]));
     expect(await repos.prompts.renewSteps(claims, later(LEASE_MS), later(LEASE_MS + 2), LEASE_MS)).toEqual(new Set([promptId]));
     expect(await repos.prompts.renewSteps([], later(LEASE_MS), later(LEASE_MS + 2), LEASE_MS)).toEqual(new Set());
+  });
+
+  it("retakes a step as fresh when its worker died before sending anything, and as retaken, for good, once it may have", async () => {
+    const [other] = await database.db.insert(prompts).values({ cohortId: (await repos.prompts.get(promptId))!.cohortId, localDate: "2026-10-02", questionId: "q", season: 1, postAt: claimedAt, answersCloseAt: later(3_600_000), reviewsCloseAt: later(7_200_000), createdAt: claimedAt }).returning();
+    const claims = [{ promptId, step: "post" as const }, { promptId: other!.id, step: "post" as const }];
+    await repos.prompts.claimSteps(claims, claimedAt, LEASE_MS);
+    // The worker got as far as the first post's attempt, then died.
+    await repos.prompts.markMayHavePosted([claims[0]!]);
+    expect(await repos.prompts.claimSteps(claims, later(LEASE_MS + 1), LEASE_MS)).toEqual(new Map([[promptId, "retaken"], [other!.id, "fresh"]]));
+    // The retaker dies too, before sending either: the first may still have been sent by the first worker.
+    expect(await repos.prompts.claimStep(promptId, "post", later(3 * LEASE_MS), LEASE_MS)).toBe("retaken");
+    expect(await repos.prompts.claimStep(other!.id, "post", later(3 * LEASE_MS), LEASE_MS)).toBe("fresh");
   });
 });

@@ -96,8 +96,16 @@ describe("Slack catch-up and history reads", () => {
 
   it("reads history only to retake a step whose earlier worker died, and then finds the earlier post instead of posting twice", async () => {
     const prompt = (await h.repos.prompts.forCohort((await h.coach.cohort({ platform: "slack", workspaceId: TEAM, channelId: ONE }))!.id))[0]!;
-    // A worker claimed the answer reminder, posted it and died before recording it.
-    expect(await h.repos.prompts.claimStep(prompt.id, "answer-reminder", h.clock.now(), STEP_LEASE_MS)).toBe("fresh");
+    const promptTwo = (await h.repos.prompts.forCohort((await h.coach.cohort({ platform: "slack", workspaceId: TEAM, channelId: TWO }))!.id))[0]!;
+    // A worker claimed both cohorts' answer reminders, posted ONE's and died before recording it
+    // and before sending TWO's.
+    expect(await h.repos.prompts.claimSteps([prompt, promptTwo].map((p) => ({ promptId: p.id, step: "answer-reminder" })), h.clock.now(), STEP_LEASE_MS)).toEqual(
+      new Map([
+        [prompt.id, "fresh"],
+        [promptTwo.id, "fresh"],
+      ]),
+    );
+    await h.repos.prompts.markMayHavePosted([{ promptId: prompt.id, step: "answer-reminder" }]);
     fake.seedMessage(ONE, { user: fake.botUserId, bot_id: fake.botId, text: "reminder", thread_ts: prompts.get(ONE)!.ts, metadata: { event_type: POST_EVENT_TYPE, event_payload: { key: `prompt:${prompt.id}:answer-reminder` } } } as never);
     const replyReads = fake.callsTo("conversations.replies").length;
     const postsToOne = () => fake.callsTo("chat.postMessage").filter((c) => c.args["channel"] === ONE).length;
@@ -107,7 +115,7 @@ describe("Slack catch-up and history reads", () => {
     await h.coach.tick();
     expect(fake.callsTo("conversations.replies").slice(replyReads).map((c) => [c.args["channel"], c.args["ts"]])).toEqual([[ONE, prompts.get(ONE)!.ts]]);
     expect(postsToOne()).toBe(posts);
-    // Cohort TWO's reminder was a fresh claim: posted without a history read.
+    // Cohort TWO's reminder was never sent by the worker that died: retaken without a history read.
     expect(fake.callsTo("chat.postMessage").filter((c) => c.args["channel"] === TWO && c.args["thread_ts"] === prompts.get(TWO)!.ts && c.status === 200)).toHaveLength(1);
     expect((await h.repos.prompts.steps(prompt.id)).get("answer-reminder")).toBe("done");
   });

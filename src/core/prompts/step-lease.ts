@@ -26,6 +26,13 @@ export class StepTakenOver extends Error {
  * held, each on the condition that it is still the one this worker made, so posts that
  * waited long on the platform either keep their steps for a full lease more or learn
  * they were retaken. Steps waiting for their turn are renewed with the rest.
+ *
+ * A step's first fence also records that the step may have sent something
+ * (markMayHavePosted) and waits for that write, so a worker that retakes the step after
+ * this one died reads the channel for an earlier copy only when there can be one. Steps
+ * this worker never got to are retaken as fresh: after a crash mid fan-out, the posts that
+ * were still queued go out without a history read each (Slack allows a workspace 50 of
+ * those a minute, or 1 for an app distributed outside its Marketplace).
  */
 export class StepLeases {
   private heldUntil: Date;
@@ -33,9 +40,15 @@ export class StepLeases {
   private readonly held = new Map<number, PromptStep>();
   private readonly lost = new Set<number>();
   private renewing: Promise<void> | undefined;
+  /** Each step's mark, written once before its first attempt. */
+  private readonly marks = new Map<number, Promise<void>>();
+  /** Steps waiting for the next mark write: one write at a time, and those that come meanwhile share the next. */
+  private waitingMarks: StepClaim[] = [];
+  private nextMarkWrite: Promise<void> | undefined;
+  private lastMarkWrite: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly repo: Pick<PromptRepository, "renewSteps">,
+    private readonly repo: Pick<PromptRepository, "renewSteps" | "markMayHavePosted">,
     private readonly clock: Clock,
     claimedAt: Date,
     private readonly leaseMs: number,
@@ -54,6 +67,7 @@ export class StepLeases {
     const step = this.held.get(promptId);
     if (step === undefined) throw new Error(`prompt ${promptId} has no claimed step in this batch`);
     return async () => {
+      await this.markOnce({ promptId, step });
       if (!this.lost.has(promptId) && this.heldUntil.getTime() - this.clock.now().getTime() <= this.leaseMs / 2) {
         // Steps that confirm at the same moment share one renewal.
         this.renewing ??= this.renew().finally(() => (this.renewing = undefined));
@@ -66,6 +80,33 @@ export class StepLeases {
   /** A finished or failed step is renewed no more: a failure's lease must run out for the retry. */
   release(promptId: number): void {
     this.held.delete(promptId);
+  }
+
+  private markOnce(claim: StepClaim): Promise<void> {
+    let marked = this.marks.get(claim.promptId);
+    if (!marked) {
+      marked = this.queueMark(claim);
+      this.marks.set(claim.promptId, marked);
+      // A failed write fails this attempt; the next one writes the mark again.
+      marked.catch(() => this.marks.delete(claim.promptId));
+    }
+    return marked;
+  }
+
+  private queueMark(claim: StepClaim): Promise<void> {
+    this.waitingMarks.push(claim);
+    if (!this.nextMarkWrite) {
+      this.nextMarkWrite = this.lastMarkWrite
+        .catch(() => undefined)
+        .then(() => {
+          const claims = this.waitingMarks;
+          this.waitingMarks = [];
+          this.nextMarkWrite = undefined;
+          return this.repo.markMayHavePosted(claims);
+        });
+      this.lastMarkWrite = this.nextMarkWrite;
+    }
+    return this.nextMarkWrite;
   }
 
   private async renew(): Promise<void> {

@@ -3,6 +3,7 @@ import type { DoneStep, DueWork, PromptContext, PromptRepository, StepClaim, Ste
 import type { Question } from "../../core/questions/types.ts";
 import type { Prompt, PromptStep } from "../../core/prompts/types.ts";
 import type { Db } from "../client.ts";
+import { type Column, unnested } from "./bulk-writes.ts";
 import { cohorts, promptSteps, prompts, questions } from "../schema.ts";
 import { cohortSelection, toCohort } from "./cohorts.ts";
 import { rowsOf } from "./reviews.ts";
@@ -114,15 +115,29 @@ export class DrizzlePromptRepository implements PromptRepository {
 
   async claimStep(promptId: number, step: PromptStep, now: Date, leaseMs: number) {
     const leaseUntil = new Date(now.getTime() + leaseMs);
-    const claimed = await this.db.insert(promptSteps).values({ promptId, step, status: "running", leaseUntil }).onConflictDoNothing().returning({ step: promptSteps.step });
+    const claimed = await this.db
+      .insert(promptSteps)
+      .values({ promptId, step, status: "running", leaseUntil, mayHavePosted: false })
+      .onConflictDoNothing()
+      .returning({ step: promptSteps.step });
     if (claimed.length > 0) return "fresh" as const;
     // The row's own lock serialises competing retakes: only one sees the expired lease.
-    const retaken = await this.db
+    const [retaken] = await this.db
       .update(promptSteps)
       .set({ leaseUntil, attempts: sql`${promptSteps.attempts} + 1` })
       .where(and(eq(promptSteps.promptId, promptId), eq(promptSteps.step, step), eq(promptSteps.status, "running"), lt(promptSteps.leaseUntil, now)))
-      .returning({ step: promptSteps.step });
-    return retaken.length > 0 ? ("retaken" as const) : false;
+      .returning({ mayHavePosted: promptSteps.mayHavePosted });
+    if (!retaken) return false;
+    return retaken.mayHavePosted ? ("retaken" as const) : ("fresh" as const);
+  }
+
+  async markMayHavePosted(claims: readonly StepClaim[]) {
+    if (claims.length === 0) return;
+    // Never cleared: whoever retakes the step later must look for what any earlier worker sent.
+    await this.db.execute(
+      sql`update ${promptSteps} set may_have_posted = true from (${unnested(claims, CLAIM_INPUT)}) c
+          where ${promptSteps.promptId} = c.prompt_id and ${promptSteps.step} = c.step and not ${promptSteps.mayHavePosted}`,
+    );
   }
 
   async renewSteps(claims: readonly StepClaim[], heldUntil: Date, now: Date, leaseMs: number) {
@@ -229,7 +244,7 @@ export class DrizzlePromptRepository implements PromptRepository {
     const leaseUntil = new Date(now.getTime() + leaseMs);
     const inserted = await this.db
       .insert(promptSteps)
-      .values(claims.map((c) => ({ promptId: c.promptId, step: c.step, status: "running", leaseUntil })))
+      .values(claims.map((c) => ({ promptId: c.promptId, step: c.step, status: "running", leaseUntil, mayHavePosted: false })))
       .onConflictDoNothing()
       .returning({ promptId: promptSteps.promptId });
     for (const row of inserted) claimed.set(row.promptId, "fresh");
@@ -246,8 +261,8 @@ export class DrizzlePromptRepository implements PromptRepository {
           lt(promptSteps.leaseUntil, now),
         ),
       )
-      .returning({ promptId: promptSteps.promptId });
-    for (const row of retaken) claimed.set(row.promptId, "retaken");
+      .returning({ promptId: promptSteps.promptId, mayHavePosted: promptSteps.mayHavePosted });
+    for (const row of retaken) claimed.set(row.promptId, row.mayHavePosted ? "retaken" : "fresh");
     return claimed;
   }
 
@@ -260,3 +275,8 @@ export class DrizzlePromptRepository implements PromptRepository {
     await this.db.execute(sql`update ${prompts} set next_step_at = v.at from (values ${rows}) as v(id, at) where ${prompts.id} = v.id`);
   }
 }
+
+const CLAIM_INPUT: readonly Column<StepClaim>[] = [
+  { name: "prompt_id", type: "int", value: (c) => c.promptId },
+  { name: "step", type: "text", value: (c) => c.step },
+];

@@ -6,15 +6,23 @@ import { FixedClock } from "../../fakes/core.ts";
 const LEASE_MS = 120_000;
 const claimedAt = new Date("2026-10-01T13:00:00Z");
 
-/** Stands in for the prompts repository: records each renewal asked for; `retaken` prompts are another worker's. */
+/**
+ * Stands in for the prompts repository: records each renewal and each write of steps'
+ * may-have-posted marks; `retaken` prompts are another worker's.
+ */
 function renewals(retaken: readonly number[] = []) {
   const calls: { prompts: number[]; heldUntil: string; now: string }[] = [];
+  const marks: number[][] = [];
   return {
     calls,
+    marks,
     repo: {
       renewSteps: async (claims: readonly StepClaim[], heldUntil: Date, now: Date) => {
         calls.push({ prompts: claims.map((c) => c.promptId), heldUntil: heldUntil.toISOString(), now: now.toISOString() });
         return new Set(claims.map((c) => c.promptId).filter((id) => !retaken.includes(id)));
+      },
+      markMayHavePosted: async (claims: readonly StepClaim[]) => {
+        marks.push(claims.map((c) => c.promptId));
       },
     },
   };
@@ -64,5 +72,37 @@ describe("a tick's step fences", () => {
     // The next renewal leaves the lost claim out.
     await leases.fence(1)();
     expect(calls[1]?.prompts).toEqual([1, 3]);
+  });
+
+  it("mark a step as possibly sent before its first attempt only, in one write for the steps that start together", async () => {
+    const clock = new FixedClock(claimedAt);
+    const { marks, repo } = renewals();
+    const leases = new StepLeases(repo, clock, claimedAt, LEASE_MS, claims);
+    await Promise.all([leases.fence(1)(), leases.fence(2)()]);
+    expect(marks).toEqual([[1, 2]]);
+    // A retry of step 1 writes nothing more; step 3's first attempt writes its own mark.
+    await leases.fence(1)();
+    await leases.fence(3)();
+    expect(marks).toEqual([[1, 2], [3]]);
+  });
+
+  it("send nothing until the mark is stored, and write it again on the next attempt if storing it failed", async () => {
+    const clock = new FixedClock(claimedAt);
+    let failNext = true;
+    const written: number[][] = [];
+    const repo = {
+      ...renewals().repo,
+      markMayHavePosted: async (batch: readonly StepClaim[]) => {
+        if (failNext) {
+          failNext = false;
+          throw new Error("database unavailable");
+        }
+        written.push(batch.map((c) => c.promptId));
+      },
+    };
+    const leases = new StepLeases(repo, clock, claimedAt, LEASE_MS, claims);
+    await expect(leases.fence(1)()).rejects.toThrow("database unavailable");
+    await leases.fence(1)();
+    expect(written).toEqual([[1]]);
   });
 });

@@ -1,0 +1,1 @@
+ALTER TABLE "prompt_steps" ADD COLUMN "may_have_posted" boolean DEFAULT true NOT NULL;
