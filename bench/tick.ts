@@ -9,7 +9,7 @@ import { loadavg } from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { Coach } from "../src/core/coach.ts";
-import type { CoachMessage, Destination, Messenger } from "../src/core/messages.ts";
+import type { CoachMessage, Destination, Messenger, SendOptions } from "../src/core/messages.ts";
 import { openDatabase, type Database, type OpenOptions } from "../src/db/client.ts";
 import { createRepositories } from "../src/db/repositories/index.ts";
 import { loadQuestionBank } from "../src/questions/loader.ts";
@@ -22,9 +22,11 @@ const IDLE_TICKS = 50;
 const root = path.resolve(import.meta.dirname, "..");
 const bank = loadQuestionBank(path.join(root, "questions"));
 
+/** Posts instantly, after the step's fence as the platform messengers do (a step's first fence records that it may have posted). */
 class CountingMessenger implements Messenger {
   sent = 0;
-  async send(_to: Destination, _message: CoachMessage, key: string) {
+  async send(_to: Destination, _message: CoachMessage, key: string, options: SendOptions = {}) {
+    await options.fence?.();
     this.sent++;
     return { messageRef: key, threadRef: null };
   }
