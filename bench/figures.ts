@@ -19,7 +19,8 @@ export interface Figure {
   readonly ratio: number | null;
   /** In words, e.g. "ratio <= 1.1" or "value < 20". */
   readonly goal: string;
-  readonly met: boolean;
+  /** Null for a figure reported as context, with no goal to meet. */
+  readonly met: boolean | null;
   readonly note?: string;
 }
 
@@ -61,7 +62,7 @@ export function figure(
     reference: reference === null ? null : round(reference),
     ratio: ratio === null ? null : round(ratio),
     goal: checks.map(([, text]) => text).join(" and ") || "reported",
-    met: checks.every(([ok]) => ok),
+    met: checks.length === 0 ? null : checks.every(([ok]) => ok),
     ...(note ? { note } : {}),
   };
 }
@@ -71,7 +72,7 @@ const round = (n: number) => Math.round(n * 1000) / 1000;
 export function writeFigures(bench: string, figures: readonly Figure[], extra: Record<string, unknown> = {}): void {
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(path.join(resultsDir, `${bench}.json`), `${JSON.stringify({ bench, measuredAt: new Date().toISOString(), ...extra, figures }, null, 2)}\n`);
-  for (const f of figures) console.log(`${f.met ? "met " : "MISS"} ${f.name}: ${f.value} ${f.unit}${f.ratio === null ? "" : ` (${f.ratio}x of ${f.reference})`} [${f.goal}]`);
+  for (const f of figures) console.log(`${f.met === null ? "    " : f.met ? "met " : "MISS"} ${f.name}: ${f.value} ${f.unit}${f.ratio === null ? "" : ` (${f.ratio}x of ${f.reference})`} [${f.goal}]`);
 }
 
 /**

@@ -21,7 +21,7 @@ const durationsFile = path.join(resultsDir, "durations.json");
 const durations: Record<string, Duration> = existsSync(durationsFile) ? (JSON.parse(readFileSync(durationsFile, "utf8")) as Record<string, Duration>) : {};
 
 const benchDir = import.meta.dirname;
-const benches = ["query-counts", "tick", "leaderboards", "fanout", "slack-ack", "memory", "reviews", "scoring"].filter((name) => existsSync(path.join(benchDir, `${name}.ts`)));
+const benches = ["query-counts", "tick", "leaderboards", "fanout", "slack-ack", "memory", "reviews", "scoring", "tau-ceiling"].filter((name) => existsSync(path.join(benchDir, `${name}.ts`)));
 const collectOnly = process.argv.includes("--collect");
 const started = Date.now();
 const failures: string[] = [];

@@ -1,0 +1,59 @@
+/**
+ * How much ranking gain over the plain mean there is to be had in the scoring bench's honest
+ * cohorts, measured over more seeds than the bench's five. Beside the product's scores (as
+ * stored after 10 days, as in bench/scoring.ts) it ranks members by two scorers that are
+ * told what the product has to estimate: each reviewer's true bias (the mean of an answer's
+ * grades less their reviewers' biases), and their true bias and noise (the same, weighted by
+ * each reviewer's true precision). Reported, no goals: it says how far the +0.03 goal on
+ * honest reviewers is from what the data allows.
+ *   npx tsx bench/tau-ceiling.ts
+ */
+import { figure, writeFigures, type Figure } from "./figures.ts";
+import { runQualityJob } from "./scoring-quality-worker.ts";
+import { quality, syntheticCohort, type RecordedScores, type SyntheticCohort } from "./synthetic-reviews.ts";
+
+const SIZES = [50, 200, 500];
+const SEEDS = Array.from({ length: 20 }, (_, i) => i + 1);
+const DAYS = 10;
+
+/** Each answer scored from its grades with the reviewers' true parameters; `weighted` also uses their true noise. */
+function scoredWithTruth(cohort: SyntheticCohort, weighted: boolean): RecordedScores {
+  const reviewers = new Map(cohort.members.map((m) => [m.ref, m]));
+  const sums = new Map<number, { plain: number; corrected: number; weight: number; count: number }>();
+  for (const day of cohort.days.slice(0, DAYS)) {
+    for (const grade of day.grades) {
+      const reviewer = reviewers.get(grade.reviewerRef)!;
+      const weight = weighted ? 1 / reviewer.noise ** 2 : 1;
+      const sum = sums.get(grade.answerId) ?? { plain: 0, corrected: 0, weight: 0, count: 0 };
+      sums.set(grade.answerId, {
+        plain: sum.plain + grade.score,
+        corrected: sum.corrected + weight * (grade.score - reviewer.bias),
+        weight: sum.weight + weight,
+        count: sum.count + 1,
+      });
+    }
+  }
+  return new Map([...sums].map(([answerId, s]) => [answerId, { score: s.corrected / s.weight, plainMean: s.plain / s.count }]));
+}
+
+const figures: Figure[] = [];
+for (const members of SIZES) {
+  const gains = { model: [] as number[], bias: [] as number[], biasAndNoise: [] as number[] };
+  for (const seed of SEEDS) {
+    // The cohort bench/scoring.ts's quality part builds for this size and seed.
+    const cohort = syntheticCohort("honest", members, DAYS, seed * 1000 + members);
+    const model = (await runQualityJob({ scenario: "honest", members, seed, dayCounts: [DAYS] })).byDayCount[0]!;
+    const bias = quality(cohort, scoredWithTruth(cohort, false), DAYS);
+    const biasAndNoise = quality(cohort, scoredWithTruth(cohort, true), DAYS);
+    gains.model.push(model.tauModel - model.tauPlain);
+    gains.bias.push(bias.tauModel - bias.tauPlain);
+    gains.biasAndNoise.push(biasAndNoise.tauModel - biasAndNoise.tauPlain);
+  }
+  const name = (scorer: string) => `honest tau gain over plain mean, N=${members}, ${DAYS} days, ${SEEDS.length} seeds: ${scorer}`;
+  figures.push(
+    figure(name("the product's stored scores"), gains.model, "", {}),
+    figure(name("true reviewer biases"), gains.bias, "", {}),
+    figure(name("true reviewer biases and noises"), gains.biasAndNoise, "", {}),
+  );
+}
+writeFigures("tau-ceiling", figures);
