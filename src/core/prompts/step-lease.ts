@@ -1,5 +1,6 @@
 import type { Clock } from "../clock.ts";
 import type { PromptRepository, StepClaim } from "../ports.ts";
+import { groupWrites } from "../group-writes.ts";
 import type { PromptStep } from "./types.ts";
 
 /**
@@ -42,10 +43,8 @@ export class StepLeases {
   private renewing: Promise<void> | undefined;
   /** Each step's mark, written once before its first attempt. */
   private readonly marks = new Map<number, Promise<void>>();
-  /** Steps waiting for the next mark write: one write at a time, and those that come meanwhile share the next. */
-  private waitingMarks: StepClaim[] = [];
-  private nextMarkWrite: Promise<void> | undefined;
-  private lastMarkWrite: Promise<void> = Promise.resolve();
+  /** Marks asked for in the same turn, or while the last write was in flight, share a write. */
+  private readonly writeMark = groupWrites((claims: StepClaim[]) => this.repo.markMayHavePosted(claims), { gatherMs: 0 });
 
   constructor(
     private readonly repo: Pick<PromptRepository, "renewSteps" | "markMayHavePosted">,
@@ -85,28 +84,12 @@ export class StepLeases {
   private markOnce(claim: StepClaim): Promise<void> {
     let marked = this.marks.get(claim.promptId);
     if (!marked) {
-      marked = this.queueMark(claim);
+      marked = this.writeMark(claim);
       this.marks.set(claim.promptId, marked);
       // A failed write fails this attempt; the next one writes the mark again.
       marked.catch(() => this.marks.delete(claim.promptId));
     }
     return marked;
-  }
-
-  private queueMark(claim: StepClaim): Promise<void> {
-    this.waitingMarks.push(claim);
-    if (!this.nextMarkWrite) {
-      this.nextMarkWrite = this.lastMarkWrite
-        .catch(() => undefined)
-        .then(() => {
-          const claims = this.waitingMarks;
-          this.waitingMarks = [];
-          this.nextMarkWrite = undefined;
-          return this.repo.markMayHavePosted(claims);
-        });
-      this.lastMarkWrite = this.nextMarkWrite;
-    }
-    return this.nextMarkWrite;
   }
 
   private async renew(): Promise<void> {

@@ -1,6 +1,7 @@
 import { isPostingDay, localDateOf, nextPostCheck, windowsFor } from "../cohorts/schedule.ts";
 import type { Cohort } from "../cohorts/types.ts";
 import type { CoachDeps } from "../deps.ts";
+import { groupWrites } from "../group-writes.ts";
 import type { DoneStep, NextPostMove, StepClaim, StepStatus } from "../ports.ts";
 import { ensurePrompts } from "../prompts/ensure-prompt.ts";
 import { runClaimedStep, STEP_LEASE_MS, stepTimeline, type StepBatch } from "../prompts/run-steps.ts";
@@ -38,7 +39,9 @@ export async function runTick(deps: CoachDeps): Promise<TickReport> {
   const loadTrack = (id: string) => tracks.get(id) ?? tracks.set(id, deps.repos.questions.activeTrack(id)).get(id)!;
   const shared: Shared = {
     slots: semaphore(STEP_CONCURRENCY),
-    record: groupWrites((done: DoneStep[]) => deps.repos.prompts.recordDone(done, deps.clock.now())),
+    // Posts paced at Slack's rate finish one every few tens of milliseconds: a thousand cost a
+    // few hundred milliseconds' worth of statements instead of one each.
+    record: groupWrites((done: DoneStep[]) => deps.repos.prompts.recordDone(done, deps.clock.now()), { gatherMs: 100, enough: 25 }),
   };
   const seen = new Set<number>();
   const fresh = (list: readonly { cohort: Cohort; prompt: Prompt }[]) => list.filter((w) => !seen.has(w.prompt.id) && seen.add(w.prompt.id));
@@ -195,44 +198,6 @@ function nextLook(p: Plan, statuses: ReadonlyMap<PromptStep, StepStatus>, doneNo
   const stuck = pending.some((t) => t.at <= now && (t.step !== "answer-reminder" && t.step !== "reviewer-reminder" ? true : p.cohort.remindersEnabled));
   if (stuck) return future && future < retry ? future : retry;
   return future ?? retry;
-}
-
-/** How long a finished step may wait for others to share its write, and how many make a write worth it at once. */
-const GATHER_MS = 100;
-const GATHER_ENOUGH = 25;
-
-/**
- * Group commit: finished steps are written together, one write in flight at a time,
- * each gathering for at most GATHER_MS what finished meanwhile. Posts paced at Slack's
- * rate finish one every few tens of milliseconds, so a thousand cost a few hundred
- * milliseconds' worth of statements instead of one each.
- */
-function groupWrites<T>(write: (items: T[]) => Promise<void>): (item: T) => Promise<void> {
-  let pending: { item: T; settle: (error?: unknown) => void }[] = [];
-  let writing = false;
-  let gathering: ReturnType<typeof setTimeout> | undefined;
-  const drain = async () => {
-    clearTimeout(gathering);
-    gathering = undefined;
-    writing = true;
-    while (pending.length > 0) {
-      const batch = pending;
-      pending = [];
-      const error = await write(batch.map((p) => p.item)).then(
-        () => undefined,
-        (e: unknown) => e ?? new Error("write failed"),
-      );
-      for (const p of batch) p.settle(error);
-    }
-    writing = false;
-  };
-  return (item) =>
-    new Promise<void>((resolve, reject) => {
-      pending.push({ item, settle: (error) => (error === undefined ? resolve() : reject(error as Error)) });
-      if (writing) return;
-      if (pending.length >= GATHER_ENOUGH) void drain();
-      else gathering ??= setTimeout(() => void drain(), GATHER_MS);
-    });
 }
 
 /** At most `limit` tasks at once, started in call order. */
