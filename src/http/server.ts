@@ -31,7 +31,13 @@ export async function startHttpServer(options: {
 }): Promise<HttpServer> {
   const routes = [...options.routes];
   let fallback: RequestHandler | undefined;
+  let closing = false;
+  const answering = new Set<ServerResponse>();
   const server: Server = createServer((req, res) => {
+    // Once closing, every answer ends its connection, so close() waits for no idle keep-alive socket.
+    if (closing) res.shouldKeepAlive = false;
+    answering.add(res);
+    res.once("close", () => answering.delete(res));
     const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
     const route = routes.find((r) => r.path === pathname);
     if (!route && !fallback) return sendJson(res, 404, { error: "not found" });
@@ -43,8 +49,12 @@ export async function startHttpServer(options: {
       if (!res.headersSent) sendJson(res, 500, { error: "internal error" });
     });
   });
-  // Keep-alive sockets would otherwise hold close() open past the shutdown budget.
-  server.keepAliveTimeout = 2_000;
+  // A client keeps a connection only while the server promises to hold it longer than its own
+  // margin: undici's is 2 s, so at 2 s every Slack request paid for a new connection. And behind
+  // a load balancer, a socket must outlive the balancer's idle timeout (60 s on AWS's), or the
+  // balancer sends a request down a socket we are closing and answers it with a 502.
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host ?? "0.0.0.0", () => resolve());
@@ -58,11 +68,15 @@ export async function startHttpServer(options: {
     },
     close: () =>
       new Promise<void>((resolve) => {
+        closing = true;
+        for (const res of answering) if (!res.headersSent) res.shouldKeepAlive = false;
         server.close(() => resolve());
         server.closeIdleConnections();
       }),
   };
 }
+
+const KEEP_ALIVE_MS = 65_000;
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json" });
