@@ -45,7 +45,7 @@ describe("the HTTP server's connections", () => {
     const answered = await response;
     expect(await answered.text()).toBe("done");
     expect(answered.headers.get("connection")).toBe("close");
-    // Resolves once the socket is gone; before, it waited out the keep-alive (65 s).
+    // Resolves once the socket is gone, without waiting out the 65 s keep-alive.
     await closed;
   });
 });
