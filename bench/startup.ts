@@ -68,20 +68,23 @@ for (let i = 0; i < runs; i++) {
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-function figure(name: string, values: number[], goal: number, unit: string) {
+/** `goal` undefined: reported for context, as the embedded database's memory is (bench/memory.ts holds PostgreSQL to 200 MB). */
+function figure(name: string, values: number[], goal: number | undefined, unit: string) {
   const value = Math.round(median(values));
-  return { name, unit, value, min: Math.round(Math.min(...values)), max: Math.round(Math.max(...values)), reference: goal, ratio: Number((value / goal).toFixed(2)), goal: `< ${goal} ${unit}`, met: value < goal };
+  const range = { min: Math.round(Math.min(...values)), max: Math.round(Math.max(...values)) };
+  if (goal === undefined) return { name, unit, value, ...range, reference: null, ratio: null, goal: "reported", met: null };
+  return { name, unit, value, ...range, reference: goal, ratio: Number((value / goal).toFixed(2)), goal: `< ${goal} ${unit}`, met: value < goal };
 }
 const figures = [
   figure("startup ready, warm (healthz 200)", warm.map((s) => s.readyMs), 5_000, "ms"),
   figure("startup ready, first start (empty DATA_DIR)", first.map((s) => s.readyMs), 10_000, "ms"),
-  figure("idle memory (RSS, embedded database)", warm.map((s) => s.idleRssMb), 200, "MB"),
+  figure("idle memory (RSS, embedded database)", warm.map((s) => s.idleRssMb), undefined, "MB"),
 ];
 const when = new Date().toISOString().slice(0, 10);
 // Two cores shared with other work: the load average says how much the figures are inflated.
 const load = `${loadBefore.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end`;
 writeFileSync(path.join(root, "bench/results/startup.json"), `${JSON.stringify({ bench: "startup", measured: when, runs, loadAverage: load, figures }, null, 2)}\n`);
-const rows = figures.map((f) => `| ${f.name} | ${f.value} ${f.unit} | ${f.min}-${f.max} | ${f.goal} | ${f.met ? "met" : "missed"} |`);
+const rows = figures.map((f) => `| ${f.name} | ${f.value} ${f.unit} | ${f.min}-${f.max} | ${f.goal} | ${f.met === null ? "" : f.met ? "met" : "missed"} |`);
 writeFileSync(
   path.join(root, "bench/results/startup.md"),
   `# Start-up (embedded PGlite, \`node --import tsx src/main.ts\`)
