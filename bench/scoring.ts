@@ -26,7 +26,7 @@ import { answerResults, answers, cohorts, members, pointsLedger, prompts, prompt
 import { openIsolatedPostgres } from "../tests/support/databases.ts";
 import type { QualityJob, QualityJobResult } from "./scoring-quality-worker.ts";
 import { SCENARIOS, syntheticCohort } from "./synthetic-reviews.ts";
-import { longestBlock } from "./figures.ts";
+import { longestBlock, loopThreadCpuMs } from "./figures.ts";
 
 interface Figure {
   name: string;
@@ -181,14 +181,12 @@ async function closeBench(label: string, database: Database) {
   for (let i = 0; i <= REPEATS; i++) {
     await unclose();
     const inputs = await repos.reviews.closeInputs(1, last.id);
-    // CPU time, not wall time: on a machine shared with other work the wall clock counts their
-    // turns too. But never more than the wall time, which bounds what the fit's own thread
-    // spent: the process's CPU also counts the collector's and compiler's threads beside it.
-    const cpuStart = process.cpuUsage();
+    // CPU time of the thread the fit runs on, not wall time: on a machine shared with other work
+    // the wall clock counts their turns too (loopThreadCpuMs). Never more than the wall time.
+    const cpuStart = loopThreadCpuMs();
     const wallStart = performance.now();
     await fitOnHistory(inputs.grades, inputs.params, inputs.authors);
-    const cpu = process.cpuUsage(cpuStart);
-    if (i > 0) computes.push(Math.min((cpu.user + cpu.system) / 1000, performance.now() - wallStart));
+    if (i > 0) computes.push(Math.min(loopThreadCpuMs() - cpuStart, performance.now() - wallStart));
     statements.count = 0;
     // The whole close: load, fit, store results, reviewer parameters and quality points.
     const { result, blockMs, blockCpuMs, wallMs } = await longestBlock(() => closePrompt(deps, cohort, last));

@@ -4,8 +4,10 @@
  * stored after 10 days, as in bench/scoring.ts) it ranks members by two scorers that are
  * told what the product has to estimate: each reviewer's true bias (the mean of an answer's
  * grades less their reviewers' biases), and their true bias and noise (the same, weighted by
- * each reviewer's true precision). Reported, no goals: it says how far the +0.03 goal on
- * honest reviewers is from what the data allows.
+ * each reviewer's true precision); and beside them a scorer told nothing, which estimates the
+ * biases from the grades by plain alternating least squares, to show what estimating them
+ * costs. Reported, no goals: it says how far the +0.03 goal on honest reviewers is from what
+ * the data allows.
  *   npx tsx bench/tau-ceiling.ts
  */
 import { figure, writeFigures, type Figure } from "./figures.ts";
@@ -36,22 +38,52 @@ function scoredWithTruth(cohort: SyntheticCohort, weighted: boolean): RecordedSc
   return new Map([...sums].map(([answerId, s]) => [answerId, { score: s.corrected / s.weight, plainMean: s.plain / s.count }]));
 }
 
+/** How much a reviewer's bias estimate is pulled toward 0: grade noise variance over the biases' spread (about 0.4 / 0.5^2), as a ridge. */
+const BIAS_RIDGE = 1.6;
+const SWEEPS = 50;
+
+/** Each answer scored as the mean of its grades less their reviewers' biases, the biases estimated from the same grades (answer means and biases in turn). */
+function scoredWithEstimatedBiases(cohort: SyntheticCohort): RecordedScores {
+  const grades = cohort.days.slice(0, DAYS).flatMap((day) => day.grades);
+  const bias = new Map<string, number>();
+  let score = new Map<number, number>();
+  for (let sweep = 0; sweep < SWEEPS; sweep++) {
+    const answerSums = new Map<number, { sum: number; count: number }>();
+    for (const g of grades) {
+      const s = answerSums.get(g.answerId) ?? { sum: 0, count: 0 };
+      answerSums.set(g.answerId, { sum: s.sum + g.score - (bias.get(g.reviewerRef) ?? 0), count: s.count + 1 });
+    }
+    score = new Map([...answerSums].map(([answerId, s]) => [answerId, s.sum / s.count]));
+    const reviewerSums = new Map<string, { sum: number; count: number }>();
+    for (const g of grades) {
+      const s = reviewerSums.get(g.reviewerRef) ?? { sum: 0, count: 0 };
+      reviewerSums.set(g.reviewerRef, { sum: s.sum + g.score - score.get(g.answerId)!, count: s.count + 1 });
+    }
+    for (const [reviewerRef, s] of reviewerSums) bias.set(reviewerRef, s.sum / (s.count + BIAS_RIDGE));
+  }
+  const plain = scoredWithTruth(cohort, false);
+  return new Map([...score].map(([answerId, value]) => [answerId, { score: value, plainMean: plain.get(answerId)!.plainMean }]));
+}
+
 const figures: Figure[] = [];
 for (const members of SIZES) {
-  const gains = { model: [] as number[], bias: [] as number[], biasAndNoise: [] as number[] };
+  const gains = { model: [] as number[], estimatedBias: [] as number[], bias: [] as number[], biasAndNoise: [] as number[] };
   for (const seed of SEEDS) {
     // The cohort bench/scoring.ts's quality part builds for this size and seed.
     const cohort = syntheticCohort("honest", members, DAYS, seed * 1000 + members);
     const model = (await runQualityJob({ scenario: "honest", members, seed, dayCounts: [DAYS] })).byDayCount[0]!;
+    const estimatedBias = quality(cohort, scoredWithEstimatedBiases(cohort), DAYS);
     const bias = quality(cohort, scoredWithTruth(cohort, false), DAYS);
     const biasAndNoise = quality(cohort, scoredWithTruth(cohort, true), DAYS);
     gains.model.push(model.tauModel - model.tauPlain);
+    gains.estimatedBias.push(estimatedBias.tauModel - estimatedBias.tauPlain);
     gains.bias.push(bias.tauModel - bias.tauPlain);
     gains.biasAndNoise.push(biasAndNoise.tauModel - biasAndNoise.tauPlain);
   }
   const name = (scorer: string) => `honest tau gain over plain mean, N=${members}, ${DAYS} days, ${SEEDS.length} seeds: ${scorer}`;
   figures.push(
     figure(name("the product's stored scores"), gains.model, "", {}),
+    figure(name("reviewer biases estimated from the grades by least squares"), gains.estimatedBias, "", {}),
     figure(name("true reviewer biases"), gains.bias, "", {}),
     figure(name("true reviewer biases and noises"), gains.biasAndNoise, "", {}),
   );

@@ -59,7 +59,11 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
       import("drizzle-orm/postgres-js/migrator"),
     ]);
     // Postgres NOTICEs (e.g. "schema already exists" during migrate) are noise in our logs.
-    const client = postgres(target.url, { max: 10, onnotice: () => {} });
+    // JIT off for our sessions: every statement here is a short indexed read or bulk write, but
+    // the planner prices a close's quality awards (a recursive generation lookup per entry) over
+    // jit_above_cost, and compiling them took 8-34 ms of each award statement's 30-70 ms
+    // (auto_explain on the scoring bench's closes). PostgreSQL's own advice for OLTP work.
+    const client = postgres(target.url, { max: 10, onnotice: () => {}, connection: { jit: "off" } });
     const db = drizzlePostgres(client, { schema, logger });
     return {
       db,

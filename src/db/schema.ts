@@ -317,10 +317,12 @@ export const pointsTotals = pgTable(
 
 /**
  * Per cohort member, the count and sum of their non-withdrawn answers' mean corrected
- * scores: what the quality ranking shrinks and ranks. Recomputed for the members whose
- * answers or results a statement touched, by triggers on answers and answer_results
- * (migration 0008_board_summary_triggers), each member's row locked before the recount so two closes
- * committing together cannot each write a sum that misses the other's answer.
+ * scores: what the quality ranking shrinks and ranks. Kept by triggers on answers and
+ * answer_results: an answer's first results add its mean (migration 0010), overwritten results
+ * add how far its mean moved (0016), both as commuting adds in key order; anything else
+ * (withdrawals, deletions, a criterion added or dropped) recomputes the members it touched
+ * (0008), each member's row locked before the recount so two closes committing together cannot
+ * each write a sum that misses the other's answer.
  */
 export const memberQuality = pgTable(
   "member_quality",

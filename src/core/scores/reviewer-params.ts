@@ -101,7 +101,7 @@ export function scoringUpdateOf(fits: CriterionFits, expected: ScoringState | un
 /**
  * A refit's estimates for every answer it saw outside prompt `except` (whose close stores its
  * results whole), for rescoreResults: each member's answers together, so that a statement's
- * rows recompute the quality of a few members rather than a little of everyone's.
+ * rows move the quality rows of a few members rather than a little of everyone's.
  */
 export async function pastEstimates(fits: CriterionFits, grades: readonly Grade[], except?: number): Promise<Map<number, ResultEstimate[]>> {
   const authorOf = new Map<number, string>();

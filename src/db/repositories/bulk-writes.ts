@@ -6,9 +6,11 @@ export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 /**
  * Most rows one bulk write sends in a statement on PGlite, which runs each statement on the bot's
  * own thread: a close's or refit's thousands of rows in one statement held the event loop for
- * ~70 ms; 500 rows keep a statement under 25 ms there (load 6-10 on 2 cores).
+ * ~70 ms. At 500 rows a statement took up to 25 ms on one machine, but a close's and forget-me's
+ * longest blocks still reached 41-43 ms on a slower one (2-core EPYC at 2.1 GHz); at 250 they
+ * stay under 33 ms there, for about 100 ms more wall time per 500-member close (410 ms against 310).
  */
-export const PGLITE_WRITE_CHUNK_ROWS = 500;
+export const PGLITE_WRITE_CHUNK_ROWS = 250;
 
 /** `items` in order, cut into runs whose sizes (by `sizeOf`) add up to at most `limit`; an item larger than `limit` gets a run of its own. */
 export function chunked<T>(items: Iterable<T>, limit: number, sizeOf: (item: T) => number = () => 1): T[][] {

@@ -348,7 +348,7 @@ export class DrizzleReviewRepository implements ReviewRepository {
 
   async saveResults(results: ReadonlyMap<number, readonly CriterionResult[]>) {
     // Half a bulk write's rows, as rescoreResults: these overwrite stored results, and each
-    // update refreshes its member's quality (on PGlite 500 rows held the event loop ~30 ms).
+    // update also moves its member's quality row (migration 0016), a second write per answer.
     await storeResults(this.db, results, this.writeChunkRows / 2);
   }
 
@@ -369,10 +369,10 @@ export class DrizzleReviewRepository implements ReviewRepository {
   async rescoreResults(estimates: ReadonlyMap<number, readonly ResultEstimate[]>) {
     // Statement by statement, no transaction: each row is overwritten with a refit's estimate, so a
     // rescoring cut short leaves older estimates for the next refit to replace, nothing wrong.
-    // Half a bulk write's rows on PGlite: an update also refreshes its members' quality, and 500 rows took 21 ms at the median there, 48-110 ms at worst.
+    // Half a bulk write's rows on PGlite: an update also moves its members' quality rows (migration 0016).
     for (const chunk of chunked(estimates, Math.min(this.writeChunkRows / 2, RESCORE_CHUNK_ROWS), ([, list]) => list.length)) {
       const rows = chunk.flatMap(([answerId, list]) => list.map((estimate) => ({ answerId, ...estimate })));
-      // Rows whose stored values already match are left alone: an update fires the members' quality refresh.
+      // Rows whose stored values already match are left alone: each update moves its member's quality row too.
       await this.db.execute(sql`
         update ${answerResults} r set score = i.score, uncertainty = i.uncertainty
         from (${unnested(rows, ESTIMATE_INPUT)}) i
