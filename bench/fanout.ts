@@ -13,7 +13,8 @@ import { loadavg } from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { Coach } from "../src/core/coach.ts";
-import { openDatabase, type Database } from "../src/db/client.ts";
+import type { Database } from "../src/db/client.ts";
+import { openEmbeddedOnDisk } from "./embedded.ts";
 import { createRepositories } from "../src/db/repositories/index.ts";
 import { createLogger } from "../src/logger.ts";
 import { MessengerRouter } from "../src/platforms.ts";
@@ -106,11 +107,7 @@ async function runOnce(database: Database, profile: (typeof profiles)[number]) {
 }
 
 const targets: Record<string, () => Promise<Database>> = {
-  PGlite: async () => {
-    const d = await openDatabase({ kind: "pglite", dataDir: undefined });
-    await d.migrate();
-    return d;
-  },
+  PGlite: () => openEmbeddedOnDisk(),
   PostgreSQL: () => openIsolatedPostgres(process.env.BENCH_DATABASE_URL!),
 };
 

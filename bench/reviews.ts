@@ -11,7 +11,8 @@ import { desc, sql } from "drizzle-orm";
 import { Coach } from "../src/core/coach.ts";
 import { assignReviewers } from "../src/core/reviews/assign-reviewers.ts";
 import type { CoachMessage, Destination, Messenger } from "../src/core/messages.ts";
-import { openDatabase, type Database, type OpenOptions } from "../src/db/client.ts";
+import type { Database, OpenOptions } from "../src/db/client.ts";
+import { openEmbeddedOnDisk } from "./embedded.ts";
 import { createRepositories, repositoryOptionsFor } from "../src/db/repositories/index.ts";
 import { prompts } from "../src/db/schema.ts";
 import { loadQuestionBank } from "../src/questions/loader.ts";
@@ -99,14 +100,9 @@ function drawFigure(answerCount: number): Figure {
   return figure(`Reviewer draw alone, ${answerCount.toLocaleString("en-US")} answers, 3 reviewers each`, times.slice(1), "ms", { maxValue: 50, everyRun: true }, "after one draw to warm up");
 }
 
-const pglite = async (options: OpenOptions) => {
-  const d = await openDatabase({ kind: "pglite", dataDir: undefined }, options);
-  await d.migrate();
-  return d;
-};
 const figures: Figure[] = [drawFigure(Math.max(...SIZES))];
 for (const members of SIZES) {
-  figures.push(...(await measure("PGlite", members, pglite)));
+  figures.push(...(await measure("PGlite", members, openEmbeddedOnDisk)));
   if (process.env.BENCH_DATABASE_URL) figures.push(...(await measure("PostgreSQL", members, (options) => openIsolatedPostgres(process.env.BENCH_DATABASE_URL!, options))));
 }
 writeFigures("reviews", figures);

@@ -20,7 +20,7 @@ import { qualityEntry } from "../src/core/points/awards.ts";
 import type { Repositories } from "../src/core/ports.ts";
 import { fitOnHistory, refitCohort } from "../src/core/scores/reviewer-params.ts";
 import type { Database } from "../src/db/client.ts";
-import { openDatabase } from "../src/db/client.ts";
+import { openEmbeddedOnDisk } from "./embedded.ts";
 import { createRepositories, repositoryOptionsFor } from "../src/db/repositories/index.ts";
 import { answerResults, answers, cohorts, members, pointsLedger, prompts, promptSteps, reviewAssignments, reviewScores, scoringStates } from "../src/db/schema.ts";
 import { openIsolatedPostgres } from "../tests/support/databases.ts";
@@ -284,19 +284,17 @@ async function runInProcesses(jobs: readonly QualityJob[], processes: number): P
 
 const parts = (process.env.BENCH_SCORING_PARTS ?? "close,quality").split(",");
 if (parts.includes("close")) {
-const pglite = await openDatabase({ kind: "pglite", dataDir: undefined });
-await pglite.migrate();
-await closeBench("PGlite", pglite);
-await pglite.close();
-if (!process.env.BENCH_SKIP_POSTGRES) {
-  const postgres = await openIsolatedPostgres(process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres");
-  try {
-    await closeBench("PostgreSQL", postgres);
-  } finally {
-    await postgres.close();
+  const pglite = await openEmbeddedOnDisk();
+  await closeBench("PGlite", pglite);
+  await pglite.close();
+  if (!process.env.BENCH_SKIP_POSTGRES) {
+    const postgres = await openIsolatedPostgres(process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres");
+    try {
+      await closeBench("PostgreSQL", postgres);
+    } finally {
+      await postgres.close();
+    }
   }
-}
-
 }
 
 // (b) Quality of the scores members are told at each close, against the plain mean.

@@ -10,7 +10,8 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { Coach } from "../src/core/coach.ts";
 import type { CoachMessage, Destination, Messenger, SendOptions } from "../src/core/messages.ts";
-import { openDatabase, type Database, type OpenOptions } from "../src/db/client.ts";
+import type { Database, OpenOptions } from "../src/db/client.ts";
+import { openEmbeddedOnDisk } from "./embedded.ts";
 import { createRepositories } from "../src/db/repositories/index.ts";
 import { loadQuestionBank } from "../src/questions/loader.ts";
 import { openIsolatedPostgres } from "../tests/support/databases.ts";
@@ -100,11 +101,7 @@ async function measure(label: string, open: (options: OpenOptions) => Promise<Da
   return figures;
 }
 
-const figures = await measure("PGlite", async (options) => {
-  const d = await openDatabase({ kind: "pglite", dataDir: undefined }, options);
-  await d.migrate();
-  return d;
-});
+const figures = await measure("PGlite", openEmbeddedOnDisk);
 if (process.env.BENCH_DATABASE_URL) figures.push(...(await measure("PostgreSQL", (options) => openIsolatedPostgres(process.env.BENCH_DATABASE_URL!, options))));
 writeFigures("tick", figures);
 process.exit(0);
