@@ -44,7 +44,10 @@ export function figure(
   unit: string,
   goal: { readonly reference?: number; readonly maxRatio?: number; readonly maxValue?: number; /** Hold every run, not the median, to maxValue. */ readonly everyRun?: boolean },
   note?: string,
+  /** Decimals kept; 3 unless the differences that matter are smaller. */
+  digits = 3,
 ): Figure {
+  const round = (n: number) => roundTo(n, digits);
   const value = median(runs);
   const reference = goal.reference ?? null;
   const ratio = reference === null || reference === 0 ? null : value / reference;
@@ -67,7 +70,7 @@ export function figure(
   };
 }
 
-const round = (n: number) => Math.round(n * 1000) / 1000;
+const roundTo = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 export function writeFigures(bench: string, figures: readonly Figure[], extra: Record<string, unknown> = {}): void {
   mkdirSync(resultsDir, { recursive: true });

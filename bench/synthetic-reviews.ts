@@ -31,7 +31,7 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-function gaussian(random: () => number): number {
+export function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 }
 

@@ -6,16 +6,22 @@
  * grades less their reviewers' biases), and their true bias and noise (the same, weighted by
  * each reviewer's true precision); and beside them a scorer told nothing, which estimates the
  * biases from the grades by plain alternating least squares, to show what estimating them
- * costs. Reported, no goals: it says how far the +0.03 goal on honest reviewers is from what
- * the data allows.
+ * costs, and one told only the distributions the simulator draws from, which scores each
+ * answer by its posterior mean (bench/posterior-oracle.ts): what the grades allow at best.
+ * The same four scorers are then run on the scoring bench's own five seeds at N=500, where
+ * its +0.03 goal on honest reviewers is judged. Reported, no goals: it says how far that
+ * goal is from what the data allows.
  *   npx tsx bench/tau-ceiling.ts
  */
 import { figure, writeFigures, type Figure } from "./figures.ts";
+import { scoredByPosteriorMeans } from "./posterior-oracle.ts";
 import { runQualityJob } from "./scoring-quality-worker.ts";
 import { quality, syntheticCohort, type RecordedScores, type SyntheticCohort } from "./synthetic-reviews.ts";
 
 const SIZES = [50, 200, 500];
 const SEEDS = Array.from({ length: 20 }, (_, i) => i + 1);
+/** bench/scoring.ts's seeds. */
+const BENCH_SEEDS = [11, 22, 33, 44, 55];
 const DAYS = 10;
 
 /** Each answer scored from its grades with the reviewers' true parameters; `weighted` also uses their true noise. */
@@ -65,27 +71,42 @@ function scoredWithEstimatedBiases(cohort: SyntheticCohort): RecordedScores {
   return new Map([...score].map(([answerId, value]) => [answerId, { score: value, plainMean: plain.get(answerId)!.plainMean }]));
 }
 
-const figures: Figure[] = [];
-for (const members of SIZES) {
-  const gains = { model: [] as number[], estimatedBias: [] as number[], bias: [] as number[], biasAndNoise: [] as number[] };
-  for (const seed of SEEDS) {
+const SCORERS = {
+  model: "the product's stored scores",
+  estimatedBias: "reviewer biases estimated from the grades by least squares",
+  posterior: "posterior means under the simulator's own distributions",
+  bias: "true reviewer biases",
+  biasAndNoise: "true reviewer biases and noises",
+} as const;
+
+async function tauGains(members: number, seeds: readonly number[]): Promise<Record<keyof typeof SCORERS, number[]>> {
+  const gains = { model: [] as number[], estimatedBias: [] as number[], posterior: [] as number[], bias: [] as number[], biasAndNoise: [] as number[] };
+  for (const seed of seeds) {
     // The cohort bench/scoring.ts's quality part builds for this size and seed.
-    const cohort = syntheticCohort("honest", members, DAYS, seed * 1000 + members);
+    const cohortSeed = seed * 1000 + members;
+    const cohort = syntheticCohort("honest", members, DAYS, cohortSeed);
     const model = (await runQualityJob({ scenario: "honest", members, seed, dayCounts: [DAYS] })).byDayCount[0]!;
-    const estimatedBias = quality(cohort, scoredWithEstimatedBiases(cohort), DAYS);
-    const bias = quality(cohort, scoredWithTruth(cohort, false), DAYS);
-    const biasAndNoise = quality(cohort, scoredWithTruth(cohort, true), DAYS);
     gains.model.push(model.tauModel - model.tauPlain);
-    gains.estimatedBias.push(estimatedBias.tauModel - estimatedBias.tauPlain);
-    gains.bias.push(bias.tauModel - bias.tauPlain);
-    gains.biasAndNoise.push(biasAndNoise.tauModel - biasAndNoise.tauPlain);
+    const scored: Record<Exclude<keyof typeof SCORERS, "model">, RecordedScores> = {
+      estimatedBias: scoredWithEstimatedBiases(cohort),
+      posterior: scoredByPosteriorMeans(cohort, DAYS, cohortSeed),
+      bias: scoredWithTruth(cohort, false),
+      biasAndNoise: scoredWithTruth(cohort, true),
+    };
+    for (const [scorer, scores] of Object.entries(scored) as [keyof typeof scored, RecordedScores][]) {
+      const q = quality(cohort, scores, DAYS);
+      gains[scorer].push(q.tauModel - q.tauPlain);
+    }
   }
-  const name = (scorer: string) => `honest tau gain over plain mean, N=${members}, ${DAYS} days, ${SEEDS.length} seeds: ${scorer}`;
-  figures.push(
-    figure(name("the product's stored scores"), gains.model, "", {}),
-    figure(name("reviewer biases estimated from the grades by least squares"), gains.estimatedBias, "", {}),
-    figure(name("true reviewer biases"), gains.bias, "", {}),
-    figure(name("true reviewer biases and noises"), gains.biasAndNoise, "", {}),
-  );
+  return gains;
+}
+
+const figures: Figure[] = [];
+const runs: [number, readonly number[], string][] = [...SIZES.map((members) => [members, SEEDS, `${SEEDS.length} seeds`] as [number, readonly number[], string]), [500, BENCH_SEEDS, "the scoring bench's 5 seeds"]];
+for (const [members, seeds, seedsLabel] of runs) {
+  const gains = await tauGains(members, seeds);
+  for (const [scorer, label] of Object.entries(SCORERS) as [keyof typeof SCORERS, string][]) {
+    figures.push(figure(`honest tau gain over plain mean, N=${members}, ${DAYS} days, ${seedsLabel}: ${label}`, gains[scorer], "", {}, undefined, 4));
+  }
 }
 writeFigures("tau-ceiling", figures);
