@@ -1,11 +1,11 @@
 /**
  * One process of the scoring bench's quality part: bench/scoring.ts forks a few of these
- * (forked processes, not worker threads, because tsx's loader does not reach worker threads
- * on Node 20) and sends them synthetic cohorts to simulate; each answers with the quality of
+ * (bench/process-pool.ts) and sends them synthetic cohorts to simulate; each answers with the quality of
  * the scores recorded after each day count. The work is deterministic, so splitting it
  * changes how long the bench takes, never its figures.
  */
 import { pathToFileURL } from "node:url";
+import { serveJobs } from "./process-pool.ts";
 import { quality, simulateCloses, syntheticCohort, type Quality, type Scenario } from "./synthetic-reviews.ts";
 
 export interface QualityJob {
@@ -24,8 +24,4 @@ export async function runQualityJob(job: QualityJob): Promise<QualityJobResult> 
 }
 
 const isForkedWorker = process.send !== undefined && import.meta.url === pathToFileURL(process.argv[1] ?? "").href;
-if (isForkedWorker) {
-  process.on("message", (job: QualityJob) => {
-    void runQualityJob(job).then((result) => process.send!(result));
-  });
-}
+if (isForkedWorker) serveJobs(runQualityJob);

@@ -8,7 +8,6 @@
  *   BENCH_SCORING_PARTS=quality npx tsx bench/scoring.ts   (only the quality part; or =close for the close and refit)
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { fork } from "node:child_process";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
@@ -24,6 +23,7 @@ import { openEmbeddedOnDisk } from "./embedded.ts";
 import { createRepositories, repositoryOptionsFor } from "../src/db/repositories/index.ts";
 import { answerResults, answers, cohorts, members, pointsLedger, prompts, promptSteps, reviewAssignments, reviewScores, scoringStates } from "../src/db/schema.ts";
 import { openIsolatedPostgres } from "../tests/support/databases.ts";
+import { runInProcesses } from "./process-pool.ts";
 import type { QualityJob, QualityJobResult } from "./scoring-quality-worker.ts";
 import { SCENARIOS, syntheticCohort } from "./synthetic-reviews.ts";
 import { longestBlock, loopThreadCpuMs } from "./figures.ts";
@@ -253,35 +253,6 @@ function countingRepositories(repos: Repositories, counter: { count: number }): 
   return Object.fromEntries(Object.entries(repos).map(([name, repo]) => [name, wrap(repo as object)])) as unknown as Repositories;
 }
 
-/**
- * Simulates the quality part's cohorts in `processes` forked workers, largest cohorts first
- * so the last ones to finish are short; results come back in job order.
- */
-async function runInProcesses(jobs: readonly QualityJob[], processes: number): Promise<QualityJobResult[]> {
-  const queue = [...jobs.keys()].sort((a, b) => jobs[b]!.members - jobs[a]!.members);
-  const results = new Array<QualityJobResult>(jobs.length);
-  const workerFile = path.join(import.meta.dirname, "scoring-quality-worker.ts");
-  const worker = () =>
-    new Promise<void>((resolve, reject) => {
-      const child = fork(workerFile, { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
-      let current: number | undefined;
-      const next = () => {
-        current = queue.shift();
-        // Closing the channel lets an idle worker exit on its own.
-        if (current === undefined) child.disconnect();
-        else child.send(jobs[current]!);
-      };
-      child.on("message", (result: QualityJobResult) => {
-        results[current!] = result;
-        next();
-      });
-      child.on("exit", (code) => (code === 0 && current === undefined ? resolve() : reject(new Error(`quality worker exited ${code} during job ${JSON.stringify(jobs[current!])}`))));
-      next();
-    });
-  await Promise.all(Array.from({ length: Math.min(processes, jobs.length) }, worker));
-  return results;
-}
-
 const parts = (process.env.BENCH_SCORING_PARTS ?? "close,quality").split(",");
 if (parts.includes("close")) {
   const pglite = await openEmbeddedOnDisk();
@@ -304,7 +275,12 @@ const DAY_COUNTS = [10, 20];
 const SEEDS = [11, 22, 33, 44, 55];
 const qualityStart = Date.now();
 const qualityJobs: QualityJob[] = SIZES.flatMap((members) => SCENARIOS.flatMap((scenario) => SEEDS.map((seed) => ({ scenario, members, seed, dayCounts: DAY_COUNTS }))));
-const qualityResults = await runInProcesses(qualityJobs, Math.max(1, Math.min(availableParallelism(), Number(process.env.BENCH_QUALITY_PROCESSES ?? 2))));
+const qualityResults = await runInProcesses<QualityJob, QualityJobResult>(
+  path.join(import.meta.dirname, "scoring-quality-worker.ts"),
+  qualityJobs,
+  Math.max(1, Math.min(availableParallelism(), Number(process.env.BENCH_QUALITY_PROCESSES ?? 2))),
+  (job) => job.members,
+);
 for (const members of SIZES) {
   for (const scenario of SCENARIOS) {
     const runs = qualityResults.filter((r) => r.job.members === members && r.job.scenario === scenario).map((r) => r.byDayCount);

@@ -13,8 +13,11 @@
  * goal is from what the data allows.
  *   npx tsx bench/tau-ceiling.ts
  */
+import { availableParallelism } from "node:os";
+import { pathToFileURL } from "node:url";
 import { figure, writeFigures, type Figure } from "./figures.ts";
 import { scoredByPosteriorMeans } from "./posterior-oracle.ts";
+import { runInProcesses, serveJobs } from "./process-pool.ts";
 import { runQualityJob } from "./scoring-quality-worker.ts";
 import { quality, syntheticCohort, type RecordedScores, type SyntheticCohort } from "./synthetic-reviews.ts";
 
@@ -79,34 +82,50 @@ const SCORERS = {
   biasAndNoise: "true reviewer biases and noises",
 } as const;
 
-async function tauGains(members: number, seeds: readonly number[]): Promise<Record<keyof typeof SCORERS, number[]>> {
-  const gains = { model: [] as number[], estimatedBias: [] as number[], posterior: [] as number[], bias: [] as number[], biasAndNoise: [] as number[] };
-  for (const seed of seeds) {
-    // The cohort bench/scoring.ts's quality part builds for this size and seed.
-    const cohortSeed = seed * 1000 + members;
-    const cohort = syntheticCohort("honest", members, DAYS, cohortSeed);
-    const model = (await runQualityJob({ scenario: "honest", members, seed, dayCounts: [DAYS] })).byDayCount[0]!;
-    gains.model.push(model.tauModel - model.tauPlain);
-    const scored: Record<Exclude<keyof typeof SCORERS, "model">, RecordedScores> = {
-      estimatedBias: scoredWithEstimatedBiases(cohort),
-      posterior: scoredByPosteriorMeans(cohort, DAYS, cohortSeed),
-      bias: scoredWithTruth(cohort, false),
-      biasAndNoise: scoredWithTruth(cohort, true),
-    };
-    for (const [scorer, scores] of Object.entries(scored) as [keyof typeof scored, RecordedScores][]) {
-      const q = quality(cohort, scores, DAYS);
-      gains[scorer].push(q.tauModel - q.tauPlain);
-    }
-  }
-  return gains;
+interface SeedJob {
+  members: number;
+  seed: number;
+}
+type SeedGains = Record<keyof typeof SCORERS, number>;
+
+/** Each scorer's tau gain over the plain mean on one honest cohort. */
+async function seedGains({ members, seed }: SeedJob): Promise<SeedGains> {
+  const cohortSeed = seed * 1000 + members;
+  const cohort = syntheticCohort("honest", members, DAYS, cohortSeed);
+  const model = (await runQualityJob({ scenario: "honest", members, seed, dayCounts: [DAYS] })).byDayCount[0]!;
+  const scored: Record<Exclude<keyof typeof SCORERS, "model">, RecordedScores> = {
+    estimatedBias: scoredWithEstimatedBiases(cohort),
+    posterior: scoredByPosteriorMeans(cohort, DAYS, cohortSeed),
+    bias: scoredWithTruth(cohort, false),
+    biasAndNoise: scoredWithTruth(cohort, true),
+  };
+  const gain = (scores: RecordedScores) => {
+    const q = quality(cohort, scores, DAYS);
+    return q.tauModel - q.tauPlain;
+  };
+  return {
+    model: model.tauModel - model.tauPlain,
+    estimatedBias: gain(scored.estimatedBias),
+    posterior: gain(scored.posterior),
+    bias: gain(scored.bias),
+    biasAndNoise: gain(scored.biasAndNoise),
+  };
 }
 
-const figures: Figure[] = [];
-const runs: [number, readonly number[], string][] = [...SIZES.map((members) => [members, SEEDS, `${SEEDS.length} seeds`] as [number, readonly number[], string]), [500, BENCH_SEEDS, "the scoring bench's 5 seeds"]];
-for (const [members, seeds, seedsLabel] of runs) {
-  const gains = await tauGains(members, seeds);
-  for (const [scorer, label] of Object.entries(SCORERS) as [keyof typeof SCORERS, string][]) {
-    figures.push(figure(`honest tau gain over plain mean, N=${members}, ${DAYS} days, ${seedsLabel}: ${label}`, gains[scorer], "", {}, undefined, 4));
+// The cohorts are independent and deterministic: two processes halve the wall time and change no figure.
+const isForkedWorker = process.send !== undefined && import.meta.url === pathToFileURL(process.argv[1] ?? "").href;
+if (isForkedWorker) serveJobs(seedGains);
+else {
+  const runs: [number, readonly number[], string][] = [...SIZES.map((members) => [members, SEEDS, `${SEEDS.length} seeds`] as [number, readonly number[], string]), [500, BENCH_SEEDS, "the scoring bench's 5 seeds"]];
+  const jobs = runs.flatMap(([members, seeds]) => seeds.map((seed) => ({ members, seed })));
+  const results = await runInProcesses<SeedJob, SeedGains>(import.meta.filename, jobs, Math.max(1, Math.min(availableParallelism(), 2)), (job) => job.members);
+  const figures: Figure[] = [];
+  let next = 0;
+  for (const [members, seeds, seedsLabel] of runs) {
+    const gains = results.slice(next, (next += seeds.length));
+    for (const [scorer, label] of Object.entries(SCORERS) as [keyof typeof SCORERS, string][]) {
+      figures.push(figure(`honest tau gain over plain mean, N=${members}, ${DAYS} days, ${seedsLabel}: ${label}`, gains.map((g) => g[scorer]), "", {}, undefined, 4));
+    }
   }
+  writeFigures("tau-ceiling", figures);
 }
-writeFigures("tau-ceiling", figures);

@@ -11,6 +11,7 @@ import type { HandlerContext } from "./context.ts";
 import { catchUp } from "./handlers/events/catch-up.ts";
 import { ThreadAnswers } from "./handlers/events/messages.ts";
 import { routeInteraction } from "./handlers/index.ts";
+import { globallyPaced } from "./global-pace.ts";
 import { DiscordMessenger } from "./messenger.ts";
 
 export { commandDefinitions } from "./commands/index.ts";
@@ -35,7 +36,7 @@ export function createDiscordAdapter(options: {
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
     // Thread messages for threads not in the cache are dropped without Partials.Channel.
     partials: [Partials.Channel, Partials.Message],
-    ...(config.apiUrl ? { rest: { api: config.apiUrl } } : {}),
+    rest: { ...(config.apiUrl ? { api: config.apiUrl } : {}), makeRequest: globallyPaced() },
     // discord.js's own sharding: each replica identifies as its shards; Discord routes each guild to shard (guild_id >> 22) % count.
     ...(config.sharding ? { shardCount: config.sharding.count, shards: [...config.sharding.ids] } : {}),
   });

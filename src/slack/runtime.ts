@@ -6,7 +6,7 @@ import type { Logger } from "../logger.ts";
 import { StoredNotShown } from "../stored-not-shown.ts";
 import { plain, type Reply } from "./blocks/text.ts";
 import type { HistoryBudget } from "./history-budget.ts";
-import { SlotWindow } from "./pace.ts";
+import { SlotWindow } from "../slot-window.ts";
 import type { SlackPoster } from "./poster.ts";
 import { userRef } from "./refs.ts";
 
@@ -37,12 +37,14 @@ export class SlackRuntime {
   }
 
   /**
-   * Database work that follows an ack, one piece at a time, each started from setImmediate.
-   * Clicks in quick succession then wait here rather than in the event loop: the next
-   * click's request is read and acked after at most one piece, where every earlier click's
-   * statements and their callbacks would otherwise run first (8x a bare Bolt app's ack p99,
-   * bench/slack-ack.ts). A piece is one click's few statements, so the queue drains
-   * far faster than Slack sends clicks.
+   * Database work that follows an ack (a click's score, a /drill's question), one piece at
+   * a time, each started from setImmediate. Requests in quick succession then wait here
+   * rather than in the event loop: the next request is read and acked after at most one
+   * piece, where every earlier one's statements and their callbacks would otherwise run
+   * first (8x a bare Bolt app's ack p99 for clicks, 24x for /drill on PostgreSQL,
+   * bench/slack-ack.ts). A piece is one request's few statements, so the queue drains far
+   * faster than people click. /coach stays out of it: an export or a forget-me runs for
+   * seconds and would hold every click's card behind it.
    */
   afterAck<T>(work: () => Promise<T>): Promise<T> {
     return this.afterAckLane.run("", () => new Promise<void>((resolve) => setImmediate(resolve)).then(work));

@@ -56,4 +56,23 @@ describe.each(testDatabases())("question bank sync on $name", (target) => {
     expect(track?.id).toBe("acme/ai-pm");
     expect(track?.questions).toHaveLength(2);
   });
+
+  it("shows in the tracks it has already read a bank another replica synced since: an edit, a retired question", async () => {
+    await repo.sync(bank, new Date("2026-01-05T12:00:00Z"));
+    const prompts = async () => (await repo.activeTracks()).flatMap((t) => t.questions.map((q) => q.prompt));
+    const before = await prompts();
+    expect(before).toHaveLength(2);
+    expect(await prompts()).toEqual(before);
+
+    const otherReplica = new DrizzleQuestionRepository(database.db);
+    const edited: QuestionBank = {
+      tracks: bank.tracks.map((t) => ({ ...t, questions: t.questions.map((q) => (q.id === "acme-pm-001" ? { ...q, prompt: "A sharper prompt." } : q)) })),
+    };
+    await otherReplica.sync(edited, new Date("2026-01-06T12:00:00Z"));
+    expect(await prompts()).toEqual(["A sharper prompt.", before[1]]);
+
+    // The original bank less one question: the edit is undone and the other question retired.
+    await otherReplica.sync(withoutQuestion("acme-pm-002"), new Date("2026-01-07T12:00:00Z"));
+    expect(await prompts()).toEqual([before[0]]);
+  });
 });

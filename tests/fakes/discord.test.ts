@@ -294,3 +294,37 @@ describe("fake Discord with the real discord.js client", () => {
     expect(seen).not.toContain("sent during the outage");
   });
 });
+
+describe("fake Discord's global rate limit", () => {
+  let limited: FakeDiscord;
+  let now = 0;
+  beforeAll(async () => {
+    limited = await startFakeDiscord({ globalRequestsPerSecond: 2, now: () => now });
+  });
+  afterAll(() => limited.close());
+
+  const asBot = () => fetch(`${limited.apiUrl}/v10/gateway/bot`, { headers: { authorization: "Bot token" } });
+
+  it("answers a bot request past the limit within a second 429, global, with Retry-After, and exempts interaction callbacks", async () => {
+    now = 10_000;
+    expect((await asBot()).status).toBe(200);
+    now = 10_400;
+    expect((await asBot()).status).toBe(200);
+    now = 10_900;
+    const refused = await asBot();
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("retry-after")).toBe("1");
+    expect(refused.headers.get("x-ratelimit-global")).toBe("true");
+    expect(await refused.json()).toMatchObject({ global: true, retry_after: 0.1 });
+    // Interaction callbacks are outside the global limit: this one is unknown (404), not refused.
+    const callback = await fetch(`${limited.apiUrl}/v10/interactions/1/token/callback`, { method: "POST", headers: { "content-type": "application/json" }, body: "{\"type\":4}" });
+    expect(callback.status).toBe(404);
+
+    // A second after the first request its slot is free again; the refused one took none.
+    now = 11_000;
+    expect((await asBot()).status).toBe(200);
+    now = 11_100;
+    expect((await asBot()).status).toBe(429);
+    expect(limited.calls.filter((c) => c.route === "GET /gateway/bot").map((c) => c.status)).toEqual([200, 200, 429, 200, 429]);
+  });
+});

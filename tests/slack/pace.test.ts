@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { webApi } from "@slack/bolt";
 import { createLogger } from "../../src/logger.ts";
-import { AdaptiveRate, PostPace, SlotWindow } from "../../src/slack/pace.ts";
+import { AdaptiveRate, PostPace } from "../../src/slack/pace.ts";
+import { SlotWindow } from "../../src/slot-window.ts";
 import { SlackPoster } from "../../src/slack/poster.ts";
 
 /** A task that answers after `ms` and records when it started. */

@@ -27,9 +27,11 @@ const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, "-").re
 /**
  * How much of the history one read brings: each read and its part of the CSV take a few
  * milliseconds, so exporting a long history never holds the event loop. Read whole, a
- * 500-member cohort's 31 days held it 350 ms on PostgreSQL and 1.8 s on PGlite.
+ * 500-member cohort's 31 days held it 350 ms on PostgreSQL and 1.8 s on PGlite; at twice
+ * these pages, PGlite (whose reads run on the event loop) held it up to 52 ms on a loaded
+ * 2-core machine, against 28 ms at most at these, for an export 25% longer in all.
  */
-export const EXPORT_PAGES = { answers: 250, ledger: 2_000 } as const;
+export const EXPORT_PAGES = { answers: 125, ledger: 1_000 } as const;
 
 /**
  * Two sheets: one row per answer (date, question, member, answer, follow-up answer, each criterion's

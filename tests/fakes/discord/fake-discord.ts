@@ -55,6 +55,10 @@ export interface FakeDiscordOptions {
   replayWhileDisconnected?: boolean;
   /** Interaction callbacks later than this are answered 404 Unknown interaction. Default 3000 ms like Discord; Infinity disables. */
   interactionDeadlineMs?: number;
+  /** Discord's global limit on the bot's REST requests (50 a second on Discord), answered 429 with Retry-After when exceeded; none unless given. */
+  globalRequestsPerSecond?: number;
+  /** The global limit's clock; Date.now unless a test freezes it. */
+  now?: () => number;
   /** Default timeout of waitFor* helpers. Default 30 s: they resolve on the event, the limit only stops a hung test on a busy machine. */
   waitTimeoutMs?: number;
 }
@@ -185,7 +189,7 @@ export class FakeDiscord {
   readonly channels = new Map<string, ChannelRecord>();
   readonly interactionCallbacks: InteractionCallbackRecord[] = [];
   readonly gateway: FakeGateway;
-  private readonly rest = new RestRecorder("/api/v10");
+  private readonly rest: RestRecorder;
   private readonly server: Server;
   private readonly messagesById = new Map<string, StoredMessage>();
   private readonly channelMessages = new Map<string, string[]>();
@@ -209,6 +213,7 @@ export class FakeDiscord {
     });
     this.botPermissions = resolvePermissions(options.botPermissions ?? DEFAULT_BOT_PERMISSIONS);
     this.deadlineMs = options.interactionDeadlineMs ?? 3000;
+    this.rest = new RestRecorder("/api/v10", options.globalRequestsPerSecond, options.now);
     this.waitTimeoutMs = options.waitTimeoutMs ?? 30_000;
     this.allowMessageContent = options.allowMessageContent ?? true;
     this.gateway = new FakeGateway(

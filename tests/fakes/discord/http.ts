@@ -149,7 +149,29 @@ export class RestRecorder {
   private readonly waiters = new Set<Waiter>();
   private readonly injections: { match: (call: RecordedCall) => boolean; failure: FailureInjection; times: number }[] = [];
 
-  constructor(private readonly apiPrefix: string) {}
+  /** When each request under the global limit was accepted, oldest first, within the last second. */
+  private readonly globalWindow: number[] = [];
+
+  /**
+   * @param globalRequestsPerSecond Discord's global limit (50 a second for a bot), enforced over
+   *   a sliding second on requests that carry the bot token: interaction callbacks and webhooks are
+   *   exempt, as on Discord. A refused request is answered 429 with Discord's global body and headers
+   *   and recorded with that status. None unless given.
+   */
+  constructor(
+    private readonly apiPrefix: string,
+    private readonly globalRequestsPerSecond?: number,
+    private readonly now: () => number = () => Date.now(),
+  ) {}
+
+  /** The wait in ms before a request at `at` may pass the global limit; 0 admits it and counts it. */
+  private globalWait(at: number): number {
+    if (this.globalRequestsPerSecond === undefined) return 0;
+    while (this.globalWindow.length > 0 && this.globalWindow[0]! <= at - 1_000) this.globalWindow.shift();
+    if (this.globalWindow.length >= this.globalRequestsPerSecond) return this.globalWindow[0]! + 1_000 - at;
+    this.globalWindow.push(at);
+    return 0;
+  }
 
   add(method: string, pattern: string, handle: RouteDefinition["handle"], auth = true): void {
     this.routes.push({ method, pattern, handle, auth, segments: splitPath(pattern) });
@@ -239,10 +261,15 @@ export class RestRecorder {
     let status: number;
     let payload: unknown;
     let extraHeaders: Record<string, string> = {};
-    const injection = this.injections.find((entry) => entry.times > 0 && entry.match(call));
+    const globalWaitMs = found && !found.route.auth ? 0 : this.globalWait(this.now());
+    const injection = globalWaitMs > 0 ? undefined : this.injections.find((entry) => entry.times > 0 && entry.match(call));
     if (injection) injection.times -= 1;
 
-    if (injection && !injection.failure.afterHandling) {
+    if (globalWaitMs > 0) {
+      status = 429;
+      payload = { message: "You are being rate limited.", retry_after: globalWaitMs / 1000, global: true };
+      extraHeaders = { "retry-after": String(Math.ceil(globalWaitMs / 1000)), "x-ratelimit-global": "true", "x-ratelimit-scope": "global" };
+    } else if (injection && !injection.failure.afterHandling) {
       ({ status, body: payload } = injection.failure);
       extraHeaders = injection.failure.headers ?? {};
     } else if (!found) {
