@@ -1,8 +1,8 @@
 /**
  * One process of the scoring bench's quality part: bench/scoring.ts forks a few of these
- * (bench/process-pool.ts) and sends them synthetic cohorts to simulate; each answers with the quality of
- * the scores recorded after each day count. The work is deterministic, so splitting it
- * changes how long the bench takes, never its figures.
+ * (bench/process-pool.ts) and sends them synthetic cohorts to simulate; each answers with
+ * the quality of the scores recorded after each day count. The work is deterministic, so
+ * splitting it changes how long the bench takes, never its figures.
  */
 import { pathToFileURL } from "node:url";
 import { serveJobs } from "./process-pool.ts";

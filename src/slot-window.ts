@@ -3,10 +3,10 @@
  * its slot from the moment it starts until `windowMs` after it settles: Slack and Discord
  * count a request when it arrives, somewhere between our send and its answer, so a slot
  * that only frees a full window after the answer keeps their count within the limit
- * however the network or a busy event loop shifts arrivals. (Freeing it a window after the send, as
- * a plain rate would, lets a delayed post and a prompt one land in the same second and
- * draw a 429, which costs a whole Retry-After second.) The price is one round trip per
- * window, a few percent of the rate.
+ * however the network or a busy event loop shifts arrivals. (Freeing it a window after
+ * the send, as a plain rate would, lets a delayed post and a prompt one land in the same
+ * second and draw a 429, which costs a whole Retry-After second.) The price is one round
+ * trip per window, a few percent of the rate.
  */
 export class SlotWindow {
   private readonly keys = new Map<string, KeyState>();

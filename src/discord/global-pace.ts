@@ -17,8 +17,8 @@ type MakeRequest = RESTOptions["makeRequest"];
  * Interaction callbacks and follow-ups (webhook routes) are outside the global limit
  * and pass straight through, so a fan-out never delays an acknowledgement.
  */
-export function globallyPaced(makeRequest: MakeRequest = DefaultRestOptions.makeRequest, perSecond = GLOBAL_REQUESTS_PER_SECOND, now?: () => number): MakeRequest {
-  const window = new SlotWindow(perSecond, 1_000, now);
+export function globallyPaced(makeRequest: MakeRequest = DefaultRestOptions.makeRequest, perSecond = GLOBAL_REQUESTS_PER_SECOND): MakeRequest {
+  const window = new SlotWindow(perSecond, 1_000);
   return (url, init) => (outsideGlobalLimit(url) ? makeRequest(url, init) : window.run("", () => makeRequest(url, init)));
 }
 
