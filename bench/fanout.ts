@@ -71,7 +71,7 @@ interface Seen {
   historyReads: number;
   refused: number;
   floorS: number;
-  /** Requests the bot made beyond the posts themselves (Discord: threads and any lookups). */
+  /** Discord: every request of the bot the fake accepted (posts, threads and any lookups). */
   requests?: number;
 }
 
