@@ -192,8 +192,11 @@ const row = (name: string, t: number[]) => `| ${name} | ${t.length} | ${pct(t, 5
 
 type Pacing = "paced" | "back-to-back";
 /** What is sent: a rubric click, or /drill. */
-type Request = "rubric-click" | "/drill";
-const REQUEST_KINDS: readonly Request[] = process.env.ACK_ONLY ? [process.env.ACK_ONLY as Request] : ["rubric-click", "/drill"];
+const ALL_REQUESTS = ["rubric-click", "/drill"] as const;
+type Request = (typeof ALL_REQUESTS)[number];
+const onlyRequest = process.env.ACK_ONLY;
+if (onlyRequest && !(ALL_REQUESTS as readonly string[]).includes(onlyRequest)) throw new Error(`ACK_ONLY must be one of: ${ALL_REQUESTS.join(", ")}`);
+const REQUEST_KINDS: readonly Request[] = ALL_REQUESTS.filter((request) => !onlyRequest || request === onlyRequest);
 /** One run's p99s, ours and the do-nothing app's, per request and pacing. */
 type P99s = Record<Request, Record<Pacing, { ours: number; reference: number }>>;
 
