@@ -4,8 +4,7 @@
  * the quality of the scores recorded after each day count. The work is deterministic, so
  * splitting it changes how long the bench takes, never its figures.
  */
-import { pathToFileURL } from "node:url";
-import { serveJobs } from "./process-pool.ts";
+import { serveJobsIfForked } from "./process-pool.ts";
 import { quality, simulateCloses, syntheticCohort, type Quality, type Scenario } from "./synthetic-reviews.ts";
 
 export interface QualityJob {
@@ -23,5 +22,4 @@ export async function runQualityJob(job: QualityJob): Promise<QualityJobResult> 
   return { job, byDayCount: job.dayCounts.map((days) => ({ ...quality(cohort, storedAfter.get(days)!, days), rmseToldAtClose: quality(cohort, told, days).rmseModel })) };
 }
 
-const isForkedWorker = process.send !== undefined && import.meta.url === pathToFileURL(process.argv[1] ?? "").href;
-if (isForkedWorker) serveJobs(runQualityJob);
+serveJobsIfForked(import.meta.url, runQualityJob);

@@ -14,10 +14,9 @@
  *   npx tsx bench/tau-ceiling.ts
  */
 import { availableParallelism } from "node:os";
-import { pathToFileURL } from "node:url";
 import { figure, writeFigures, type Figure } from "./figures.ts";
 import { scoredByPosteriorMeans } from "./posterior-oracle.ts";
-import { runInProcesses, serveJobs } from "./process-pool.ts";
+import { runInProcesses, serveJobsIfForked } from "./process-pool.ts";
 import { runQualityJob } from "./scoring-quality-worker.ts";
 import { quality, syntheticCohort, type RecordedScores, type SyntheticCohort } from "./synthetic-reviews.ts";
 
@@ -90,32 +89,25 @@ type SeedGains = Record<keyof typeof SCORERS, number>;
 
 /** Each scorer's tau gain over the plain mean on one honest cohort. */
 async function seedGains({ members, seed }: SeedJob): Promise<SeedGains> {
+  // The cohort bench/scoring.ts's quality part builds for this size and seed.
   const cohortSeed = seed * 1000 + members;
   const cohort = syntheticCohort("honest", members, DAYS, cohortSeed);
   const model = (await runQualityJob({ scenario: "honest", members, seed, dayCounts: [DAYS] })).byDayCount[0]!;
-  const scored: Record<Exclude<keyof typeof SCORERS, "model">, RecordedScores> = {
-    estimatedBias: scoredWithEstimatedBiases(cohort),
-    posterior: scoredByPosteriorMeans(cohort, DAYS, cohortSeed),
-    bias: scoredWithTruth(cohort, false),
-    biasAndNoise: scoredWithTruth(cohort, true),
-  };
   const gain = (scores: RecordedScores) => {
     const q = quality(cohort, scores, DAYS);
     return q.tauModel - q.tauPlain;
   };
   return {
     model: model.tauModel - model.tauPlain,
-    estimatedBias: gain(scored.estimatedBias),
-    posterior: gain(scored.posterior),
-    bias: gain(scored.bias),
-    biasAndNoise: gain(scored.biasAndNoise),
+    estimatedBias: gain(scoredWithEstimatedBiases(cohort)),
+    posterior: gain(scoredByPosteriorMeans(cohort, DAYS, cohortSeed)),
+    bias: gain(scoredWithTruth(cohort, false)),
+    biasAndNoise: gain(scoredWithTruth(cohort, true)),
   };
 }
 
 // The cohorts are independent and deterministic: two processes halve the wall time and change no figure.
-const isForkedWorker = process.send !== undefined && import.meta.url === pathToFileURL(process.argv[1] ?? "").href;
-if (isForkedWorker) serveJobs(seedGains);
-else {
+if (!serveJobsIfForked(import.meta.url, seedGains)) {
   const runs: [number, readonly number[], string][] = [...SIZES.map((members) => [members, SEEDS, `${SEEDS.length} seeds`] as [number, readonly number[], string]), [500, BENCH_SEEDS, "the scoring bench's 5 seeds"]];
   const jobs = runs.flatMap(([members, seeds]) => seeds.map((seed) => ({ members, seed })));
   const results = await runInProcesses<SeedJob, SeedGains>(import.meta.filename, jobs, Math.max(1, Math.min(availableParallelism(), 2)), (job) => job.members);
